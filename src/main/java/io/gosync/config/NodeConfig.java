@@ -1,0 +1,170 @@
+package io.gosync.config;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * A daemon's settings, after defaults, the --config file, GOSYNC_* variables and flags were
+ * merged (see {@link ConfigLoader}). Every key is documented in config/README.md.
+ */
+public record NodeConfig(
+    String name,
+    String host,
+    int dataPort,
+    int httpPort,
+    int clusterPort,
+    List<String> clusterMembers,
+    String clusterName,
+    int clusterHeartbeatTimeoutSeconds,
+    String root,
+    List<String> allow,
+    int fanout,
+    int maxParallelGroups,
+    long heartbeatMs,
+    long targetTimeoutMs,
+    int connectTimeoutMs,
+    long stallTimeoutMs,
+    long prepareTimeoutMs,
+    long progressIntervalMs,
+    int manifestChunkBytes,
+    int compressionLevel,
+    int hashCacheEntries,
+    int taskHistory) {
+
+  public static final int MAX_FANOUT = 64;
+
+  public static NodeConfig fromJson(JsonObject json) {
+    String host = text(json, "host");
+    if (host.isEmpty()) {
+      host = defaultHost();
+    }
+    String name = text(json, "name");
+    if (name.isEmpty()) {
+      name = defaultName();
+    }
+    if (!name.matches("[A-Za-z0-9][A-Za-z0-9_.-]{0,62}")) {
+      throw new IllegalArgumentException("config key 'name': '" + name
+          + "' must be 1-63 letters, digits, '.', '_' or '-', starting with a letter or digit");
+    }
+    String root = text(json, "root");
+    if (!root.startsWith("/")) {
+      throw new IllegalArgumentException("config key 'root': must be an absolute path, got '" + root + "'");
+    }
+    List<String> allow = strings(json, "allow");
+    for (String dir : allow) {
+      if (!dir.startsWith("/")) {
+        throw new IllegalArgumentException("config key 'allow': '" + dir + "' must be an absolute path");
+      }
+    }
+    return new NodeConfig(name, host,
+        port(json, "dataPort"), port(json, "httpPort"), port(json, "clusterPort"),
+        strings(json, "clusterMembers"), text(json, "clusterName"),
+        positive(json, "clusterHeartbeatTimeoutSeconds"),
+        root, allow,
+        range(json, "fanout", 1, MAX_FANOUT), positive(json, "maxParallelGroups"),
+        positive(json, "heartbeatMs"), positive(json, "targetTimeoutMs"),
+        positive(json, "connectTimeoutMs"), positive(json, "stallTimeoutMs"),
+        positive(json, "prepareTimeoutMs"), positive(json, "progressIntervalMs"),
+        positive(json, "manifestChunkBytes"), range(json, "compressionLevel", 1, 19),
+        positive(json, "hashCacheEntries"), positive(json, "taskHistory"));
+  }
+
+  private static String text(JsonObject json, String key) {
+    Object value = json.getValue(key);
+    if (!(value instanceof String s)) {
+      throw new IllegalArgumentException("config key '" + key + "': expected a string, got " + value);
+    }
+    return s.trim();
+  }
+
+  private static List<String> strings(JsonObject json, String key) {
+    Object value = json.getValue(key);
+    List<String> out = new ArrayList<>();
+    if (value instanceof JsonArray array) {
+      for (Object item : array) {
+        if (!(item instanceof String s)) {
+          throw new IllegalArgumentException("config key '" + key + "': expected strings, got " + item);
+        }
+        if (!s.isBlank()) {
+          out.add(s.trim());
+        }
+      }
+    } else if (value instanceof String s) {
+      for (String part : s.split(",")) {
+        if (!part.isBlank()) {
+          out.add(part.trim());
+        }
+      }
+    } else {
+      throw new IllegalArgumentException("config key '" + key + "': expected a list, got " + value);
+    }
+    return Collections.unmodifiableList(out);
+  }
+
+  private static long number(JsonObject json, String key) {
+    Object value = json.getValue(key);
+    if (value instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())) {
+      return n.longValue();
+    }
+    if (value instanceof String s) {
+      try {
+        return Long.parseLong(s.trim());
+      } catch (NumberFormatException e) {
+        // reported below
+      }
+    }
+    throw new IllegalArgumentException("config key '" + key + "': expected a whole number, got " + value);
+  }
+
+  private static int range(JsonObject json, String key, int min, int max) {
+    long value = number(json, key);
+    if (value < min || value > max) {
+      throw new IllegalArgumentException("config key '" + key + "': " + value + " is outside " + min + ".." + max);
+    }
+    return (int) value;
+  }
+
+  private static int port(JsonObject json, String key) {
+    return range(json, key, 1, 65535);
+  }
+
+  private static int positive(JsonObject json, String key) {
+    return range(json, key, 1, Integer.MAX_VALUE);
+  }
+
+  private static String defaultName() {
+    try {
+      String host = InetAddress.getLocalHost().getHostName();
+      return host.replaceAll("[^A-Za-z0-9_.-]", "-");
+    } catch (UnknownHostException e) {
+      return "gosync";
+    }
+  }
+
+  /** The first site-local IPv4 address, so that other hosts can reach us; loopback otherwise. */
+  private static String defaultHost() {
+    try {
+      for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+        if (!nic.isUp() || nic.isLoopback()) {
+          continue;
+        }
+        for (InetAddress address : Collections.list(nic.getInetAddresses())) {
+          if (address.isSiteLocalAddress() && address.getAddress().length == 4) {
+            return address.getHostAddress();
+          }
+        }
+      }
+    } catch (SocketException e) {
+      // fall through to loopback
+    }
+    return "127.0.0.1";
+  }
+}
