@@ -1,0 +1,95 @@
+package io.gosync.scan;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributeView;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.concurrent.TimeUnit;
+
+/** Blocking file-system facts and changes that both sides of a sync need. Never follows symlinks. */
+public final class FileFacts {
+
+  private static final LinkOption[] NOFOLLOW = {LinkOption.NOFOLLOW_LINKS};
+
+  private FileFacts() {
+  }
+
+  /** @return the attributes of the path itself (not of a link's target), or null if it does not exist */
+  public static PosixFileAttributes stat(Path path) throws IOException {
+    try {
+      return Files.readAttributes(path, PosixFileAttributes.class, NOFOLLOW);
+    } catch (java.nio.file.NoSuchFileException e) {
+      return null;
+    }
+  }
+
+  public static int mode(Path path) throws IOException {
+    return ((Integer) Files.getAttribute(path, "unix:mode", NOFOLLOW)) & 07777;
+  }
+
+  public static void setMode(Path path, int mode) throws IOException {
+    Files.setAttribute(path, "unix:mode", mode & 07777, NOFOLLOW);
+  }
+
+  public static long mtimeNanos(PosixFileAttributes attributes) {
+    return attributes.lastModifiedTime().to(TimeUnit.NANOSECONDS);
+  }
+
+  public static void setMtime(Path path, long mtimeNanos) throws IOException {
+    Files.getFileAttributeView(path, BasicFileAttributeView.class, NOFOLLOW)
+        .setTimes(FileTime.from(mtimeNanos, TimeUnit.NANOSECONDS), null, null);
+  }
+
+  public static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public static String hash(Path file) throws IOException {
+    MessageDigest digest = sha256();
+    ByteBuffer buffer = ByteBuffer.allocateDirect(1 << 20);
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+      while (channel.read(buffer) >= 0) {
+        buffer.flip();
+        digest.update(buffer);
+        buffer.clear();
+      }
+    }
+    return HexFormat.of().formatHex(digest.digest());
+  }
+
+  /** Deletes a file, a link, or a directory with everything in it; links are removed, never followed. */
+  public static int deleteTree(Path path) throws IOException {
+    PosixFileAttributes attributes = stat(path);
+    if (attributes == null) {
+      return 0;
+    }
+    int deleted = 0;
+    if (attributes.isDirectory()) {
+      try (var children = Files.list(path)) {
+        for (Path child : (Iterable<Path>) children::iterator) {
+          deleted += deleteTree(child);
+        }
+      }
+    }
+    Files.delete(path);
+    return deleted + 1;
+  }
+
+  /** True when every directory from root down to dir is a real directory, not a symlink. */
+  public static boolean isRealDirectoryUnder(Path root, Path dir) throws IOException {
+    return dir.startsWith(root) && Files.isDirectory(dir, NOFOLLOW) && dir.toRealPath().equals(dir);
+  }
+}

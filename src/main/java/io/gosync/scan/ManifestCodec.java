@@ -1,0 +1,145 @@
+package io.gosync.scan;
+
+import com.github.luben.zstd.Zstd;
+import com.github.luben.zstd.ZstdInputStream;
+import com.github.luben.zstd.ZstdOutputStream;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * The compact wire form of manifests and need-lists. A manifest of a million entries is about
+ * 100 bytes an entry before zstd, far less after; it travels in chunks (see the task control
+ * verticle), never as one event bus message. Need-lists are bit sets over manifest indices.
+ */
+public final class ManifestCodec {
+
+  private static final int FORMAT = 1;
+  private static final int MAX_ENTRIES = 50_000_000;
+
+  private ManifestCodec() {
+  }
+
+  public static byte[] encode(Manifest manifest) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(new ZstdOutputStream(bytes, 3)))) {
+      out.writeInt(FORMAT);
+      out.writeInt(manifest.size());
+      for (Entry entry : manifest.entries()) {
+        out.writeByte(entry.kind().ordinal());
+        out.writeUTF(entry.path());
+        switch (entry.kind()) {
+          case FILE -> {
+            out.writeLong(entry.size());
+            out.writeLong(entry.mtimeNanos());
+            out.writeShort(entry.mode());
+            out.write(HexFormat.of().parseHex(entry.hash()));
+          }
+          case DIR -> {
+            out.writeLong(entry.mtimeNanos());
+            out.writeShort(entry.mode());
+          }
+          case LINK -> out.writeUTF(entry.linkTarget());
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return bytes.toByteArray();
+  }
+
+  /** Decodes and validates: every path is checked by {@link WirePath}, sizes must be sane. */
+  public static Manifest decode(byte[] compressed) {
+    try (DataInputStream in = new DataInputStream(new BufferedInputStream(
+        new ZstdInputStream(new ByteArrayInputStream(compressed))))) {
+      if (in.readInt() != FORMAT) {
+        throw new IllegalArgumentException("manifest: unknown format");
+      }
+      int count = in.readInt();
+      if (count < 1 || count > MAX_ENTRIES) {
+        throw new IllegalArgumentException("manifest: bad entry count " + count);
+      }
+      List<Entry> entries = new ArrayList<>(count);
+      byte[] hash = new byte[32];
+      for (int i = 0; i < count; i++) {
+        int kind = in.readUnsignedByte();
+        if (kind >= Entry.Kind.values().length) {
+          throw new IllegalArgumentException("manifest: bad entry kind " + kind);
+        }
+        String path = WirePath.check(in.readUTF());
+        if (path.isEmpty() != (i == 0)) {
+          throw new IllegalArgumentException("manifest: only entry 0 may name the root");
+        }
+        Entry entry = switch (Entry.Kind.values()[kind]) {
+          case FILE -> {
+            long size = in.readLong();
+            long mtime = in.readLong();
+            int mode = in.readUnsignedShort() & 07777;
+            in.readFully(hash);
+            if (size < 0) {
+              throw new IllegalArgumentException("manifest: negative size for " + path);
+            }
+            yield Entry.file(path, size, mtime, mode, HexFormat.of().formatHex(hash));
+          }
+          case DIR -> Entry.dir(path, in.readLong(), in.readUnsignedShort() & 07777);
+          case LINK -> {
+            String target = in.readUTF();
+            if (target.isEmpty() || target.indexOf('\0') >= 0) {
+              throw new IllegalArgumentException("manifest: bad link target for " + path);
+            }
+            yield Entry.link(path, target);
+          }
+        };
+        entries.add(entry);
+      }
+      if (entries.get(0).kind() == Entry.Kind.LINK) {
+        throw new IllegalArgumentException("manifest: the root cannot be a symlink");
+      }
+      if (entries.get(0).isFile() && count != 1) {
+        throw new IllegalArgumentException("manifest: a single-file manifest has one entry");
+      }
+      return Manifest.of(entries);
+    } catch (EOFException e) {
+      throw new IllegalArgumentException("manifest: truncated");
+    } catch (IOException e) {
+      throw new IllegalArgumentException("manifest: unreadable (" + e.getMessage() + ")");
+    }
+  }
+
+  public static String digest(byte[] bytes) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public static byte[] encodeNeed(BitSet need) {
+    return Zstd.compress(need.toByteArray());
+  }
+
+  public static BitSet decodeNeed(byte[] compressed, int manifestSize) {
+    long size = Zstd.getFrameContentSize(compressed);
+    if (size < 0 || size > manifestSize / 8 + 1) {
+      throw new IllegalArgumentException("need-list: bad size");
+    }
+    BitSet need = BitSet.valueOf(Zstd.decompress(compressed, (int) size));
+    if (need.length() > manifestSize) {
+      throw new IllegalArgumentException("need-list: index beyond the manifest");
+    }
+    return need;
+  }
+}

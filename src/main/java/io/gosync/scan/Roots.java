@@ -1,0 +1,81 @@
+package io.gosync.scan;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The part of the file system a daemon may touch. Task paths are absolute paths inside the
+ * daemon's root (so several nodes can share one machine, each fenced into its own tree); they
+ * must also fall under one of the allowed directories, after symlinks are resolved.
+ */
+public final class Roots {
+
+  private final Path root;
+  private final List<Path> allowed;
+
+  public Roots(String root, List<String> allow) {
+    this.root = Path.of(root).toAbsolutePath().normalize();
+    List<Path> dirs = new ArrayList<>();
+    for (String dir : allow) {
+      dirs.add(inside(dir));
+    }
+    this.allowed = List.copyOf(dirs);
+  }
+
+  /**
+   * @param field    the request field, named in errors ("src", "dst")
+   * @param taskPath an absolute path as the task names it
+   * @return the real, absolute path on this machine
+   */
+  public Path resolve(String field, String taskPath) throws IOException {
+    if (taskPath == null || !taskPath.startsWith("/") || taskPath.indexOf('\0') >= 0) {
+      throw new IllegalArgumentException(field + ": must be an absolute path, got '" + taskPath + "'");
+    }
+    Path lexical = inside(taskPath);
+    if (!isAllowed(lexical)) {
+      throw new IllegalArgumentException(field + ": " + taskPath + " is outside the allowed directories "
+          + allowedList() + " of this node");
+    }
+    // Resolve symlinks in the part that exists, so a link cannot lead out of the allowed directories.
+    Path existing = lexical;
+    while (existing != null && !Files.exists(existing)) {
+      existing = existing.getParent();
+    }
+    if (existing == null) {
+      throw new IllegalArgumentException(field + ": " + taskPath + " has no existing parent");
+    }
+    Path real = existing.toRealPath().resolve(existing.relativize(lexical));
+    List<Path> realAllowed = new ArrayList<>();
+    for (Path dir : allowed) {
+      realAllowed.add(Files.exists(dir) ? dir.toRealPath() : dir);
+    }
+    if (realAllowed.stream().noneMatch(real::startsWith)) {
+      throw new IllegalArgumentException(field + ": " + taskPath + " leads through a symlink out of the allowed directories "
+          + allowedList());
+    }
+    return real;
+  }
+
+  private Path inside(String taskPath) {
+    Path resolved = root.resolve(taskPath.substring(1)).normalize();
+    if (!resolved.startsWith(root)) {
+      throw new IllegalArgumentException(taskPath + " climbs out of the node's root");
+    }
+    return resolved;
+  }
+
+  private boolean isAllowed(Path path) {
+    return allowed.stream().anyMatch(path::startsWith);
+  }
+
+  private String allowedList() {
+    List<String> names = new ArrayList<>();
+    for (Path dir : allowed) {
+      names.add("/" + WirePath.of(root, dir));
+    }
+    return names.toString();
+  }
+}

@@ -1,0 +1,23 @@
+package io.gosync.scan;
+
+import java.nio.file.Path;
+
+/** Node-local requests to the scanner verticle; sent as records, never across the cluster. */
+public final class ScanMessages {
+
+  private ScanMessages() {
+  }
+
+  /** Resolve and check a task's source; with {@code checkOnly} false, also build its manifest. */
+  public record SourceRequest(String src, boolean checkOnly) {
+  }
+
+  public record SourceScan(Path path, Manifest manifest) {
+  }
+
+  public record PrepareRequest(String dst, Manifest manifest, boolean delete, boolean overwrite) {
+  }
+
+  public record FinishRequest(Path dst, Manifest manifest) {
+  }
+}

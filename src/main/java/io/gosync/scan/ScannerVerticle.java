@@ -1,0 +1,90 @@
+package io.gosync.scan;
+
+import io.gosync.config.NodeConfig;
+import io.gosync.scan.ScanMessages.FinishRequest;
+import io.gosync.scan.ScanMessages.PrepareRequest;
+import io.gosync.scan.ScanMessages.SourceRequest;
+import io.gosync.scan.ScanMessages.SourceScan;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+import static io.gosync.Constants.SCAN_FINISH;
+import static io.gosync.Constants.SCAN_PREPARE;
+import static io.gosync.Constants.SCAN_SOURCE;
+import static io.gosync.Constants.nodeAddress;
+
+/**
+ * Everything that blocks on the file system before and after a transfer: walking and hashing
+ * the source, diffing and preparing a destination, finishing directory metadata. Deployed as
+ * a worker verticle; its one instance owns the hash cache. See verticles-docs/scanner.md.
+ */
+public final class ScannerVerticle extends VerticleBase {
+
+  private final NodeConfig config;
+  private Roots roots;
+  private HashCache cache;
+
+  public ScannerVerticle(NodeConfig config) {
+    this.config = config;
+  }
+
+  @Override
+  public Future<?> start() {
+    roots = new Roots(config.root(), config.allow());
+    cache = new HashCache(config.hashCacheEntries());
+    var bus = vertx.eventBus();
+    return Future.all(
+        bus.<SourceRequest>localConsumer(nodeAddress(config.name(), SCAN_SOURCE), this::onSource).completion(),
+        bus.<PrepareRequest>localConsumer(nodeAddress(config.name(), SCAN_PREPARE), this::onPrepare).completion(),
+        bus.<FinishRequest>localConsumer(nodeAddress(config.name(), SCAN_FINISH), this::onFinish).completion());
+  }
+
+  private void onSource(Message<SourceRequest> message) {
+    SourceRequest request = message.body();
+    answer(message, () -> {
+      Path src = roots.resolve("src", request.src());
+      if (request.checkOnly()) {
+        SourceScanner.check(src, request.src());
+        return new SourceScan(src, null);
+      }
+      return new SourceScan(src, new SourceScanner(cache).scan(src, request.src()));
+    });
+  }
+
+  private void onPrepare(Message<PrepareRequest> message) {
+    PrepareRequest request = message.body();
+    answer(message, () -> {
+      Path dst = roots.resolve("dst", request.dst());
+      return new TargetPreparer(cache, dst, request.manifest(), request.delete(), request.overwrite()).prepare();
+    });
+  }
+
+  private void onFinish(Message<FinishRequest> message) {
+    FinishRequest request = message.body();
+    answer(message, () -> TargetPreparer.finish(request.dst(), request.manifest()));
+  }
+
+  /** Runs on this worker's thread; a bad request is a 400, anything else a 500 with its reason. */
+  private static <T> void answer(Message<?> message, Callable<T> work) {
+    try {
+      message.reply(work.call());
+    } catch (IllegalArgumentException e) {
+      message.fail(400, e.getMessage());
+    } catch (Exception e) {
+      message.fail(500, describe(e));
+    }
+  }
+
+  static String describe(Exception e) {
+    String text = e.getMessage();
+    String kind = e.getClass().getSimpleName();
+    if (e instanceof java.nio.file.FileSystemException fs) {
+      text = fs.getFile() + (fs.getReason() != null ? ": " + fs.getReason() : "");
+    }
+    return kind + ": " + text;
+  }
+}
