@@ -1,0 +1,26 @@
+package io.gosync.relay;
+
+import io.gosync.scan.Manifest;
+
+import java.nio.file.Path;
+import java.util.BitSet;
+import java.util.List;
+
+/** Node-local requests to the relay verticle and what it tells the task control verticle. */
+public final class RelayMessages {
+
+  private RelayMessages() {
+  }
+
+  /** Stream one group's files from the source to the top of its relay tree. */
+  public record SendRequest(String taskId, int group, Path src, Manifest manifest, BitSet need,
+                            List<TreeNode> children, boolean compress) {
+  }
+
+  public record SendOutcome(long files, long bytes) {
+  }
+
+  /** A receiving node's own result, for its task control verticle to finish and report. */
+  public record Received(String taskId, boolean ok, long files, long bytes, String message) {
+  }
+}

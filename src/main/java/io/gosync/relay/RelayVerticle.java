@@ -1,0 +1,158 @@
+package io.gosync.relay;
+
+import io.gosync.Constants;
+import io.gosync.config.NodeConfig;
+import io.gosync.relay.RelayMessages.Received;
+import io.gosync.relay.RelayMessages.SendOutcome;
+import io.gosync.relay.RelayMessages.SendRequest;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.net.NetClientOptions;
+import io.vertx.core.net.NetServer;
+import io.vertx.core.net.NetServerOptions;
+import io.vertx.core.net.NetSocket;
+import io.vertx.core.streams.Pipe;
+import io.vertx.core.streams.WriteStream;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import static io.gosync.Constants.nodeAddress;
+
+/**
+ * Layer two: the data port. On the source it streams a group's files to the top of the relay
+ * tree; on every other node it receives a stream, lands it on disk and forwards the same bytes
+ * to its children at the same time, reading from its parent only as fast as the disk and the
+ * slowest child accept. See verticles-docs/relay.md.
+ */
+public final class RelayVerticle extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(RelayVerticle.class);
+
+  private final NodeConfig config;
+  private final Map<String, ReceivePlan> plans = new HashMap<>();
+  private final Map<String, LandingSink> receiving = new HashMap<>();
+  private ChildLinks links;
+  private EventBus bus;
+
+  public RelayVerticle(NodeConfig config) {
+    this.config = config;
+  }
+
+  @Override
+  public Future<?> start() {
+    bus = vertx.eventBus();
+    links = new ChildLinks(vertx.createNetClient(new NetClientOptions()
+        .setConnectTimeout(config.connectTimeoutMs()).setTcpNoDelay(true)), bus, config.name());
+    NetServer server = vertx.createNetServer(new NetServerOptions()
+        .setHost(config.host()).setPort(config.dataPort()).setTcpNoDelay(true))
+        .connectHandler(this::onConnection);
+    String self = config.name();
+    return Future.all(
+        server.listen().recover(err -> Future.failedFuture(new IllegalStateException(
+            "cannot listen on data port " + config.host() + ":" + config.dataPort() + ": " + err.getMessage()))),
+        bus.<ReceivePlan>localConsumer(nodeAddress(self, Constants.RELAY_EXPECT), this::onExpect).completion(),
+        bus.<String>localConsumer(nodeAddress(self, Constants.RELAY_FORGET), this::onForget).completion(),
+        bus.<SendRequest>localConsumer(nodeAddress(self, Constants.RELAY_SEND), this::onSend).completion());
+  }
+
+  private void onExpect(Message<ReceivePlan> message) {
+    plans.put(message.body().taskId(), message.body());
+    message.reply(null);
+  }
+
+  private void onForget(Message<String> message) {
+    String taskId = message.body();
+    plans.remove(taskId);
+    LandingSink sink = receiving.get(taskId);
+    if (sink != null) {
+      sink.abort("the task was aborted");
+    }
+    message.reply(null);
+  }
+
+  private void onSend(Message<SendRequest> message) {
+    SendRequest request = message.body();
+    long bytes = request.need().stream().mapToLong(i -> request.manifest().entry(i).size()).sum();
+    TreeNode root = new TreeNode(config.name(), config.host(), config.dataPort(), request.children());
+    StreamHeader header = new StreamHeader(request.taskId(), request.group(), config.name(), root,
+        request.compress(), request.need().cardinality(), bytes);
+    links.connect(header, request.children())
+        .map(branches -> Tees.over(vertx, bus, request.taskId(), branches, config.stallTimeoutMs()))
+        .compose(tee -> new GroupSender(vertx, request, tee, config.compressionLevel()).run())
+        .onSuccess(message::<SendOutcome>reply)
+        .onFailure(err -> message.fail(500, err.getMessage()));
+  }
+
+  private void onConnection(NetSocket socket) {
+    Buffer start = Buffer.buffer();
+    socket.handler(data -> {
+      start.appendBuffer(data);
+      if (start.length() < 8) {
+        return;
+      }
+      int length = start.getInt(4);
+      if (start.getInt(0) != Constants.RELAY_MAGIC || length <= 0 || length > Constants.MAX_HEADER_BYTES) {
+        LOG.warn("refusing a connection from " + socket.remoteAddress() + ": not a gosync relay stream");
+        socket.close();
+        return;
+      }
+      if (start.length() < 8 + length) {
+        return;
+      }
+      Pipe<Buffer> pipe = socket.pipe();
+      try {
+        StreamHeader header = StreamHeader.decode(start.slice(8, 8 + length));
+        receive(socket, pipe, header, start.slice(8 + length, start.length()));
+      } catch (IllegalArgumentException e) {
+        LOG.warn("refusing a relay stream from " + socket.remoteAddress() + ": " + e.getMessage());
+        pipe.close();
+        socket.close();
+      }
+    });
+  }
+
+  private void receive(NetSocket socket, Pipe<Buffer> pipe, StreamHeader header, Buffer leftover) {
+    String taskId = header.taskId();
+    ReceivePlan plan = plans.remove(taskId);
+    if (plan == null || !header.node().name().equals(config.name()) || receiving.containsKey(taskId)) {
+      LOG.warn("refusing a relay stream for task " + taskId + " from " + socket.remoteAddress()
+          + ": this node was not prepared for it");
+      pipe.close();
+      socket.close();
+      return;
+    }
+    LandingSink sink = new LandingSink(vertx, plan);
+    receiving.put(taskId, sink);
+    long progress = vertx.setPeriodic(config.progressIntervalMs(), id -> reportProgress(taskId, sink));
+    sink.result().onComplete(done -> {
+      vertx.cancelTimer(progress);
+      reportProgress(taskId, sink);
+      receiving.remove(taskId);
+      bus.send(nodeAddress(config.name(), Constants.RECEIVED), done.succeeded()
+          ? new Received(taskId, true, done.result().files(), done.result().bytes(), null)
+          : new Received(taskId, false, sink.files(), sink.bytes(), done.cause().getMessage()));
+    });
+    links.connect(header, header.node().children()).onSuccess(children -> {
+      List<TeeWriteStream.Branch> branches = new ArrayList<>();
+      branches.add(new TeeWriteStream.Branch(config.name(), sink));
+      branches.addAll(children);
+      WriteStream<Buffer> tee = Tees.over(vertx, bus, taskId, branches, config.stallTimeoutMs());
+      if (leftover.length() > 0) {
+        tee.write(leftover);
+      }
+      pipe.to(tee);
+    });
+  }
+
+  private void reportProgress(String taskId, LandingSink sink) {
+    Reports.progress(bus, taskId, config.name(), sink.files(), sink.bytes());
+  }
+}

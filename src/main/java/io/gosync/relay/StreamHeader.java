@@ -1,0 +1,37 @@
+package io.gosync.relay;
+
+import io.gosync.Constants;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * The first thing on every relay connection, written by the parent for this one edge: which
+ * task and group the stream belongs to, who the source is, and the subtree the receiving node
+ * must serve. Everything after it (the body) is the same bytes on every edge of the tree.
+ */
+public record StreamHeader(String taskId, int group, String source, TreeNode node, boolean compressed,
+                           long files, long bytes) {
+
+  public StreamHeader forChild(TreeNode child) {
+    return new StreamHeader(taskId, group, source, child, compressed, files, bytes);
+  }
+
+  public Buffer encode() {
+    Buffer json = new JsonObject()
+        .put("taskId", taskId).put("group", group).put("source", source).put("node", node.toJson())
+        .put("compressed", compressed).put("files", files).put("bytes", bytes)
+        .toBuffer();
+    return Buffer.buffer(8 + json.length()).appendInt(Constants.RELAY_MAGIC).appendInt(json.length()).appendBuffer(json);
+  }
+
+  public static StreamHeader decode(Buffer json) {
+    try {
+      JsonObject object = json.toJsonObject();
+      return new StreamHeader(object.getString("taskId"), object.getInteger("group"), object.getString("source"),
+          TreeNode.fromJson(object.getJsonObject("node")), object.getBoolean("compressed"),
+          object.getLong("files"), object.getLong("bytes"));
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException("bad relay stream header: " + e.getMessage());
+    }
+  }
+}

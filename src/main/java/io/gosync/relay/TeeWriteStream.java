@@ -1,0 +1,147 @@
+package io.gosync.relay;
+
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.streams.WriteStream;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BiConsumer;
+
+/**
+ * The heart of the relay: one stream in, the same bytes out to the local disk and to every
+ * child. It reports itself full while any branch is full, so a pipe reads from the parent only
+ * as fast as the slowest branch accepts; it drains once none is full. A branch that fails, or
+ * stays full longer than the stall timeout, is dropped and reported, and the others go on.
+ * Writes never fail: one bad branch must not stop the rest.
+ */
+final class TeeWriteStream implements WriteStream<Buffer> {
+
+  /** One destination of the tee, named for reports. */
+  static final class Branch {
+    final String name;
+    final WriteStream<Buffer> stream;
+    long fullSince;
+
+    Branch(String name, WriteStream<Buffer> stream) {
+      this.name = name;
+      this.stream = stream;
+    }
+  }
+
+  private final Vertx vertx;
+  private final List<Branch> branches;
+  private final BiConsumer<String, String> onDropped;
+  private final long stallTimeoutMs;
+  private final long stallTimer;
+  private Handler<Void> drainHandler;
+  private boolean ended;
+
+  /** @param onDropped called with a dropped branch's name and the reason */
+  TeeWriteStream(Vertx vertx, List<Branch> branches, long stallTimeoutMs, BiConsumer<String, String> onDropped) {
+    this.vertx = vertx;
+    this.branches = new ArrayList<>(branches);
+    this.onDropped = onDropped;
+    this.stallTimeoutMs = stallTimeoutMs;
+    this.stallTimer = vertx.setPeriodic(Math.max(100, stallTimeoutMs / 4), id -> dropStalled());
+  }
+
+  /** Drops a branch from outside, e.g. when its connection closed. */
+  void drop(String name, String reason) {
+    for (Branch branch : List.copyOf(branches)) {
+      if (branch.name.equals(name)) {
+        drop(branch, reason);
+      }
+    }
+  }
+
+  boolean isEmpty() {
+    return branches.isEmpty();
+  }
+
+  @Override
+  public Future<Void> write(Buffer data) {
+    for (Branch branch : List.copyOf(branches)) {
+      branch.stream.write(data).onFailure(err -> drop(branch, String.valueOf(err.getMessage())));
+      if (branch.fullSince == 0 && branch.stream.writeQueueFull()) {
+        branch.fullSince = System.nanoTime();
+      }
+    }
+    return Future.succeededFuture();
+  }
+
+  @Override
+  public boolean writeQueueFull() {
+    for (Branch branch : branches) {
+      if (branch.stream.writeQueueFull()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  @Override
+  public WriteStream<Buffer> drainHandler(Handler<Void> handler) {
+    this.drainHandler = handler;
+    for (Branch branch : branches) {
+      if (branch.stream.writeQueueFull()) {
+        branch.stream.drainHandler(v -> {
+          branch.fullSince = 0;
+          checkDrained();
+        });
+      }
+    }
+    return this;
+  }
+
+  private void checkDrained() {
+    Handler<Void> handler = drainHandler;
+    if (handler != null && !writeQueueFull()) {
+      drainHandler = null;
+      handler.handle(null);
+    }
+  }
+
+  private void drop(Branch branch, String reason) {
+    if (!ended && branches.remove(branch)) {
+      onDropped.accept(branch.name, reason);
+      checkDrained();
+    }
+  }
+
+  private void dropStalled() {
+    long now = System.nanoTime();
+    for (Branch branch : List.copyOf(branches)) {
+      if (branch.stream.writeQueueFull() && branch.fullSince != 0
+          && (now - branch.fullSince) / 1_000_000 > stallTimeoutMs) {
+        drop(branch, "stalled: accepted nothing for " + stallTimeoutMs / 1000 + " s");
+      } else if (!branch.stream.writeQueueFull()) {
+        branch.fullSince = 0;
+      }
+    }
+  }
+
+  @Override
+  public Future<Void> end() {
+    ended = true;
+    vertx.cancelTimer(stallTimer);
+    List<Future<Void>> ends = new ArrayList<>();
+    for (Branch branch : List.copyOf(branches)) {
+      ends.add(branch.stream.end().recover(err -> Future.succeededFuture()));
+    }
+    return Future.join(ends).mapEmpty();
+  }
+
+  @Override
+  public WriteStream<Buffer> exceptionHandler(Handler<Throwable> handler) {
+    return this; // branches fail alone; the tee itself never fails
+  }
+
+  @Override
+  public WriteStream<Buffer> setWriteQueueMaxSize(int maxSize) {
+    branches.forEach(branch -> branch.stream.setWriteQueueMaxSize(maxSize));
+    return this;
+  }
+}
