@@ -1,0 +1,40 @@
+package io.gosync.cluster;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.NetworkConfig;
+import io.gosync.config.NodeConfig;
+import io.vertx.spi.cluster.hazelcast.ConfigUtil;
+
+/**
+ * The Hazelcast member of a daemon: Vert.x's required maps from its default cluster.xml, plus
+ * our network: the configured address and port, a TCP-IP member list when one is given
+ * (multicast otherwise), and quick detection of dead members.
+ */
+final class HazelcastSetup {
+
+  private HazelcastSetup() {
+  }
+
+  static Config config(NodeConfig node) {
+    Config config = ConfigUtil.loadConfig();
+    config.setClusterName(node.clusterName());
+    config.setProperty("hazelcast.logging.type", "slf4j");
+    config.setProperty("hazelcast.phone.home.enabled", "false");
+    config.setProperty("hazelcast.shutdownhook.enabled", "false");
+    config.setProperty("hazelcast.wait.seconds.before.join", "1");
+    config.setProperty("hazelcast.heartbeat.interval.seconds", "1");
+    config.setProperty("hazelcast.max.no.heartbeat.seconds", String.valueOf(node.clusterHeartbeatTimeoutSeconds()));
+    config.setProperty("hazelcast.local.localAddress", node.host());
+
+    NetworkConfig network = config.getNetworkConfig();
+    network.setPort(node.clusterPort()).setPortAutoIncrement(false);
+    network.setPublicAddress(node.host() + ":" + node.clusterPort());
+    JoinConfig join = network.getJoin();
+    join.getAutoDetectionConfig().setEnabled(false);
+    boolean listed = !node.clusterMembers().isEmpty();
+    join.getMulticastConfig().setEnabled(!listed);
+    join.getTcpIpConfig().setEnabled(listed).setMembers(node.clusterMembers()).setConnectionTimeoutSeconds(2);
+    return config;
+  }
+}

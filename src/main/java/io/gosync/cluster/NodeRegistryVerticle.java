@@ -1,0 +1,79 @@
+package io.gosync.cluster;
+
+import io.gosync.Constants;
+import io.gosync.config.NodeConfig;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.shareddata.AsyncMap;
+
+import static io.gosync.Constants.nodeAddress;
+
+/**
+ * Keeps this node's entry in the cluster-wide node map, removes the entries of members that
+ * leave or die, tells the other verticles of this node which node left, and answers "which
+ * nodes are there". See verticles-docs/node-registry.md.
+ */
+public final class NodeRegistryVerticle extends VerticleBase {
+
+  /** Node-local: the bootstrap sends the cluster node id of a member Hazelcast removed. */
+  static final String MEMBER_LEFT = "local.member-left";
+
+  private final NodeConfig config;
+  private final String clusterNodeId;
+  private AsyncMap<String, JsonObject> nodes;
+
+  public NodeRegistryVerticle(NodeConfig config, String clusterNodeId) {
+    this.config = config;
+    this.clusterNodeId = clusterNodeId;
+  }
+
+  @Override
+  public Future<?> start() {
+    NodeInfo self = new NodeInfo(config.name(), config.host(), config.dataPort(), config.httpPort(),
+        Constants.VERSION, clusterNodeId);
+    var bus = vertx.eventBus();
+    return vertx.sharedData().<String, JsonObject>getClusterWideMap(Constants.NODES_MAP)
+        .compose(map -> {
+          nodes = map;
+          return map.values();
+        })
+        .compose(existing -> {
+          for (JsonObject other : existing) {
+            if (config.name().equals(other.getString("name"))) {
+              return Future.failedFuture(new IllegalStateException(
+                  "a node named '" + config.name() + "' is already in the cluster; give this one another --name"));
+            }
+          }
+          return nodes.put(clusterNodeId, self.toJson());
+        })
+        .compose(v -> Future.all(
+            bus.<Void>localConsumer(nodeAddress(config.name(), Constants.NODES), this::onList).completion(),
+            bus.<String>localConsumer(nodeAddress(config.name(), MEMBER_LEFT), this::onMemberLeft).completion()));
+  }
+
+  @Override
+  public Future<?> stop() {
+    return nodes == null ? Future.succeededFuture() : nodes.remove(clusterNodeId);
+  }
+
+  private void onList(Message<Void> message) {
+    nodes.values()
+        .onSuccess(values -> message.reply(new JsonArray(values.stream()
+            .sorted((a, b) -> a.getString("name").compareTo(b.getString("name")))
+            .map(Object.class::cast).toList())))
+        .onFailure(err -> message.fail(503, "cannot read the node list: " + err.getMessage()));
+  }
+
+  private void onMemberLeft(Message<String> message) {
+    String id = message.body();
+    nodes.get(id).onSuccess(info -> {
+      if (info != null) {
+        nodes.remove(id);
+        vertx.eventBus().publish(nodeAddress(config.name(), Constants.NODE_LEFT), info.getString("name"));
+      }
+    });
+  }
+}

@@ -1,0 +1,215 @@
+package io.gosync.control;
+
+import io.gosync.Constants;
+import io.gosync.config.NodeConfig;
+import io.gosync.relay.ReceivePlan;
+import io.gosync.scan.Manifest;
+import io.gosync.scan.ManifestCodec;
+import io.gosync.scan.PrepareOutcome;
+import io.gosync.scan.ScanMessages.FinishRequest;
+import io.gosync.scan.ScanMessages.PrepareRequest;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.util.Base64;
+
+import static io.gosync.Constants.nodeAddress;
+import static io.gosync.Constants.taskAddress;
+
+/**
+ * A target's share of one task: waits its turn on the destination, pulls the manifest in
+ * chunks, has the scanner prepare the destination, tells the relay what to expect, and at the
+ * end finishes directory metadata and reports to the source. While it is open it sends the
+ * source a heartbeat, and gives up if the source falls silent. Lives on the control event loop.
+ */
+final class TargetPart {
+
+  private static final long LONG_WAIT_MS = 30L * 24 * 3600 * 1000;
+  private static final int MAX_CHUNKS = 100_000;
+
+  private final Vertx vertx;
+  private final EventBus bus;
+  private final NodeConfig config;
+  private final DestinationQueue queue;
+  private final Runnable onClosed;
+  final String taskId;
+  final String source;
+  private final JsonObject ask;
+
+  private Manifest manifest;
+  private PrepareOutcome outcome;
+  private Runnable release;
+  private MessageConsumer<JsonObject> keepalive;
+  private long timer = -1;
+  private long lastKeepaliveNanos = System.nanoTime();
+  private String phase = "queued";
+  private boolean closed;
+
+  TargetPart(Vertx vertx, NodeConfig config, DestinationQueue queue, JsonObject ask, Runnable onClosed) {
+    this.vertx = vertx;
+    this.bus = vertx.eventBus();
+    this.config = config;
+    this.queue = queue;
+    this.ask = ask;
+    this.onClosed = onClosed;
+    this.taskId = ask.getString("taskId");
+    this.source = ask.getString("source");
+  }
+
+  /** @return the reply to the source's prepare request: the need-list and what was done */
+  Future<JsonObject> prepare() {
+    keepalive = bus.consumer(taskAddress(taskId, Constants.KEEPALIVE), m -> lastKeepaliveNanos = System.nanoTime());
+    timer = vertx.setPeriodic(config.heartbeatMs(), id -> heartbeat());
+    heartbeat();
+    return queue.acquire(ask.getString("dst"))
+        .compose(this::ourTurn)
+        .compose(v -> fetchManifest())
+        .compose(bytes -> vertx.executeBlocking(() -> decode(bytes), false))
+        .compose(decoded -> {
+          manifest = decoded;
+          phase = "diffing";
+          return bus.<PrepareOutcome>request(nodeAddress(config.name(), Constants.SCAN_PREPARE),
+              new PrepareRequest(ask.getString("dst"), decoded, ask.getBoolean("delete"), ask.getBoolean("overwrite")),
+              new DeliveryOptions().setSendTimeout(LONG_WAIT_MS));
+        })
+        .map(Message::body)
+        .compose(this::expectData)
+        .map(this::answer)
+        .onSuccess(reply -> phase = "waiting")
+        .onFailure(err -> close());
+  }
+
+  private Future<Void> ourTurn(Runnable release) {
+    this.release = release;
+    if (closed) {
+      release.run();
+      return Future.failedFuture("the task was aborted while it waited for the destination");
+    }
+    phase = "manifest";
+    return Future.succeededFuture();
+  }
+
+  private Future<Buffer> fetchManifest() {
+    JsonObject info = ask.getJsonObject("manifest");
+    int count = info.getInteger("chunks");
+    if (count < 1 || count > MAX_CHUNKS) {
+      return Future.failedFuture(new IllegalArgumentException("manifest: bad chunk count " + count));
+    }
+    Promise<Buffer> all = Promise.promise();
+    fetchChunk(0, count, Buffer.buffer(), all);
+    return all.future();
+  }
+
+  private void fetchChunk(int chunk, int count, Buffer sofar, Promise<Buffer> all) {
+    if (chunk == count) {
+      all.complete(sofar);
+      return;
+    }
+    bus.<Buffer>request(taskAddress(taskId, Constants.MANIFEST), new JsonObject().put("chunk", chunk))
+        .onSuccess(reply -> fetchChunk(chunk + 1, count, sofar.appendBuffer(reply.body()), all))
+        .onFailure(err -> all.tryFail("cannot fetch the manifest from " + source + ": " + err.getMessage()));
+  }
+
+  private Manifest decode(Buffer bytes) {
+    byte[] encoded = bytes.getBytes();
+    if (!ManifestCodec.digest(encoded).equals(ask.getJsonObject("manifest").getString("digest"))) {
+      throw new IllegalArgumentException("manifest: digest mismatch; it was damaged in transit");
+    }
+    return ManifestCodec.decode(encoded);
+  }
+
+  private Future<PrepareOutcome> expectData(PrepareOutcome prepared) {
+    outcome = prepared;
+    if (closed) {
+      return Future.failedFuture("the task was aborted while the destination was prepared");
+    }
+    if (prepared.needFiles() == 0) {
+      return Future.succeededFuture(prepared);
+    }
+    return bus.request(nodeAddress(config.name(), Constants.RELAY_EXPECT),
+            new ReceivePlan(taskId, source, prepared.dst(), manifest, prepared.need()))
+        .map(prepared);
+  }
+
+  private JsonObject answer(PrepareOutcome prepared) {
+    return new JsonObject()
+        .put("need", Base64.getEncoder().encodeToString(ManifestCodec.encodeNeed(prepared.need())))
+        .put("needFiles", (long) prepared.needFiles()).put("needBytes", prepared.needBytes())
+        .put("created", (long) prepared.created()).put("deleted", (long) prepared.deleted())
+        .put("fixed", (long) prepared.fixed()).put("conflicts", (long) prepared.conflictCount())
+        .put("conflictPaths", new JsonArray(prepared.conflicts()));
+  }
+
+  /** The data has landed (or there was none): set directory metadata and report. */
+  void finish(long files, long bytes) {
+    if (closed || outcome == null) {
+      return;
+    }
+    phase = "finishing";
+    bus.<Integer>request(nodeAddress(config.name(), Constants.SCAN_FINISH), new FinishRequest(outcome.dst(), manifest),
+            new DeliveryOptions().setSendTimeout(LONG_WAIT_MS))
+        .onSuccess(reply -> {
+          int fixedDirectories = reply.body();
+          boolean changed = files > 0 || outcome.created() > 0 || outcome.deleted() > 0 || outcome.fixed() > 0
+              || fixedDirectories > 0 || outcome.conflictCount() > 0;
+          report(new JsonObject().put("status", changed ? "ok" : "unchanged").put("files", files).put("bytes", bytes)
+              .put("fixedDirectories", fixedDirectories).put("message", conflictNote()));
+        })
+        .onFailure(err -> fail("cannot finish the destination: " + err.getMessage()));
+  }
+
+  void fail(String reason) {
+    if (!closed) {
+      report(new JsonObject().put("status", "failed").put("message", reason));
+    }
+  }
+
+  private String conflictNote() {
+    if (outcome.conflictCount() == 0) {
+      return null;
+    }
+    return outcome.conflictCount() + " differing entries left as they were (no-overwrite): "
+        + String.join(", ", outcome.conflicts()) + (outcome.conflictCount() > outcome.conflicts().size() ? ", …" : "");
+  }
+
+  private void report(JsonObject result) {
+    bus.send(taskAddress(taskId, Constants.CONTROL), result.put("type", "result").put("target", config.name()));
+    close();
+  }
+
+  private void heartbeat() {
+    if ((System.nanoTime() - lastKeepaliveNanos) / 1_000_000 > config.targetTimeoutMs()) {
+      close();
+      return;
+    }
+    bus.send(taskAddress(taskId, Constants.CONTROL),
+        new JsonObject().put("type", "live").put("target", config.name()).put("phase", phase));
+  }
+
+  /** Gives everything back: timers, the destination, the relay's plan and any temporary file. */
+  void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    vertx.cancelTimer(timer);
+    if (keepalive != null) {
+      keepalive.unregister();
+    }
+    bus.request(nodeAddress(config.name(), Constants.RELAY_FORGET), taskId)
+        .onComplete(forgotten -> {
+          if (release != null) {
+            release.run();
+          }
+        });
+    onClosed.run();
+  }
+}

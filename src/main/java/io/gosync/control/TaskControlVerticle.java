@@ -1,0 +1,221 @@
+package io.gosync.control;
+
+import io.gosync.Constants;
+import io.gosync.cluster.NodeInfo;
+import io.gosync.config.NodeConfig;
+import io.gosync.relay.RelayMessages.Received;
+import io.gosync.scan.ScanMessages.SourceRequest;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static io.gosync.Constants.nodeAddress;
+
+/**
+ * Layer one. As a source it accepts tasks (over HTTP through the API verticle, or straight from
+ * the event bus), resolves targets and runs each task; as a target it takes its share of other
+ * nodes' tasks, one task per destination at a time. See verticles-docs/task-control.md.
+ */
+public final class TaskControlVerticle extends VerticleBase {
+
+  private final NodeConfig config;
+  private final Map<String, SourceTask> tasks = new LinkedHashMap<>();
+  private final Map<String, TargetPart> parts = new HashMap<>();
+  private final DestinationQueue queue = new DestinationQueue();
+  private EventBus bus;
+
+  public TaskControlVerticle(NodeConfig config) {
+    this.config = config;
+  }
+
+  @Override
+  public Future<?> start() {
+    bus = vertx.eventBus();
+    String self = config.name();
+    return Future.all(List.of(
+        bus.<JsonObject>consumer(nodeAddress(self, Constants.SUBMIT), this::onSubmit).completion(),
+        bus.<JsonObject>consumer(nodeAddress(self, Constants.STATUS), this::onStatus).completion(),
+        bus.<JsonObject>consumer(nodeAddress(self, Constants.PREPARE), this::onPrepare).completion(),
+        bus.<JsonObject>consumer(nodeAddress(self, Constants.FINISH), this::onFinish).completion(),
+        bus.<JsonObject>consumer(nodeAddress(self, Constants.ABORT), this::onAbort).completion(),
+        bus.<Received>localConsumer(nodeAddress(self, Constants.RECEIVED), this::onReceived).completion(),
+        bus.<String>localConsumer(nodeAddress(self, Constants.NODE_LEFT), this::onNodeLeft).completion()));
+  }
+
+  // ---- as a source ----
+
+  private void onSubmit(Message<JsonObject> message) {
+    TaskRequest request;
+    try {
+      request = TaskRequest.fromJson(message.body(), config.fanout());
+    } catch (IllegalArgumentException | ClassCastException e) {
+      message.fail(400, e.getMessage());
+      return;
+    }
+    if (tasks.containsKey(request.id())) {
+      message.fail(409, "id: task " + request.id() + " already exists on " + config.name());
+      return;
+    }
+    bus.request(nodeAddress(config.name(), Constants.SCAN_SOURCE), new SourceRequest(request.src(), true))
+        .compose(checked -> bus.<JsonArray>request(nodeAddress(config.name(), Constants.NODES), null))
+        .map(nodes -> resolveTargets(request, nodes.body()))
+        .onSuccess(targets -> start(message, request, targets))
+        .onFailure(err -> message.fail(code(err), err.getMessage()));
+  }
+
+  private List<TargetState> resolveTargets(TaskRequest request, JsonArray nodes) {
+    List<NodeInfo> known = new ArrayList<>();
+    nodes.forEach(node -> known.add(NodeInfo.fromJson((JsonObject) node)));
+    List<TargetState> targets = new ArrayList<>();
+    Set<String> seen = new HashSet<>();
+    for (String target : request.targets()) {
+      List<NodeInfo> matches = known.stream().filter(node -> node.answersTo(target)).toList();
+      if (matches.size() == 1) {
+        NodeInfo node = matches.get(0);
+        if (node.name().equals(config.name()) && overlaps(request.src(), request.dst())) {
+          throw new IllegalArgumentException("targets: " + target + " is the source node itself, and dst "
+              + request.dst() + " overlaps src " + request.src());
+        }
+        if (seen.add(node.name())) {
+          targets.add(new TargetState(target, node));
+        }
+        continue;
+      }
+      TargetState unresolved = new TargetState(target, null);
+      unresolved.status = TargetState.Status.FAILED;
+      unresolved.message = matches.isEmpty()
+          ? "unknown target: no live node in the cluster is named or listens at '" + target + "'"
+          : "ambiguous target '" + target + "': nodes " + matches.stream().map(NodeInfo::name).toList()
+              + " all run there; give a node name or host:dataPort";
+      targets.add(unresolved);
+    }
+    return targets;
+  }
+
+  private static boolean overlaps(String src, String dst) {
+    Path a = Path.of(src).normalize();
+    Path b = Path.of(dst).normalize();
+    return a.startsWith(b) || b.startsWith(a);
+  }
+
+  private void start(Message<JsonObject> message, TaskRequest request, List<TargetState> targets) {
+    SourceTask task = new SourceTask(vertx, config, request, targets);
+    tasks.put(task.id(), task);
+    forgetOldTasks();
+    message.reply(new JsonObject().put("id", task.id()).put("source", config.name()));
+    task.run();
+  }
+
+  private void forgetOldTasks() {
+    var finished = tasks.values().stream().filter(SourceTask::isDone).map(SourceTask::id).toList();
+    for (int i = 0; i < finished.size() && tasks.size() > config.taskHistory(); i++) {
+      tasks.remove(finished.get(i));
+    }
+  }
+
+  private void onStatus(Message<JsonObject> message) {
+    String id = message.body() == null ? null : message.body().getString("id");
+    SourceTask task = id == null ? null : tasks.get(id);
+    if (task == null) {
+      message.fail(404, "no task " + id + " on " + config.name());
+    } else {
+      message.reply(task.toJson());
+    }
+  }
+
+  // ---- as a target ----
+
+  private void onPrepare(Message<JsonObject> message) {
+    JsonObject ask = message.body();
+    String problem = checkPrepare(ask);
+    if (problem != null) {
+      message.fail(400, problem);
+      return;
+    }
+    String taskId = ask.getString("taskId");
+    TargetPart part = new TargetPart(vertx, config, queue, ask, () -> parts.remove(taskId));
+    parts.put(taskId, part);
+    part.prepare()
+        .onSuccess(message::reply)
+        .onFailure(err -> message.fail(code(err), err.getMessage()));
+  }
+
+  private String checkPrepare(JsonObject ask) {
+    try {
+      String taskId = ask.getString("taskId");
+      if (taskId == null || !taskId.matches("[A-Za-z0-9_-]{1,64}")) {
+        return "taskId: missing or malformed";
+      }
+      if (parts.containsKey(taskId)) {
+        return "taskId: " + taskId + " is already being prepared here";
+      }
+      if (ask.getString("source") == null || ask.getString("dst") == null
+          || ask.getBoolean("delete") == null || ask.getBoolean("overwrite") == null
+          || ask.getJsonObject("manifest") == null || ask.getJsonObject("manifest").getString("digest") == null
+          || ask.getJsonObject("manifest").getInteger("chunks") == null) {
+        return "prepare: source, dst, delete, overwrite and manifest {digest, chunks} are required";
+      }
+      return null;
+    } catch (ClassCastException e) {
+      return "prepare: a field has the wrong type: " + e.getMessage();
+    }
+  }
+
+  private void onFinish(Message<JsonObject> message) {
+    TargetPart part = parts.get(message.body().getString("taskId"));
+    if (part != null) {
+      part.finish(0, 0);
+    }
+  }
+
+  private void onAbort(Message<JsonObject> message) {
+    TargetPart part = parts.get(message.body().getString("taskId"));
+    if (part != null) {
+      part.close();
+    }
+  }
+
+  private void onReceived(Message<Received> message) {
+    Received received = message.body();
+    TargetPart part = parts.get(received.taskId());
+    if (part == null) {
+      return;
+    }
+    if (received.ok()) {
+      part.finish(received.files(), received.bytes());
+    } else {
+      part.fail(received.message());
+    }
+  }
+
+  private void onNodeLeft(Message<String> message) {
+    String node = message.body();
+    tasks.values().forEach(task -> task.nodeLeft(node));
+    List.copyOf(parts.values()).stream().filter(part -> part.source.equals(node)).forEach(TargetPart::close);
+  }
+
+  /** Bad input is 400 wherever it was found; anything else keeps the code it came with, or 500. */
+  static int code(Throwable err) {
+    if (err instanceof IllegalArgumentException) {
+      return 400;
+    }
+    if (err instanceof ReplyException reply && reply.failureType() == ReplyFailure.RECIPIENT_FAILURE) {
+      return reply.failureCode();
+    }
+    return 500;
+  }
+}

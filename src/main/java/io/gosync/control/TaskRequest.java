@@ -1,0 +1,131 @@
+package io.gosync.control;
+
+import io.gosync.config.NodeConfig;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * A sync task as submitted over HTTP or the event bus. {@link #fromJson} is the one place where
+ * a request is checked; its errors name the offending field.
+ */
+public record TaskRequest(String id, String src, String dst, List<String> targets, boolean delete,
+                          boolean overwrite, boolean compress, int fanout) {
+
+  private static final Set<String> FIELDS =
+      Set.of("id", "src", "dst", "targets", "delete", "overwrite", "compress", "fanout");
+
+  public TaskRequest {
+    targets = List.copyOf(targets);
+  }
+
+  public static TaskRequest fromJson(JsonObject json, int defaultFanout) {
+    if (json == null) {
+      throw new IllegalArgumentException("the request must be a JSON object");
+    }
+    for (String field : json.fieldNames()) {
+      if (!FIELDS.contains(field)) {
+        throw new IllegalArgumentException(field + ": unknown field; expected one of " + FIELDS);
+      }
+    }
+    String id = optionalText(json, "id");
+    if (id == null) {
+      id = UUID.randomUUID().toString();
+    } else if (!id.matches("[A-Za-z0-9_-]{1,64}")) {
+      throw new IllegalArgumentException("id: must be 1-64 letters, digits, '_' or '-'");
+    }
+    return new TaskRequest(id, absolutePath(json, "src"), absolutePath(json, "dst"), targets(json),
+        flag(json, "delete", false), flag(json, "overwrite", true), flag(json, "compress", false),
+        fanout(json, defaultFanout));
+  }
+
+  public JsonObject toJson() {
+    return new JsonObject().put("id", id).put("src", src).put("dst", dst).put("targets", new JsonArray(targets))
+        .put("delete", delete).put("overwrite", overwrite).put("compress", compress).put("fanout", fanout);
+  }
+
+  private static String optionalText(JsonObject json, String field) {
+    Object value = json.getValue(field);
+    if (value == null) {
+      return null;
+    }
+    if (!(value instanceof String text)) {
+      throw new IllegalArgumentException(field + ": must be a string");
+    }
+    return text;
+  }
+
+  private static String absolutePath(JsonObject json, String field) {
+    String path = optionalText(json, field);
+    if (path == null || path.isBlank()) {
+      throw new IllegalArgumentException(field + ": is required");
+    }
+    if (!path.startsWith("/")) {
+      throw new IllegalArgumentException(field + ": must be an absolute path, got '" + path + "'");
+    }
+    if (path.indexOf('\0') >= 0) {
+      throw new IllegalArgumentException(field + ": contains NUL");
+    }
+    for (String segment : path.split("/")) {
+      if (segment.equals("..")) {
+        throw new IllegalArgumentException(field + ": must not contain '..', got '" + path + "'");
+      }
+    }
+    return path;
+  }
+
+  private static List<String> targets(JsonObject json) {
+    Object value = json.getValue("targets");
+    List<String> raw = new ArrayList<>();
+    if (value instanceof String text) {
+      raw.addAll(List.of(text.split(",")));
+    } else if (value instanceof JsonArray array) {
+      for (Object item : array) {
+        if (!(item instanceof String text)) {
+          throw new IllegalArgumentException("targets: every target must be a string");
+        }
+        raw.add(text);
+      }
+    } else if (value != null) {
+      throw new IllegalArgumentException("targets: must be a list of node names, hosts or host:port");
+    }
+    Set<String> targets = new LinkedHashSet<>();
+    for (String target : raw) {
+      if (!target.isBlank()) {
+        targets.add(target.trim());
+      }
+    }
+    if (targets.isEmpty()) {
+      throw new IllegalArgumentException("targets: at least one target is required");
+    }
+    return new ArrayList<>(targets);
+  }
+
+  private static boolean flag(JsonObject json, String field, boolean fallback) {
+    Object value = json.getValue(field);
+    if (value == null) {
+      return fallback;
+    }
+    if (!(value instanceof Boolean b)) {
+      throw new IllegalArgumentException(field + ": must be true or false");
+    }
+    return b;
+  }
+
+  private static int fanout(JsonObject json, int fallback) {
+    Object value = json.getValue("fanout");
+    if (value == null) {
+      return fallback;
+    }
+    if (!(value instanceof Number n) || n.doubleValue() != n.intValue()
+        || n.intValue() < 1 || n.intValue() > NodeConfig.MAX_FANOUT) {
+      throw new IllegalArgumentException("fanout: must be a whole number from 1 to " + NodeConfig.MAX_FANOUT);
+    }
+    return n.intValue();
+  }
+}
