@@ -1,0 +1,146 @@
+package io.gosync.api;
+
+import io.gosync.Constants;
+import io.gosync.config.NodeConfig;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static io.gosync.Constants.nodeAddress;
+import static io.gosync.Constants.taskAddress;
+
+/**
+ * The HTTP face of a daemon (Vert.x Web): submit a task, read its state, follow its progress as
+ * server-sent events, list nodes, check health. It holds no task state of its own: every call
+ * is one event bus request to this node's other verticles. See verticles-docs/http-api.md.
+ */
+public final class HttpApiVerticle extends VerticleBase {
+
+  private static final long BODY_LIMIT = 1 << 20;
+
+  private final NodeConfig config;
+  private EventBus bus;
+
+  public HttpApiVerticle(NodeConfig config) {
+    this.config = config;
+  }
+
+  @Override
+  public Future<?> start() {
+    bus = vertx.eventBus();
+    Router router = Router.router(vertx);
+    router.post("/api/v1/tasks").handler(BodyHandler.create().setBodyLimit(BODY_LIMIT)).handler(this::submit);
+    router.get("/api/v1/tasks/:id").handler(this::status);
+    router.get("/api/v1/tasks/:id/events").handler(this::events);
+    router.get("/api/v1/nodes").handler(this::nodes);
+    router.get("/health").handler(this::health);
+    return vertx.createHttpServer().requestHandler(router).listen(config.httpPort(), config.host())
+        .recover(err -> Future.failedFuture(new IllegalStateException(
+            "cannot listen on HTTP port " + config.host() + ":" + config.httpPort() + ": " + err.getMessage())));
+  }
+
+  private void submit(RoutingContext ctx) {
+    JsonObject body;
+    try {
+      body = ctx.body().asJsonObject();
+    } catch (DecodeException | ClassCastException e) {
+      error(ctx, 400, "the body must be a JSON object: " + e.getMessage());
+      return;
+    }
+    if (body == null) {
+      error(ctx, 400, "the body must be a JSON object with src, dst and targets");
+      return;
+    }
+    bus.<JsonObject>request(nodeAddress(config.name(), Constants.SUBMIT), body)
+        .onSuccess(reply -> json(ctx, 202, reply.body()))
+        .onFailure(err -> fail(ctx, err));
+  }
+
+  private void status(RoutingContext ctx) {
+    bus.<JsonObject>request(nodeAddress(config.name(), Constants.STATUS), new JsonObject().put("id", ctx.pathParam("id")))
+        .onSuccess(reply -> json(ctx, 200, reply.body()))
+        .onFailure(err -> fail(ctx, err));
+  }
+
+  /**
+   * Server-sent events: first the task as it stands, then every event the task publishes, until
+   * "done". We subscribe before reading the state, and hold back events until the state is
+   * written, so that none is lost between the two.
+   */
+  private void events(RoutingContext ctx) {
+    String id = ctx.pathParam("id");
+    HttpServerResponse response = ctx.response();
+    List<JsonObject> early = new ArrayList<>();
+    MessageConsumer<JsonObject> consumer = bus.localConsumer(taskAddress(id, Constants.EVENTS));
+    consumer.handler(event -> {
+      if (response.headWritten()) {
+        forward(response, consumer, event.body());
+      } else {
+        early.add(event.body());
+      }
+    });
+    response.closeHandler(v -> consumer.unregister());
+    consumer.completion()
+        .compose(v -> bus.<JsonObject>request(nodeAddress(config.name(), Constants.STATUS), new JsonObject().put("id", id)))
+        .onSuccess(reply -> {
+          JsonObject task = reply.body();
+          boolean finished = "done".equals(task.getString("state"));
+          response.setChunked(true).putHeader("Content-Type", "text/event-stream").putHeader("Cache-Control", "no-cache");
+          forward(response, consumer, task.put("type", finished ? "done" : "status"));
+          early.forEach(event -> forward(response, consumer, event));
+        })
+        .onFailure(err -> {
+          consumer.unregister();
+          fail(ctx, err);
+        });
+  }
+
+  private static void forward(HttpServerResponse response, MessageConsumer<JsonObject> consumer, JsonObject event) {
+    if (response.ended()) {
+      return;
+    }
+    String type = event.getString("type");
+    response.write("event: " + type + "\ndata: " + event.encode() + "\n\n");
+    if ("done".equals(type)) {
+      consumer.unregister();
+      response.end();
+    }
+  }
+
+  private void nodes(RoutingContext ctx) {
+    bus.<JsonArray>request(nodeAddress(config.name(), Constants.NODES), null)
+        .onSuccess(reply -> ctx.response().putHeader("Content-Type", "application/json").end(reply.body().encode()))
+        .onFailure(err -> fail(ctx, err));
+  }
+
+  private void health(RoutingContext ctx) {
+    json(ctx, 200, new JsonObject().put("status", "UP").put("node", config.name()).put("version", Constants.VERSION));
+  }
+
+  private static void fail(RoutingContext ctx, Throwable err) {
+    int code = err instanceof ReplyException reply && reply.failureType() == ReplyFailure.RECIPIENT_FAILURE
+        ? reply.failureCode() : 503;
+    error(ctx, code >= 400 && code < 600 ? code : 500, err.getMessage());
+  }
+
+  private static void error(RoutingContext ctx, int code, String message) {
+    json(ctx, code, new JsonObject().put("error", message));
+  }
+
+  private static void json(RoutingContext ctx, int code, JsonObject body) {
+    ctx.response().setStatusCode(code).putHeader("Content-Type", "application/json").end(body.encode());
+  }
+}

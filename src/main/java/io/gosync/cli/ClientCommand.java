@@ -1,0 +1,40 @@
+package io.gosync.cli;
+
+import io.vertx.core.Vertx;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.util.concurrent.Callable;
+
+/** A command that talks to one daemon's HTTP API and exits with a report code. */
+abstract class ClientCommand implements Callable<Integer> {
+
+  @Mixin
+  Via via;
+
+  @Option(names = "--json", description = "print JSON instead of a table")
+  boolean json;
+
+  @Option(names = "--help", usageHelp = true, description = "show this help")
+  boolean help;
+
+  @Override
+  public final Integer call() {
+    Vertx vertx = Vertx.vertx();
+    String host = via.host();
+    int port = via.port();
+    try {
+      return run(new ApiClient(vertx, host, port));
+    } catch (ApiClient.ApiException e) {
+      System.err.println("gosync: " + e.getMessage());
+      return e.status / 100 == 4 ? Report.USAGE : Report.FAILED;
+    } catch (RuntimeException e) {
+      System.err.println("gosync: cannot talk to the daemon at " + host + ":" + port + ": " + e.getMessage());
+      return Report.FAILED;
+    } finally {
+      vertx.close().await();
+    }
+  }
+
+  abstract int run(ApiClient client);
+}
