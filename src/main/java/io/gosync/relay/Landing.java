@@ -1,6 +1,5 @@
 package io.gosync.relay;
 
-import io.gosync.Constants;
 import io.gosync.scan.Entry;
 import io.gosync.scan.FileFacts;
 import io.gosync.scan.WirePath;
@@ -37,7 +36,7 @@ final class Landing {
   /** Checks the parent and names the temporary file; the caller creates it (CREATE_NEW). */
   Path temporary(int index, Entry entry) throws IOException {
     Path parent = checkedParent(entry);
-    return parent.resolve(Constants.TEMP_MARK + taskId + "-" + index + Constants.TEMP_SUFFIX);
+    return parent.resolve(FileFacts.temporaryName(taskId, index));
   }
 
   /** Lands a small file whose bytes are all in memory. */

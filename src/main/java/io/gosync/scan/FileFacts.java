@@ -1,5 +1,6 @@
 package io.gosync.scan;
 
+import io.gosync.Constants;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -86,6 +87,17 @@ public final class FileFacts {
     }
     Files.delete(path);
     return deleted + 1;
+  }
+
+  /** The temporary name a file of a task lands under, in its final directory. */
+  public static String temporaryName(String taskId, int index) {
+    return Constants.TEMP_MARK + taskId + "-" + index + Constants.TEMP_SUFFIX;
+  }
+
+  /** True for our own temporary files, which a later task may remove when a crash left them. */
+  public static boolean isTemporary(Path path) {
+    String name = path.getFileName().toString();
+    return name.startsWith(Constants.TEMP_MARK) && name.endsWith(Constants.TEMP_SUFFIX);
   }
 
   /** True when every directory from root down to dir is a real directory, not a symlink. */

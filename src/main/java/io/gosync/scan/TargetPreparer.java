@@ -1,7 +1,5 @@
 package io.gosync.scan;
 
-import io.gosync.Constants;
-
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -108,7 +106,7 @@ final class TargetPreparer {
             if (wanted.contains(wire)) {
               return FileVisitResult.CONTINUE;
             }
-            if (isTemporary(path)) {
+            if (FileFacts.isTemporary(path)) {
               FileFacts.deleteTree(path);
               return FileVisitResult.SKIP_SUBTREE;
             }
@@ -119,11 +117,6 @@ final class TargetPreparer {
             return FileVisitResult.CONTINUE;
           }
         });
-  }
-
-  public static boolean isTemporary(Path path) {
-    String name = path.getFileName().toString();
-    return name.startsWith(Constants.TEMP_MARK) && name.endsWith(Constants.TEMP_SUFFIX);
   }
 
   private void prepareEntry(int index, Entry entry) throws IOException {

@@ -1,0 +1,196 @@
+package io.gosync.testkit;
+
+import io.gosync.Constants;
+import io.gosync.cluster.GosyncNode;
+import io.gosync.config.ConfigLoader;
+import io.gosync.config.NodeConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Real gosync nodes for tests: each a clustered Vert.x with its own Hazelcast member, ports
+ * and root directory, all in this JVM on loopback. Timeouts are short so failure paths finish
+ * quickly. Nodes are started the same way the daemon command starts them.
+ */
+public final class TestCluster implements AutoCloseable {
+
+  /** Task paths the test nodes allow; anything else is outside their allowed roots. */
+  public static final List<String> ALLOWED = List.of("/data", "/srv");
+
+  private static TestCluster shared;
+
+  private final Path base;
+  private final String clusterName = "gosync-test-" + UUID.randomUUID();
+  private final List<String> members = new ArrayList<>();
+  private final Map<String, GosyncNode> nodes = new LinkedHashMap<>();
+
+  private TestCluster(Path base) {
+    this.base = base;
+  }
+
+  /**
+   * The cluster most tests share: node0 .. node7, started once per test JVM. Tests keep out of
+   * each other's way by using their own destination paths.
+   */
+  public static synchronized TestCluster shared() {
+    if (shared == null) {
+      try {
+        shared = start(Files.createTempDirectory("gosync-test-"), 8);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      TestCluster cluster = shared;
+      Runtime.getRuntime().addShutdownHook(new Thread(cluster::close));
+    }
+    return shared;
+  }
+
+  public static TestCluster start(Path base, int size) {
+    TestCluster cluster = new TestCluster(base);
+    List<JsonObject> settings = new ArrayList<>();
+    for (int i = 0; i < size; i++) {
+      settings.add(cluster.settings("node" + i));
+    }
+    List<Future<GosyncNode>> started = new ArrayList<>();
+    for (JsonObject json : settings) {
+      started.add(GosyncNode.start(NodeConfig.fromJson(json)));
+    }
+    await(Future.all(started), 120);
+    started.forEach(node -> cluster.nodes.put(node.result().config().name(), node.result()));
+    return cluster;
+  }
+
+  private JsonObject settings(String name) {
+    int clusterPort = freePort();
+    members.add("127.0.0.1:" + clusterPort);
+    try {
+      Files.createDirectories(root(name));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return ConfigLoader.defaults().mergeIn(new JsonObject()
+        .put("name", name).put("host", "127.0.0.1").put("clusterName", clusterName)
+        .put("dataPort", freePort()).put("httpPort", freePort()).put("clusterPort", clusterPort)
+        .put("clusterMembers", new JsonArray(new ArrayList<>(members)))
+        .put("clusterHeartbeatTimeoutSeconds", 8)
+        .put("root", root(name).toString()).put("allow", new JsonArray(ALLOWED))
+        .put("heartbeatMs", 500).put("targetTimeoutMs", 8000).put("connectTimeoutMs", 2000)
+        .put("stallTimeoutMs", 8000).put("progressIntervalMs", 100));
+  }
+
+  /** Starts one more node that joins this cluster, e.g. one a test will stop or kill. */
+  public GosyncNode addNode(String name) {
+    GosyncNode node = await(GosyncNode.start(NodeConfig.fromJson(settings(name))), 120);
+    nodes.put(name, node);
+    return node;
+  }
+
+  /** Stops a node abruptly from the cluster's point of view: its sockets close and it leaves. */
+  public void stop(String name) {
+    GosyncNode node = nodes.remove(name);
+    if (node != null) {
+      await(node.close(), 60);
+    }
+  }
+
+  public GosyncNode node(String name) {
+    return nodes.get(name);
+  }
+
+  public NodeConfig config(String name) {
+    return nodes.get(name).config();
+  }
+
+  public Path root(String name) {
+    return base.resolve(name);
+  }
+
+  /** Where a task path lands on a node (task paths live inside the node's root). */
+  public Path path(String name, String taskPath) {
+    return root(name).resolve(taskPath.substring(1));
+  }
+
+  public List<String> members() {
+    return List.copyOf(members);
+  }
+
+  public String clusterName() {
+    return clusterName;
+  }
+
+  /**
+   * Submits a task to the source node over its event bus API and waits for its report.
+   *
+   * @return the finished task, as the "done" event carries it
+   */
+  public JsonObject sync(String source, JsonObject request) {
+    return await(submit(source, request, event -> { }), 180);
+  }
+
+  /** Submits and passes every event of the task to {@code onEvent}; completes with the report. */
+  public Future<JsonObject> submit(String source, JsonObject request, java.util.function.Consumer<JsonObject> onEvent) {
+    GosyncNode node = nodes.get(source);
+    String id = request.getString("id", UUID.randomUUID().toString());
+    var bus = node.vertx().eventBus();
+    Promise<JsonObject> done = Promise.promise();
+    MessageConsumer<JsonObject> events = bus.consumer(Constants.taskAddress(id, Constants.EVENTS), message -> {
+      onEvent.accept(message.body());
+      if ("done".equals(message.body().getString("type"))) {
+        done.tryComplete(message.body());
+      }
+    });
+    return events.completion()
+        .compose(v -> bus.<JsonObject>request(Constants.nodeAddress(source, Constants.SUBMIT), request.copy().put("id", id)))
+        .compose(accepted -> done.future())
+        .eventually(events::unregister);
+  }
+
+  /** The result line of one target in a finished task. */
+  public static JsonObject result(JsonObject task, String target) {
+    for (Object item : task.getJsonArray("targets")) {
+      JsonObject line = (JsonObject) item;
+      if (target.equals(line.getString("target"))) {
+        return line;
+      }
+    }
+    throw new AssertionError("no result for " + target + " in " + task.encodePrettily());
+  }
+
+  /** Waits for a future, failing the test if it does not complete in time. */
+  public static <T> T await(Future<T> future, int seconds) {
+    try {
+      return future.await(seconds, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new AssertionError("no result within " + seconds + " s", e);
+    }
+  }
+
+  public static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    await(Future.join(nodes.values().stream().map(GosyncNode::close).toList()), 60);
+    nodes.clear();
+  }
+}
