@@ -28,6 +28,8 @@ import java.util.HexFormat;
  */
 final class LandingSink implements WriteStream<Buffer> {
 
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LandingSink.class);
+
   record Summary(long files, long bytes) {
   }
 
@@ -188,6 +190,7 @@ final class LandingSink implements WriteStream<Buffer> {
         .onSuccess(opened -> {
           file = opened;
           file.exceptionHandler(err -> fail("cannot write " + entry.path() + ": " + err.getMessage()));
+          file.drainHandler(v -> maybeDrain());
           afterData();
           resume();
         })
@@ -310,11 +313,10 @@ final class LandingSink implements WriteStream<Buffer> {
     }
   }
 
+  /** Tells the tee we have room again; it checks the other branches before resuming the parent. */
   private void maybeDrain() {
-    Handler<Void> handler = drainHandler;
-    if (handler != null && !writeQueueFull()) {
-      drainHandler = null;
-      handler.handle(null);
+    if (drainHandler != null && !writeQueueFull()) {
+      drainHandler.handle(null);
     }
   }
 
@@ -336,6 +338,7 @@ final class LandingSink implements WriteStream<Buffer> {
 
   private void checkEnded() {
     if (state != State.DONE) {
+      LOG.debug("ended early: state {}, busy {}, file {}, remaining {}, received {}", state, busy, entry == null ? null : entry.path(), remaining, received.cardinality());
       fail("the stream from the parent ended before its end frame");
     }
   }
@@ -348,9 +351,6 @@ final class LandingSink implements WriteStream<Buffer> {
   @Override
   public WriteStream<Buffer> drainHandler(Handler<Void> handler) {
     drainHandler = handler;
-    if (file != null) {
-      file.drainHandler(v -> maybeDrain());
-    }
     return this;
   }
 

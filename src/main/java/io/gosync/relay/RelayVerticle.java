@@ -93,7 +93,11 @@ public final class RelayVerticle extends VerticleBase {
 
   private void onConnection(NetSocket socket) {
     Buffer start = Buffer.buffer();
+    boolean[] headerRead = {false};
     socket.handler(data -> {
+      if (headerRead[0]) {
+        return; // cannot happen once paused; never parse a header twice
+      }
       start.appendBuffer(data);
       if (start.length() < 8) {
         return;
@@ -107,6 +111,7 @@ public final class RelayVerticle extends VerticleBase {
       if (start.length() < 8 + length) {
         return;
       }
+      headerRead[0] = true;
       Pipe<Buffer> pipe = socket.pipe();
       try {
         StreamHeader header = StreamHeader.decode(start.slice(8, 8 + length));
@@ -133,6 +138,9 @@ public final class RelayVerticle extends VerticleBase {
     receiving.put(taskId, sink);
     long progress = vertx.setPeriodic(config.progressIntervalMs(), id -> reportProgress(taskId, sink));
     sink.result().onComplete(done -> {
+      if (done.failed()) {
+        LOG.warn("task {}: receiving failed: {}", taskId, done.cause().getMessage());
+      }
       vertx.cancelTimer(progress);
       reportProgress(taskId, sink);
       receiving.remove(taskId);
@@ -148,7 +156,8 @@ public final class RelayVerticle extends VerticleBase {
       if (leftover.length() > 0) {
         tee.write(leftover);
       }
-      pipe.to(tee);
+      pipe.to(tee).onComplete(piped -> LOG.debug("task {}: stream from {} ended: {}", taskId,
+          socket.remoteAddress(), piped.succeeded() ? "cleanly" : piped.cause()));
     });
   }
 

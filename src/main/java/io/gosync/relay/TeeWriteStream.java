@@ -46,6 +46,13 @@ final class TeeWriteStream implements WriteStream<Buffer> {
     this.onDropped = onDropped;
     this.stallTimeoutMs = stallTimeoutMs;
     this.stallTimer = vertx.setPeriodic(Math.max(100, stallTimeoutMs / 4), id -> dropStalled());
+    // The tee owns each branch's drain handler: a drain is progress, and may free the tee.
+    for (Branch branch : this.branches) {
+      branch.stream.drainHandler(v -> {
+        branch.fullSince = 0;
+        checkDrained();
+      });
+    }
   }
 
   /** Drops a branch from outside, e.g. when its connection closed. */
@@ -85,14 +92,7 @@ final class TeeWriteStream implements WriteStream<Buffer> {
   @Override
   public WriteStream<Buffer> drainHandler(Handler<Void> handler) {
     this.drainHandler = handler;
-    for (Branch branch : branches) {
-      if (branch.stream.writeQueueFull()) {
-        branch.stream.drainHandler(v -> {
-          branch.fullSince = 0;
-          checkDrained();
-        });
-      }
-    }
+    checkDrained();
     return this;
   }
 
@@ -111,14 +111,14 @@ final class TeeWriteStream implements WriteStream<Buffer> {
     }
   }
 
+  /** A branch is stalled when it has stayed full, without a single drain, for the stall timeout. */
   private void dropStalled() {
     long now = System.nanoTime();
     for (Branch branch : List.copyOf(branches)) {
-      if (branch.stream.writeQueueFull() && branch.fullSince != 0
-          && (now - branch.fullSince) / 1_000_000 > stallTimeoutMs) {
-        drop(branch, "stalled: accepted nothing for " + stallTimeoutMs / 1000 + " s");
-      } else if (!branch.stream.writeQueueFull()) {
+      if (!branch.stream.writeQueueFull()) {
         branch.fullSince = 0;
+      } else if (branch.fullSince != 0 && (now - branch.fullSince) / 1_000_000 > stallTimeoutMs) {
+        drop(branch, "stalled: accepted nothing for " + stallTimeoutMs / 1000 + " s");
       }
     }
   }

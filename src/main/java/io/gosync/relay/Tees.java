@@ -4,10 +4,15 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.net.NetSocket;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.util.List;
 
 /** Builds the tee of a relay node (source or receiver) and wires its children's connections to it. */
 final class Tees {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Tees.class);
 
   private Tees() {
   }
@@ -15,6 +20,7 @@ final class Tees {
   static TeeWriteStream over(Vertx vertx, EventBus bus, String taskId, List<TeeWriteStream.Branch> branches,
                              long stallTimeoutMs) {
     TeeWriteStream tee = new TeeWriteStream(vertx, branches, stallTimeoutMs, (child, reason) -> {
+      LOG.warn("task {}: dropping relay branch {}: {}", taskId, child, reason);
       Reports.childFailed(bus, taskId, child, "relay to " + child + " broke: " + reason);
       branches.stream().filter(b -> b.name.equals(child) && b.stream instanceof NetSocket)
           .forEach(b -> ((NetSocket) b.stream).close());

@@ -60,19 +60,29 @@ public final class TestCluster implements AutoCloseable {
     return shared;
   }
 
+  /**
+   * Starts {@code size} nodes at once. A start that does not complete in time (seen when other
+   * JVMs on the machine took a port we had just picked) is torn down and tried again on new ports.
+   */
   public static TestCluster start(Path base, int size) {
-    TestCluster cluster = new TestCluster(base);
-    List<JsonObject> settings = new ArrayList<>();
-    for (int i = 0; i < size; i++) {
-      settings.add(cluster.settings("node" + i));
+    AssertionError last = null;
+    for (int attempt = 1; attempt <= 3; attempt++) {
+      TestCluster cluster = new TestCluster(base);
+      List<Future<GosyncNode>> started = new ArrayList<>();
+      for (int i = 0; i < size; i++) {
+        started.add(GosyncNode.start(NodeConfig.fromJson(cluster.settings("node" + i))));
+      }
+      try {
+        await(Future.all(started), 60);
+        started.forEach(node -> cluster.nodes.put(node.result().config().name(), node.result()));
+        return cluster;
+      } catch (AssertionError | RuntimeException e) {
+        last = e instanceof AssertionError a ? a : new AssertionError(e);
+        System.err.println("test cluster start, attempt " + attempt + ": " + e);
+        started.stream().filter(Future::succeeded).forEach(node -> node.result().close());
+      }
     }
-    List<Future<GosyncNode>> started = new ArrayList<>();
-    for (JsonObject json : settings) {
-      started.add(GosyncNode.start(NodeConfig.fromJson(json)));
-    }
-    await(Future.all(started), 120);
-    started.forEach(node -> cluster.nodes.put(node.result().config().name(), node.result()));
-    return cluster;
+    throw last;
   }
 
   private JsonObject settings(String name) {
