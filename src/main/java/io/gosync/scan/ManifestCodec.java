@@ -111,11 +111,28 @@ public final class ManifestCodec {
       if (entries.get(0).isFile() && count != 1) {
         throw new IllegalArgumentException("manifest: a single-file manifest has one entry");
       }
+      checkTree(entries);
       return Manifest.of(entries);
     } catch (EOFException e) {
       throw new IllegalArgumentException("manifest: truncated");
     } catch (IOException e) {
       throw new IllegalArgumentException("manifest: unreadable (" + e.getMessage() + ")");
+    }
+  }
+
+  /**
+   * Every entry's parent must be a directory entry that came before it, and no path may repeat.
+   * Without this a manifest could name a symlink "l" and then "l/x", and reach through the link.
+   */
+  private static void checkTree(List<Entry> entries) {
+    java.util.Map<String, Entry.Kind> seen = new java.util.HashMap<>(entries.size() * 2);
+    for (Entry entry : entries) {
+      if (!entry.path().isEmpty() && seen.get(TargetPreparer.parentOf(entry.path())) != Entry.Kind.DIR) {
+        throw new IllegalArgumentException("manifest: the parent of " + entry.path() + " is not a directory listed before it");
+      }
+      if (seen.put(entry.path(), entry.kind()) != null) {
+        throw new IllegalArgumentException("manifest: " + entry.path() + " is listed twice");
+      }
     }
   }
 
@@ -132,11 +149,17 @@ public final class ManifestCodec {
   }
 
   public static BitSet decodeNeed(byte[] compressed, int manifestSize) {
-    long size = Zstd.getFrameContentSize(compressed);
-    if (size < 0 || size > manifestSize / 8 + 1) {
-      throw new IllegalArgumentException("need-list: bad size");
+    byte[] bits;
+    try {
+      long size = compressed.length == 0 ? -1 : Zstd.getFrameContentSize(compressed);
+      if (size < 0 || size > manifestSize / 8 + 1) {
+        throw new IllegalArgumentException("need-list: bad size");
+      }
+      bits = size == 0 ? new byte[0] : Zstd.decompress(compressed, (int) size);
+    } catch (RuntimeException e) {
+      throw e instanceof IllegalArgumentException ? e : new IllegalArgumentException("need-list: unreadable (" + e.getMessage() + ")");
     }
-    BitSet need = BitSet.valueOf(Zstd.decompress(compressed, (int) size));
+    BitSet need = BitSet.valueOf(bits);
     if (need.length() > manifestSize) {
       throw new IllegalArgumentException("need-list: index beyond the manifest");
     }

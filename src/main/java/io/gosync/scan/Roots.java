@@ -20,7 +20,7 @@ public final class Roots {
     this.root = Path.of(root).toAbsolutePath().normalize();
     List<Path> dirs = new ArrayList<>();
     for (String dir : allow) {
-      dirs.add(inside(dir));
+      dirs.add(inside("allow", dir));
     }
     this.allowed = List.copyOf(dirs);
   }
@@ -34,7 +34,7 @@ public final class Roots {
     if (taskPath == null || !taskPath.startsWith("/") || taskPath.indexOf('\0') >= 0) {
       throw new IllegalArgumentException(field + ": must be an absolute path, got '" + taskPath + "'");
     }
-    Path lexical = inside(taskPath);
+    Path lexical = inside(field, taskPath);
     if (!isAllowed(lexical)) {
       throw new IllegalArgumentException(field + ": " + taskPath + " is outside the allowed directories "
           + allowedList() + " of this node");
@@ -59,10 +59,10 @@ public final class Roots {
     return real;
   }
 
-  private Path inside(String taskPath) {
+  private Path inside(String field, String taskPath) {
     Path resolved = root.resolve(taskPath.substring(1)).normalize();
     if (!resolved.startsWith(root)) {
-      throw new IllegalArgumentException(taskPath + " climbs out of the node's root");
+      throw new IllegalArgumentException(field + ": " + taskPath + " climbs out of the node's root");
     }
     return resolved;
   }

@@ -126,6 +126,9 @@ final class TargetPreparer {
       return;
     }
     Path path = WirePath.resolve(dst, entry.path());
+    if (!FileFacts.isRealDirectoryUnder(dst, path.getParent())) {
+      throw new IllegalArgumentException("refusing " + entry.path() + ": its parent is not a real directory inside the destination");
+    }
     PosixFileAttributes attributes = FileFacts.stat(path);
     switch (entry.kind()) {
       case DIR -> prepareDirectory(entry, path, attributes);
@@ -209,7 +212,7 @@ final class TargetPreparer {
     }
   }
 
-  static String parentOf(String path) {
+  public static String parentOf(String path) {
     int slash = path.lastIndexOf('/');
     return slash < 0 ? "" : path.substring(0, slash);
   }

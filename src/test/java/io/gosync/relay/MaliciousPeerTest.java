@@ -1,0 +1,568 @@
+package io.gosync.relay;
+
+import io.gosync.Constants;
+import io.gosync.scan.Entry;
+import io.gosync.scan.FileFacts;
+import io.gosync.scan.Manifest;
+import io.gosync.scan.ManifestCodec;
+import io.gosync.scan.TreeSnapshot;
+import io.gosync.testkit.TestCluster;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Random;
+import java.util.UUID;
+
+import static io.gosync.Constants.nodeAddress;
+import static io.gosync.Constants.taskAddress;
+import static io.gosync.testkit.TestCluster.await;
+import static io.gosync.testkit.Trees.assertNoTemporaryFiles;
+import static io.gosync.testkit.Trees.assertSameTree;
+import static io.gosync.testkit.Trees.file;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * Peers that do not follow the protocol: a fake source on the event bus that sends a target
+ * crafted prepare requests and manifests, and raw TCP clients on a target's data port. The
+ * target must refuse each with a clear error and write nothing, inside or outside its destination.
+ */
+class MaliciousPeerTest {
+
+  private static final String TARGET = "node5";
+  private static final String FAKE_SOURCE = "fake-source";
+  private static final long MTIME = 1_500_000_000_000_000_000L;
+
+  private final TestCluster cluster = TestCluster.shared();
+  private final String taskId = "evil-" + UUID.randomUUID();
+  private final String base = "/data/malicious-" + UUID.randomUUID();
+  private final List<MessageConsumer<?>> consumers = new ArrayList<>();
+  private final Promise<JsonObject> result = Promise.promise();
+  private TreeSnapshot targetBefore;
+
+  @BeforeEach
+  void listenAsTheSource() throws IOException {
+    // The target reports its result to the task's control address, as it would to a real source.
+    MessageConsumer<JsonObject> control = bus().consumer(taskAddress(taskId, Constants.CONTROL), message -> {
+      if ("result".equals(message.body().getString("type"))) {
+        result.tryComplete(message.body());
+      }
+    });
+    consumers.add(control);
+    await(control.completion(), 30);
+    targetBefore = TreeSnapshot.of(cluster.root(TARGET));
+  }
+
+  @AfterEach
+  void cleanUp() {
+    bus().send(nodeAddress(TARGET, Constants.ABORT), new JsonObject().put("taskId", taskId));
+    consumers.forEach(MessageConsumer::unregister);
+  }
+
+  // ---- (a) a fake source's prepare requests ----
+
+  @ParameterizedTest
+  @ValueSource(strings = {"../escape", "a/../../escape", "../../../../escape", "/tmp/escape", "a//b", "."})
+  void aManifestPathThatCouldEscapeIsRefused(String path) {
+    Manifest manifest = Manifest.of(List.of(Entry.dir("", MTIME, 0755), Entry.dir("a", MTIME, 0755),
+        Entry.file(path, 3, MTIME, 0644, sha256("bad".getBytes()))));
+
+    ReplyException refused = refused(prepare(base + "/dst", encode(manifest)));
+
+    assertEquals(400, refused.failureCode(), refused.getMessage());
+    assertTrue(refused.getMessage().contains("path"), refused.getMessage());
+    assertTargetUnchanged();
+  }
+
+  @Test
+  void aManifestDirectoryOrLinkThatCouldEscapeIsRefused() {
+    for (Entry bad : List.of(Entry.dir("../escape", MTIME, 0755), Entry.link("../escape", "/etc/passwd"))) {
+      ReplyException refused = refused(prepareAs(newTaskId(), base + "/dst",
+          encode(Manifest.of(List.of(Entry.dir("", MTIME, 0755), bad)))));
+      assertEquals(400, refused.failureCode(), refused.getMessage());
+    }
+    assertTargetUnchanged();
+  }
+
+  @Test
+  void aManifestWhoseDigestDoesNotMatchIsRefused() {
+    byte[] manifest = encode(okManifest(content(10)));
+
+    ReplyException refused = refused(prepare(base + "/dst", manifest, ManifestCodec.digest(new byte[] {1}), 1,
+        new JsonObject()));
+
+    assertEquals(400, refused.failureCode(), refused.getMessage());
+    assertTrue(refused.getMessage().contains("digest"), refused.getMessage());
+    assertTargetUnchanged();
+  }
+
+  @Test
+  void aGarbageManifestIsRefused() {
+    byte[] garbage = new byte[1000];
+    new Random(3).nextBytes(garbage);
+
+    ReplyException refused = refused(prepare(base + "/dst", garbage));
+
+    assertEquals(400, refused.failureCode(), refused.getMessage());
+    assertTrue(refused.getMessage().startsWith("manifest:"), refused.getMessage());
+    assertTargetUnchanged();
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {0, -1, 100_001, Integer.MAX_VALUE})
+  void aBadChunkCountIsRefused(int chunks) {
+    byte[] manifest = encode(okManifest(content(10)));
+
+    ReplyException refused = refused(prepare(base + "/dst", manifest, ManifestCodec.digest(manifest), chunks,
+        new JsonObject()));
+
+    assertEquals(400, refused.failureCode(), refused.getMessage());
+    assertTrue(refused.getMessage().contains("chunk"), refused.getMessage());
+    assertTargetUnchanged();
+  }
+
+  @Test
+  void aMalformedPrepareRequestIsRefused() {
+    byte[] manifest = encode(okManifest(content(10)));
+    List<JsonObject> bad = List.of(
+        new JsonObject().put("taskId", "../x"),
+        new JsonObject().put("taskId", "x".repeat(65)),
+        new JsonObject().putNull("dst"),
+        new JsonObject().putNull("delete"),
+        new JsonObject().put("overwrite", "yes"),
+        new JsonObject().put("dst", 5),
+        new JsonObject().put("manifest", new JsonObject().put("chunks", 1)),
+        new JsonObject().put("manifest", "abc"));
+    for (JsonObject overrides : bad) {
+      ReplyException refused = refused(prepare(base + "/dst", manifest, ManifestCodec.digest(manifest), 1, overrides));
+      assertEquals(400, refused.failureCode(), overrides.encode() + ": " + refused.getMessage());
+    }
+    assertTargetUnchanged();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"/opt/evil", "/", "/data/../../../evil", "/../evil", "relative/dst", "/data/a\u0000b"})
+  void aDestinationOutsideTheAllowedDirectoriesIsRefused(String dst) {
+    byte[] manifest = encode(okManifest(content(10)));
+
+    ReplyException refused = refused(prepare(dst, manifest));
+
+    assertEquals(400, refused.failureCode(), refused.getMessage());
+    assertTargetUnchanged();
+    assertFalse(Files.exists(cluster.root(TARGET).getParent().resolve("evil")));
+    assertFalse(Files.exists(cluster.root(TARGET).getParent().getParent().resolve("evil")));
+    assertTrue(refused.getMessage().startsWith("dst:"), refused.getMessage());
+  }
+
+  /**
+   * A real source never lists entries below a symlink. A manifest that does, with a link to a
+   * directory outside the destination, must not get the target to create anything out there.
+   */
+  @Test
+  void aManifestCannotCreateADirectoryThroughItsOwnSymlink() throws IOException {
+    Path outside = outside();
+    TreeSnapshot outsideBefore = TreeSnapshot.of(outside);
+    Manifest manifest = Manifest.of(List.of(Entry.dir("", MTIME, 0755), Entry.link("l", outside.toString()),
+        Entry.dir("l/planted", MTIME, 0777)));
+
+    Future<Throwable> prepared = failure(prepare(base + "/dst", encode(manifest)));
+    Throwable refused = await(prepared, 30);
+
+    assertEquals(List.of(), outsideBefore.differences(TreeSnapshot.of(outside)), "written outside the destination");
+    assertInstanceOf(ReplyException.class, refused, "the manifest was accepted");
+    assertEquals(400, ((ReplyException) refused).failureCode(), refused.getMessage());
+  }
+
+  /** ... nor delete anything out there, when the entry below the link names an existing directory. */
+  @Test
+  void aManifestCannotDeleteThroughItsOwnSymlink() throws IOException {
+    Path outside = outside();
+    TreeSnapshot outsideBefore = TreeSnapshot.of(outside);
+    Manifest manifest = Manifest.of(List.of(Entry.dir("", MTIME, 0755), Entry.link("l", outside.toString()),
+        Entry.file("l/victim", 3, MTIME, 0644, sha256("new".getBytes()))));
+
+    Future<Throwable> prepared = failure(prepare(base + "/dst", encode(manifest)));
+    Throwable refused = await(prepared, 30);
+
+    assertEquals(List.of(), outsideBefore.differences(TreeSnapshot.of(outside)), "changed outside the destination");
+    assertInstanceOf(ReplyException.class, refused, "the manifest was accepted");
+    assertEquals(400, ((ReplyException) refused).failureCode(), refused.getMessage());
+  }
+
+  // ---- (b) raw connections to a data port ----
+
+  @Test
+  void garbageOnTheDataPortIsDropped() throws IOException {
+    assertDropped("GET / HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+    byte[] random = new byte[4096];
+    new Random(5).nextBytes(random);
+    random[0] = 0; // cannot be the magic
+    assertDropped(random);
+    assertTargetUnchanged();
+  }
+
+  /** Fewer bytes than a header's first eight, but already not the magic: there is nothing to wait for. */
+  @Test
+  void aFewGarbageBytesAreDropped() throws IOException {
+    assertDropped("hi\n".getBytes(StandardCharsets.US_ASCII), cluster.config(TARGET).stallTimeoutMs() + 2_000);
+    assertTargetUnchanged();
+  }
+
+  /** A peer that starts a header and stalls must not hold the connection (and its buffer) forever. */
+  @Test
+  void aStalledHeaderIsDropped() throws IOException {
+    byte[] header = header(taskId, TARGET).getBytes();
+    assertDropped(Arrays.copyOf(header, header.length / 2), cluster.config(TARGET).stallTimeoutMs() + 2_000);
+    assertTargetUnchanged();
+  }
+
+  @Test
+  void aWrongMagicIsDropped() throws IOException {
+    Buffer header = header(taskId, TARGET);
+    header.setInt(0, Constants.RELAY_MAGIC + 1);
+    assertDropped(header.getBytes());
+    assertTargetUnchanged();
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {Constants.MAX_HEADER_BYTES + 1, Integer.MAX_VALUE, 0, -1, Integer.MIN_VALUE})
+  void aHeaderLengthOutOfRangeIsDropped(int length) throws IOException {
+    assertDropped(Buffer.buffer().appendInt(Constants.RELAY_MAGIC).appendInt(length).getBytes());
+    assertTargetUnchanged();
+  }
+
+  @Test
+  void aHeaderThatIsNotAStreamHeaderIsDropped() throws IOException {
+    for (String json : List.of("not json at all", "[1,2,3]", "{\"taskId\":\"x\"}",
+        new JsonObject().put("taskId", taskId).put("group", "one").encode())) {
+      byte[] text = json.getBytes(StandardCharsets.UTF_8);
+      assertDropped(Buffer.buffer().appendInt(Constants.RELAY_MAGIC).appendInt(text.length).appendBytes(text).getBytes());
+    }
+    assertTargetUnchanged();
+  }
+
+  @Test
+  void aValidHeaderForATaskThisNodeWasNotPreparedForIsDropped() throws IOException {
+    byte[] data = content(100);
+    Entry entry = Entry.file("f.bin", data.length, MTIME, 0644, sha256(data));
+    Buffer stream = header(taskId, TARGET).appendBuffer(Frames.file(1, entry, false)).appendBytes(data)
+        .appendBuffer(Frames.end(1));
+    assertDropped(stream.getBytes());
+    assertTargetUnchanged();
+  }
+
+  @Test
+  void theDataPortStillServesAfterAbuse() throws IOException {
+    assertDropped("garbage".repeat(10).getBytes(StandardCharsets.US_ASCII));
+    assertDropped(header(taskId, TARGET).getBytes());
+    // half a header, then the peer goes away
+    try (Socket socket = connect()) {
+      socket.getOutputStream().write(Arrays.copyOf(header(taskId, TARGET).getBytes(), 20));
+    }
+    Path src = file(cluster.path("node0", base), "src/f.txt", "after the abuse\n").getParent();
+
+    JsonObject task = cluster.sync("node0", new JsonObject().put("src", base + "/src").put("dst", base + "/dst")
+        .put("targets", new JsonArray().add(TARGET)));
+
+    assertEquals("ok", TestCluster.result(task, TARGET).getString("status"), task.encodePrettily());
+    assertSameTree(src, cluster.path(TARGET, base + "/dst"));
+  }
+
+  // ---- (c) a prepared task, then a stream that does not keep its promises ----
+
+  @Test
+  void aCorrectStreamFromTheFakeSourceLands() throws IOException {
+    byte[] data = content(5000);
+    Path dst = preparedDestination(data);
+
+    try (Socket socket = connect()) {
+      socket.getOutputStream().write(stream(data, 1, data).getBytes());
+      JsonObject report = await(result.future(), 30);
+      assertEquals("ok", report.getString("status"), report.encode());
+    }
+    assertEquals(List.of("f.bin"), list(dst));
+    assertEquals(Arrays.toString(data), Arrays.toString(Files.readAllBytes(dst.resolve("f.bin"))));
+    assertEquals(MTIME, FileFacts.mtimeNanos(FileFacts.stat(dst.resolve("f.bin"))));
+    assertEquals(0640, FileFacts.mode(dst.resolve("f.bin")));
+  }
+
+  @ParameterizedTest(name = "{0} bytes")
+  @ValueSource(ints = {5000, 1_500_000})
+  void fileBytesThatDoNotMatchTheHashLandNothing(int size) throws IOException {
+    byte[] data = content(size);
+    byte[] forged = data.clone();
+    forged[size / 2] ^= 1;
+    Path dst = preparedDestination(data);
+
+    JsonObject report = send(stream(data, 1, forged));
+
+    assertFailedReport(report, "hash mismatch");
+    assertNothingLanded(dst);
+  }
+
+  @Test
+  void aStreamCutOffInTheMiddleOfAFileLandsNothing() throws IOException {
+    byte[] data = content(1_500_000);
+    Path dst = preparedDestination(data);
+    Buffer whole = stream(data, 1, data);
+
+    try (Socket socket = connect()) {
+      socket.getOutputStream().write(whole.getBytes(), 0, whole.length() - 700_000);
+      socket.getOutputStream().flush();
+    }
+    JsonObject report = await(result.future(), 30);
+
+    assertFailedReport(report, "ended before");
+    assertNothingLanded(dst);
+  }
+
+  @Test
+  void aFileThatWasNotAskedForLandsNothing() throws IOException {
+    byte[] data = content(100);
+    Path dst = preparedDestination(data);
+    Entry root = Entry.file("", data.length, MTIME, 0644, sha256(data));
+    Buffer stream = header(taskId, TARGET).appendBuffer(Frames.file(0, root, false)).appendBytes(data)
+        .appendBuffer(Frames.end(1));
+
+    JsonObject report = send(stream);
+
+    assertFailedReport(report, "not asked for");
+    assertNothingLanded(dst);
+  }
+
+  @Test
+  void aFileWhoseSizeDoesNotMatchTheManifestLandsNothing() throws IOException {
+    byte[] data = content(100);
+    Path dst = preparedDestination(data);
+    byte[] longer = Arrays.copyOf(data, 150);
+    Entry claimed = Entry.file("f.bin", longer.length, MTIME, 0640, sha256(data));
+    Buffer stream = header(taskId, TARGET).appendBuffer(Frames.file(1, claimed, false)).appendBytes(longer)
+        .appendBuffer(Frames.end(1));
+
+    JsonObject report = send(stream);
+
+    assertFailedReport(report, "does not match the manifest");
+    assertNothingLanded(dst);
+  }
+
+  @Test
+  void anUnknownFrameLandsNothing() throws IOException {
+    byte[] data = content(100);
+    Path dst = preparedDestination(data);
+
+    JsonObject report = send(header(taskId, TARGET).appendString("X garbage after the header"));
+
+    assertFailedReport(report, "unknown frame");
+    assertNothingLanded(dst);
+  }
+
+  @Test
+  void anEndFrameBeforeTheFilesLandsNothing() throws IOException {
+    byte[] data = content(100);
+    Path dst = preparedDestination(data);
+
+    JsonObject report = send(header(taskId, TARGET).appendBuffer(Frames.end(0)));
+
+    assertFailedReport(report, "0 of 1 files");
+    assertNothingLanded(dst);
+  }
+
+  // ---- the fake source ----
+
+  private EventBus bus() {
+    return cluster.node("node0").vertx().eventBus();
+  }
+
+  private static String newTaskId() {
+    return "evil-" + UUID.randomUUID();
+  }
+
+  private Future<JsonObject> prepare(String dst, byte[] manifest) {
+    return prepareAs(taskId, dst, manifest);
+  }
+
+  private Future<JsonObject> prepareAs(String id, String dst, byte[] manifest) {
+    return prepare(id, dst, manifest, ManifestCodec.digest(manifest), manifest.length > 100 ? 3 : 1, new JsonObject());
+  }
+
+  private Future<JsonObject> prepare(String dst, byte[] manifest, String digest, int chunks, JsonObject overrides) {
+    return prepare(taskId, dst, manifest, digest, chunks, overrides);
+  }
+
+  /** Serves {@code manifest} in {@code chunks} pieces as the task's source would, and asks the target to prepare. */
+  private Future<JsonObject> prepare(String id, String dst, byte[] manifest, String digest, int chunks,
+                                     JsonObject overrides) {
+    int pieces = Math.max(1, Math.min(chunks, 3));
+    MessageConsumer<JsonObject> serve = bus().consumer(taskAddress(id, Constants.MANIFEST), message -> {
+      int chunk = message.body().getInteger("chunk");
+      int from = manifest.length * chunk / pieces;
+      int to = manifest.length * (chunk + 1) / pieces;
+      message.reply(Buffer.buffer(Arrays.copyOfRange(manifest, from, to)));
+    });
+    consumers.add(serve);
+    JsonObject ask = new JsonObject().put("taskId", id).put("source", FAKE_SOURCE).put("dst", dst)
+        .put("delete", false).put("overwrite", true)
+        .put("manifest", new JsonObject().put("digest", digest).put("chunks", chunks).put("entries", 2))
+        .mergeIn(overrides);
+    return serve.completion().compose(v -> bus().<JsonObject>request(nodeAddress(TARGET, Constants.PREPARE), ask,
+        new DeliveryOptions().setSendTimeout(30_000))).map(reply -> reply.body());
+  }
+
+  /** Prepares {@code base/dst} (an existing, empty directory) for one file f.bin with these bytes. */
+  private Path preparedDestination(byte[] data) throws IOException {
+    Path dst = Files.createDirectories(cluster.path(TARGET, base + "/dst"));
+    targetBefore = TreeSnapshot.of(cluster.root(TARGET));
+    JsonObject reply = await(prepare(base + "/dst", encode(okManifest(data))), 30);
+    assertEquals(1L, reply.getLong("needFiles"), reply.encode());
+    return dst;
+  }
+
+  private static Manifest okManifest(byte[] data) {
+    return Manifest.of(List.of(Entry.dir("", MTIME, 0755), Entry.file("f.bin", data.length, MTIME, 0640, sha256(data))));
+  }
+
+  /** The body a real source would send for f.bin, but carrying {@code bytes} as the file's content. */
+  private Buffer stream(byte[] data, int index, byte[] bytes) {
+    Entry entry = Entry.file("f.bin", data.length, MTIME, 0640, sha256(data));
+    return header(taskId, TARGET).appendBuffer(Frames.file(index, entry, false)).appendBytes(bytes)
+        .appendBuffer(Frames.end(1));
+  }
+
+  private Buffer header(String id, String node) {
+    TreeNode self = new TreeNode(node, "127.0.0.1", cluster.config(TARGET).dataPort(), List.of());
+    return new StreamHeader(id, 1, FAKE_SOURCE, self, false, 1, 0).encode();
+  }
+
+  private JsonObject send(Buffer stream) throws IOException {
+    try (Socket socket = connect()) {
+      socket.getOutputStream().write(stream.getBytes());
+      return await(result.future(), 30);
+    }
+  }
+
+  private Path outside() throws IOException {
+    Path outside = cluster.root(TARGET).resolve("outside-" + UUID.randomUUID());
+    file(outside, "sentinel.txt", "must stay\n");
+    file(outside, "victim/sentinel.txt", "must stay too\n");
+    return outside;
+  }
+
+  // ---- checks ----
+
+  private Socket connect() throws IOException {
+    Socket socket = new Socket("127.0.0.1", cluster.config(TARGET).dataPort());
+    socket.setSoTimeout(10_000);
+    return socket;
+  }
+
+  /** Writes {@code bytes} on a fresh connection and expects the node to close it without a word. */
+  private void assertDropped(byte[] bytes) throws IOException {
+    assertDropped(bytes, 10_000);
+  }
+
+  private void assertDropped(byte[] bytes, long withinMs) throws IOException {
+    try (Socket socket = connect()) {
+      socket.setSoTimeout((int) withinMs);
+      OutputStream out = socket.getOutputStream();
+      InputStream in = socket.getInputStream();
+      try {
+        out.write(bytes);
+        out.flush();
+      } catch (IOException closedWhileWriting) {
+        return;
+      }
+      ByteArrayOutputStream answer = new ByteArrayOutputStream();
+      try {
+        for (int b = in.read(); b >= 0; b = in.read()) {
+          answer.write(b);
+        }
+      } catch (SocketTimeoutException e) {
+        fail("the node kept the connection open for " + withinMs + " ms after " + bytes.length + " bad bytes");
+      } catch (IOException reset) {
+        return;
+      }
+      assertEquals(0, answer.size(), "the node answered a bad stream");
+    }
+  }
+
+  private static ReplyException refused(Future<?> future) {
+    Throwable failure = await(failure(future), 30);
+    assertNotNull(failure, "the target accepted it");
+    return assertInstanceOf(ReplyException.class, failure);
+  }
+
+  /** @return a future of the failure, or of null if {@code future} succeeded */
+  private static Future<Throwable> failure(Future<?> future) {
+    return future.transform(done -> Future.succeededFuture(done.failed() ? done.cause() : null));
+  }
+
+  private void assertTargetUnchanged() {
+    try {
+      assertEquals(List.of(), targetBefore.differences(TreeSnapshot.of(cluster.root(TARGET))),
+          TARGET + "'s files changed");
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private static void assertFailedReport(JsonObject report, String words) {
+    assertEquals("failed", report.getString("status"), report.encode());
+    assertEquals(TARGET, report.getString("target"), report.encode());
+    assertTrue(String.valueOf(report.getString("message")).contains(words), report.encode());
+  }
+
+  private void assertNothingLanded(Path dst) throws IOException {
+    assertEquals(List.of(), list(dst));
+    assertNoTemporaryFiles(dst);
+    assertTargetUnchanged();
+  }
+
+  private static List<String> list(Path dir) throws IOException {
+    try (var children = Files.list(dir)) {
+      return children.map(p -> p.getFileName().toString()).sorted().toList();
+    }
+  }
+
+  private static byte[] content(int size) {
+    byte[] bytes = new byte[size];
+    new Random(size).nextBytes(bytes);
+    return bytes;
+  }
+
+  private static byte[] encode(Manifest manifest) {
+    return ManifestCodec.encode(manifest);
+  }
+
+  private static String sha256(byte[] data) {
+    return HexFormat.of().formatHex(FileFacts.sha256().digest(data));
+  }
+}

@@ -1,0 +1,248 @@
+package io.gosync.scan;
+
+import com.github.luben.zstd.Zstd;
+import com.github.luben.zstd.ZstdOutputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.BitSet;
+import java.util.List;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Manifests and need-lists come from other nodes: decode must refuse anything malformed or dangerous. */
+class ManifestCodecTest {
+
+  private static final String HASH = "ab".repeat(32);
+
+  private static Manifest good() {
+    return Manifest.of(List.of(
+        Entry.dir("", 1_000_000_000L, 0755),
+        Entry.dir("a", 2_000_000_000L, 0700),
+        Entry.file("a/f.txt", 3, 3_000_000_000L, 0644, HASH),
+        Entry.link("a/l", "f.txt"),
+        Entry.file("g", 0, 4_000_000_000L, 0600, "00".repeat(32))));
+  }
+
+  @Test
+  void aGoodManifestSurvivesTheRoundTrip() {
+    assertEquals(good(), ManifestCodec.decode(ManifestCodec.encode(good())));
+  }
+
+  @Test
+  void aSingleFileManifestSurvivesTheRoundTrip() {
+    Manifest single = Manifest.of(List.of(Entry.file("", 5, 1L, 0644, HASH)));
+    assertEquals(single, ManifestCodec.decode(ManifestCodec.encode(single)));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"../x", "a/../../x", "..", "/etc/passwd", "/", "a//b", "a/", ".", "./x", "a/./b",
+      "a\0b"})
+  void refusesABadFilePath(String path) {
+    assertRefused(Manifest.of(List.of(Entry.dir("", 1L, 0755), Entry.file(path, 1, 1L, 0644, HASH))), "path");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"../x", "a/../../x", "/tmp/x"})
+  void refusesABadDirectoryOrLinkPath(String path) {
+    assertRefused(Manifest.of(List.of(Entry.dir("", 1L, 0755), Entry.dir(path, 1L, 0755))), "path");
+    assertRefused(Manifest.of(List.of(Entry.dir("", 1L, 0755), Entry.link(path, "t"))), "path");
+  }
+
+  @Test
+  void refusesABadPathAfterGoodOnes() {
+    Manifest manifest = Manifest.of(List.of(Entry.dir("", 1L, 0755), Entry.dir("a", 1L, 0755),
+        Entry.file("a/ok", 1, 1L, 0644, HASH), Entry.file("a/../../escape", 1, 1L, 0644, HASH)));
+    assertRefused(manifest, "'..'");
+  }
+
+  @Test
+  void refusesOverlongNamesAndPaths() {
+    assertRefused(Manifest.of(List.of(Entry.dir("", 1L, 0755), Entry.file("n".repeat(256), 1, 1L, 0644, HASH))),
+        "255");
+    String deep = ("d".repeat(200) + "/").repeat(21) + "f";
+    assertRefused(Manifest.of(List.of(Entry.dir("", 1L, 0755), Entry.file(deep, 1, 1L, 0644, HASH))), "4096");
+  }
+
+  @Test
+  void refusesASecondRoot() {
+    assertRefused(Manifest.of(List.of(Entry.dir("", 1L, 0755), Entry.file("", 1, 1L, 0644, HASH))), "root");
+  }
+
+  @Test
+  void refusesARootThatIsASymlink() {
+    assertRefused(Manifest.of(List.of(Entry.link("", "/etc"))), "symlink");
+  }
+
+  @Test
+  void refusesASingleFileManifestWithMoreEntries() {
+    assertRefused(Manifest.of(List.of(Entry.file("", 1, 1L, 0644, HASH), Entry.file("x", 1, 1L, 0644, HASH))),
+        "single-file");
+  }
+
+  @Test
+  void refusesAnEmptyLinkTarget() {
+    assertRefused(Manifest.of(List.of(Entry.dir("", 1L, 0755), Entry.link("l", ""))), "link target");
+  }
+
+  @Test
+  void refusesALinkTargetWithNul() {
+    assertRefused(Manifest.of(List.of(Entry.dir("", 1L, 0755), Entry.link("l", "a\0b"))), "link target");
+  }
+
+  @Test
+  void refusesANegativeFileSize() {
+    assertRefused(Manifest.of(List.of(Entry.dir("", 1L, 0755), Entry.file("f", -1, 1L, 0644, HASH))), "negative");
+  }
+
+  /**
+   * A source's scan never puts anything below a symlink (it does not follow links); a manifest that
+   * does would have a target create or replace entries through the link, outside its destination.
+   */
+  @Test
+  void refusesAnEntryBelowASymlinkEntry() {
+    assertThrows(IllegalArgumentException.class, () -> ManifestCodec.decode(ManifestCodec.encode(Manifest.of(List.of(
+        Entry.dir("", 1L, 0755), Entry.link("l", "/etc"), Entry.dir("l/evil", 1L, 0755))))));
+    assertThrows(IllegalArgumentException.class, () -> ManifestCodec.decode(ManifestCodec.encode(Manifest.of(List.of(
+        Entry.dir("", 1L, 0755), Entry.link("l", "/etc"), Entry.file("l/passwd", 1, 1L, 0644, HASH))))));
+  }
+
+  @Test
+  void refusesTruncatedBytes() {
+    byte[] encoded = ManifestCodec.encode(good());
+    // Every cut that loses content (the frame's last bytes can be an empty end block that decode never reads)
+    for (int length : new int[] {0, 1, 4, 12, encoded.length / 3, encoded.length / 2, encoded.length * 2 / 3}) {
+      byte[] cut = Arrays.copyOf(encoded, length);
+      assertThrows(IllegalArgumentException.class, () -> ManifestCodec.decode(cut), "cut to " + length + " bytes");
+    }
+  }
+
+  @Test
+  void refusesTruncatedContent() throws IOException {
+    // A complete zstd frame whose content stops in the middle of an entry.
+    byte[] whole = raw(out -> {
+      out.writeInt(1);
+      out.writeInt(2);
+      out.writeByte(Entry.Kind.DIR.ordinal());
+      out.writeUTF("");
+      out.writeLong(1L);
+      out.writeShort(0755);
+      out.writeByte(Entry.Kind.FILE.ordinal());
+      out.writeUTF("f");
+      out.writeLong(10);
+    });
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ManifestCodec.decode(whole));
+    assertTrue(e.getMessage().contains("truncated"), e.getMessage());
+  }
+
+  @Test
+  void refusesGarbage() {
+    byte[] garbage = new byte[4096];
+    new Random(7).nextBytes(garbage);
+    assertThrows(IllegalArgumentException.class, () -> ManifestCodec.decode(garbage));
+    assertThrows(IllegalArgumentException.class, () -> ManifestCodec.decode("{\"entries\":[]}".getBytes()));
+  }
+
+  @Test
+  void refusesCompressedGarbage() {
+    byte[] garbage = new byte[4096];
+    new Random(8).nextBytes(garbage);
+    assertThrows(IllegalArgumentException.class, () -> ManifestCodec.decode(Zstd.compress(garbage)));
+  }
+
+  @Test
+  void refusesAnUnknownFormat() throws IOException {
+    byte[] bytes = raw(out -> {
+      out.writeInt(2);
+      out.writeInt(1);
+    });
+    assertRefusedBytes(bytes, "format");
+  }
+
+  @Test
+  void refusesBadEntryCounts() throws IOException {
+    for (int count : new int[] {0, -1, Integer.MIN_VALUE, 50_000_001, Integer.MAX_VALUE}) {
+      byte[] bytes = raw(out -> {
+        out.writeInt(1);
+        out.writeInt(count);
+      });
+      assertRefusedBytes(bytes, "entry count");
+    }
+  }
+
+  @Test
+  void refusesAnUnknownEntryKind() throws IOException {
+    byte[] bytes = raw(out -> {
+      out.writeInt(1);
+      out.writeInt(1);
+      out.writeByte(3);
+      out.writeUTF("");
+    });
+    assertRefusedBytes(bytes, "kind");
+  }
+
+  @Test
+  void needListRoundTrip() {
+    BitSet need = new BitSet();
+    need.set(1);
+    need.set(9);
+    assertEquals(need, ManifestCodec.decodeNeed(ManifestCodec.encodeNeed(need), 10));
+  }
+
+  @Test
+  void needListRefusesAnIndexBeyondTheManifest() {
+    BitSet need = new BitSet();
+    need.set(10);
+    // 11 bits fit the size check for 9 or 10 entries, so this is the index check
+    assertThrows(IllegalArgumentException.class, () -> ManifestCodec.decodeNeed(ManifestCodec.encodeNeed(need), 10));
+    assertThrows(IllegalArgumentException.class, () -> ManifestCodec.decodeNeed(ManifestCodec.encodeNeed(need), 9));
+    // and far beyond
+    assertThrows(IllegalArgumentException.class, () -> ManifestCodec.decodeNeed(ManifestCodec.encodeNeed(need), 2));
+    BitSet huge = new BitSet();
+    huge.set(1_000_000);
+    assertThrows(IllegalArgumentException.class, () -> ManifestCodec.decodeNeed(ManifestCodec.encodeNeed(huge), 100));
+  }
+
+  @Test
+  void needListRefusesGarbage() {
+    byte[] garbage = new byte[64];
+    new Random(9).nextBytes(garbage);
+    assertThrows(IllegalArgumentException.class, () -> ManifestCodec.decodeNeed(garbage, 1000));
+  }
+
+  /** No bytes at all is a clear IllegalArgumentException, not an index error from inside zstd. */
+  @Test
+  void needListRefusesNoBytes() {
+    assertThrows(IllegalArgumentException.class, () -> ManifestCodec.decodeNeed(new byte[0], 1000));
+  }
+
+  private static void assertRefused(Manifest manifest, String reason) {
+    assertRefusedBytes(ManifestCodec.encode(manifest), reason);
+  }
+
+  private static void assertRefusedBytes(byte[] bytes, String reason) {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ManifestCodec.decode(bytes));
+    assertTrue(e.getMessage().contains(reason), "'" + reason + "' not in: " + e.getMessage());
+  }
+
+  private interface Writer {
+    void write(DataOutputStream out) throws IOException;
+  }
+
+  /** Hand-made manifest content, compressed the way the codec expects. */
+  private static byte[] raw(Writer writer) throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (DataOutputStream out = new DataOutputStream(new ZstdOutputStream(bytes, 3))) {
+      writer.write(out);
+    }
+    return bytes.toByteArray();
+  }
+}
