@@ -84,6 +84,10 @@ final class SourceTask {
 
   /** @return completes when every target has its result */
   Future<Void> run() {
+    checkDone(); // every target may already have failed (unknown names): nothing to do then
+    if (isDone()) {
+      return done.future();
+    }
     consumers.add(bus.consumer(taskAddress(id(), Constants.CONTROL), this::onControl));
     consumers.add(bus.consumer(taskAddress(id(), Constants.MANIFEST), this::onManifestChunk));
     timer = vertx.setPeriodic(config.heartbeatMs(), id -> tick());
@@ -95,14 +99,13 @@ final class SourceTask {
           message = err.getMessage();
           failRemaining("the task failed on the source: " + err.getMessage());
         });
-    checkDone();
     return done.future();
   }
 
   private Future<Void> scan() {
     setState("scanning");
     return bus.<SourceScan>request(nodeAddress(config.name(), Constants.SCAN_SOURCE),
-            new SourceRequest(request.src(), false), new DeliveryOptions().setSendTimeout(LONG_WAIT_MS))
+            SourceRequest.scan(request.src()), new DeliveryOptions().setSendTimeout(LONG_WAIT_MS))
         .map(Message::body)
         .compose(scan -> {
           src = scan.path();
@@ -169,6 +172,9 @@ final class SourceTask {
 
   /** Targets with identical need-lists form a group; each group gets its own relay tree. */
   private void transferAll() {
+    if (isDone()) {
+      return;
+    }
     setState("transferring");
     Map<BitSet, List<TargetState>> groups = new LinkedHashMap<>();
     for (TargetState target : targets.values()) {
@@ -319,6 +325,9 @@ final class SourceTask {
   }
 
   private void setState(String next) {
+    if (isDone()) {
+      return;
+    }
     state = next;
     publish("state", new JsonObject().put("state", next));
   }
@@ -331,8 +340,8 @@ final class SourceTask {
     finishedAt = System.currentTimeMillis();
     vertx.cancelTimer(timer);
     consumers.forEach(MessageConsumer::unregister);
-    publish("done", toJson());
     done.complete();
+    publish("done", toJson());
   }
 
   private void publish(String type, JsonObject event) {

@@ -14,7 +14,6 @@ import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -36,6 +35,8 @@ public final class TaskControlVerticle extends VerticleBase {
   private final Map<String, SourceTask> tasks = new LinkedHashMap<>();
   private final Map<String, TargetPart> parts = new HashMap<>();
   private final DestinationQueue queue = new DestinationQueue();
+  /** Ids of tasks being checked before they start, so that two submits cannot take one id. */
+  private final Set<String> accepting = new HashSet<>();
   private EventBus bus;
 
   public TaskControlVerticle(NodeConfig config) {
@@ -66,13 +67,18 @@ public final class TaskControlVerticle extends VerticleBase {
       message.fail(400, e.getMessage());
       return;
     }
-    if (tasks.containsKey(request.id())) {
+    if (tasks.containsKey(request.id()) || !accepting.add(request.id())) {
       message.fail(409, "id: task " + request.id() + " already exists on " + config.name());
       return;
     }
-    bus.request(nodeAddress(config.name(), Constants.SCAN_SOURCE), new SourceRequest(request.src(), true))
-        .compose(checked -> bus.<JsonArray>request(nodeAddress(config.name(), Constants.NODES), null))
+    bus.<JsonArray>request(nodeAddress(config.name(), Constants.NODES), null)
         .map(nodes -> resolveTargets(request, nodes.body()))
+        .compose(targets -> {
+          boolean local = targets.stream().anyMatch(t -> t.node != null && t.node.name().equals(config.name()));
+          SourceRequest check = new SourceRequest(request.src(), true, local ? request.dst() : null);
+          return bus.request(nodeAddress(config.name(), Constants.SCAN_SOURCE), check).map(targets);
+        })
+        .onComplete(done -> accepting.remove(request.id()))
         .onSuccess(targets -> start(message, request, targets))
         .onFailure(err -> message.fail(code(err), err.getMessage()));
   }
@@ -86,10 +92,6 @@ public final class TaskControlVerticle extends VerticleBase {
       List<NodeInfo> matches = known.stream().filter(node -> node.answersTo(target)).toList();
       if (matches.size() == 1) {
         NodeInfo node = matches.get(0);
-        if (node.name().equals(config.name()) && overlaps(request.src(), request.dst())) {
-          throw new IllegalArgumentException("targets: " + target + " is the source node itself, and dst "
-              + request.dst() + " overlaps src " + request.src());
-        }
         if (seen.add(node.name())) {
           targets.add(new TargetState(target, node));
         }
@@ -104,12 +106,6 @@ public final class TaskControlVerticle extends VerticleBase {
       targets.add(unresolved);
     }
     return targets;
-  }
-
-  private static boolean overlaps(String src, String dst) {
-    Path a = Path.of(src).normalize();
-    Path b = Path.of(dst).normalize();
-    return a.startsWith(b) || b.startsWith(a);
   }
 
   private void start(Message<JsonObject> message, TaskRequest request, List<TargetState> targets) {

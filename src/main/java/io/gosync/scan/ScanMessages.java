@@ -8,8 +8,15 @@ public final class ScanMessages {
   private ScanMessages() {
   }
 
-  /** Resolve and check a task's source; with {@code checkOnly} false, also build its manifest. */
-  public record SourceRequest(String src, boolean checkOnly) {
+  /**
+   * Resolve and check a task's source; with {@code checkOnly} false, also build its manifest.
+   * {@code localDst}, when this node is also a target, must not overlap the source.
+   */
+  public record SourceRequest(String src, boolean checkOnly, String localDst) {
+
+    public static SourceRequest scan(String src) {
+      return new SourceRequest(src, false, null);
+    }
   }
 
   public record SourceScan(Path path, Manifest manifest) {

@@ -45,14 +45,31 @@ public final class ScannerVerticle extends VerticleBase {
 
   private void onSource(Message<SourceRequest> message) {
     SourceRequest request = message.body();
+    if (request.checkOnly()) {
+      // Quick and cache-free, so it runs beside a long scan instead of queueing behind it.
+      vertx.executeBlocking(() -> {
+        answer(message, () -> check(request));
+        return null;
+      }, false);
+      return;
+    }
     answer(message, () -> {
       Path src = roots.resolve("src", request.src());
-      if (request.checkOnly()) {
-        SourceScanner.check(src, request.src());
-        return new SourceScan(src, null);
-      }
       return new SourceScan(src, new SourceScanner(cache).scan(src, request.src()));
     });
+  }
+
+  private SourceScan check(SourceRequest request) throws java.io.IOException {
+    Path src = roots.resolve("src", request.src());
+    SourceScanner.check(src, request.src());
+    if (request.localDst() != null) {
+      Path dst = roots.resolve("dst", request.localDst());
+      if (dst.startsWith(src) || src.startsWith(dst)) {
+        throw new IllegalArgumentException("dst: " + request.localDst() + " on this source node overlaps src "
+            + request.src() + " (after following symlinks)");
+      }
+    }
+    return new SourceScan(src, null);
   }
 
   private void onPrepare(Message<PrepareRequest> message) {
