@@ -20,6 +20,8 @@ import io.vertx.core.streams.WriteStream;
  */
 final class GroupSender {
 
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(GroupSender.class);
+
   private final Vertx vertx;
   private final SendRequest request;
   private final TeeWriteStream tee;
@@ -41,6 +43,7 @@ final class GroupSender {
         .compose(v -> tee.write(Frames.end(files)))
         .recover(err -> tee.write(Frames.abort(err.getMessage())).compose(v -> Future.failedFuture(err)))
         .eventually(tee::end)
+        .onComplete(v -> LOG.debug("task {}: sent {} files, {} stream bytes", request.taskId(), files, tee.written()))
         .map(v -> new SendOutcome(files, bytes));
   }
 

@@ -51,8 +51,12 @@ public final class RelayVerticle extends VerticleBase {
     bus = vertx.eventBus();
     links = new ChildLinks(vertx.createNetClient(new NetClientOptions()
         .setConnectTimeout(config.connectTimeoutMs()).setTcpNoDelay(true)), bus, config.name());
+    // A parent that sends nothing for twice the stall timeout is gone (a healthy one is paused
+    // at most one stall timeout, by a slow sibling); so is a peer that never finishes its header.
     NetServer server = vertx.createNetServer(new NetServerOptions()
-        .setHost(config.host()).setPort(config.dataPort()).setTcpNoDelay(true))
+        .setHost(config.host()).setPort(config.dataPort()).setTcpNoDelay(true)
+        .setReadIdleTimeout((int) Math.min(Integer.MAX_VALUE, 2 * config.stallTimeoutMs()))
+        .setIdleTimeoutUnit(java.util.concurrent.TimeUnit.MILLISECONDS))
         .connectHandler(this::onConnection);
     String self = config.name();
     return Future.all(
@@ -94,16 +98,27 @@ public final class RelayVerticle extends VerticleBase {
   private void onConnection(NetSocket socket) {
     Buffer start = Buffer.buffer();
     boolean[] headerRead = {false};
+    long headerTimer = vertx.setTimer(config.connectTimeoutMs(), id -> {
+      LOG.warn("closing a connection from " + socket.remoteAddress() + ": no complete header in "
+          + config.connectTimeoutMs() + " ms");
+      socket.close();
+    });
     socket.handler(data -> {
       if (headerRead[0]) {
         return; // cannot happen once paused; never parse a header twice
       }
       start.appendBuffer(data);
+      if (!startsLikeRelayStream(start)) {
+        vertx.cancelTimer(headerTimer);
+        LOG.warn("refusing a connection from " + socket.remoteAddress() + ": not a gosync relay stream");
+        socket.close();
+        return;
+      }
       if (start.length() < 8) {
         return;
       }
       int length = start.getInt(4);
-      if (start.getInt(0) != Constants.RELAY_MAGIC || length <= 0 || length > Constants.MAX_HEADER_BYTES) {
+      if (length <= 0 || length > Constants.MAX_HEADER_BYTES) {
         LOG.warn("refusing a connection from " + socket.remoteAddress() + ": not a gosync relay stream");
         socket.close();
         return;
@@ -112,6 +127,7 @@ public final class RelayVerticle extends VerticleBase {
         return;
       }
       headerRead[0] = true;
+      vertx.cancelTimer(headerTimer);
       Pipe<Buffer> pipe = socket.pipe();
       try {
         StreamHeader header = StreamHeader.decode(start.slice(8, 8 + length));
@@ -124,10 +140,22 @@ public final class RelayVerticle extends VerticleBase {
     });
   }
 
+  /** Checks the magic as soon as its first bytes arrive, so garbage is refused at once. */
+  private static boolean startsLikeRelayStream(Buffer start) {
+    Buffer magic = Buffer.buffer(4).appendInt(Constants.RELAY_MAGIC);
+    for (int i = 0; i < Math.min(4, start.length()); i++) {
+      if (start.getByte(i) != magic.getByte(i)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   private void receive(NetSocket socket, Pipe<Buffer> pipe, StreamHeader header, Buffer leftover) {
     String taskId = header.taskId();
-    ReceivePlan plan = plans.remove(taskId);
-    if (plan == null || !header.node().name().equals(config.name()) || receiving.containsKey(taskId)) {
+    boolean ours = header.node().name().equals(config.name()) && !receiving.containsKey(taskId);
+    ReceivePlan plan = ours ? plans.remove(taskId) : null;
+    if (plan == null) {
       LOG.warn("refusing a relay stream for task " + taskId + " from " + socket.remoteAddress()
           + ": this node was not prepared for it");
       pipe.close();
@@ -152,12 +180,12 @@ public final class RelayVerticle extends VerticleBase {
       List<TeeWriteStream.Branch> branches = new ArrayList<>();
       branches.add(new TeeWriteStream.Branch(config.name(), sink));
       branches.addAll(children);
-      WriteStream<Buffer> tee = Tees.over(vertx, bus, taskId, branches, config.stallTimeoutMs());
+      TeeWriteStream tee = Tees.over(vertx, bus, taskId, branches, config.stallTimeoutMs());
       if (leftover.length() > 0) {
         tee.write(leftover);
       }
-      pipe.to(tee).onComplete(piped -> LOG.debug("task {}: stream from {} ended: {}", taskId,
-          socket.remoteAddress(), piped.succeeded() ? "cleanly" : piped.cause()));
+      pipe.to(tee).onComplete(piped -> LOG.debug("task {}: stream from {} ended after {} bytes: {}", taskId,
+          socket.remoteAddress(), tee.written() + leftover.length(), piped.succeeded() ? "cleanly" : piped.cause()));
     });
   }
 

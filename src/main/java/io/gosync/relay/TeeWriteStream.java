@@ -24,6 +24,7 @@ final class TeeWriteStream implements WriteStream<Buffer> {
     final String name;
     final WriteStream<Buffer> stream;
     long fullSince;
+    Future<Void> lastWrite = Future.succeededFuture();
 
     Branch(String name, WriteStream<Buffer> stream) {
       this.name = name;
@@ -38,6 +39,7 @@ final class TeeWriteStream implements WriteStream<Buffer> {
   private final long stallTimer;
   private Handler<Void> drainHandler;
   private boolean ended;
+  private long written;
 
   /** @param onDropped called with a dropped branch's name and the reason */
   TeeWriteStream(Vertx vertx, List<Branch> branches, long stallTimeoutMs, BiConsumer<String, String> onDropped) {
@@ -64,14 +66,20 @@ final class TeeWriteStream implements WriteStream<Buffer> {
     }
   }
 
+  long written() {
+    return written;
+  }
+
   boolean isEmpty() {
     return branches.isEmpty();
   }
 
   @Override
   public Future<Void> write(Buffer data) {
+    written += data.length();
     for (Branch branch : List.copyOf(branches)) {
-      branch.stream.write(data).onFailure(err -> drop(branch, String.valueOf(err.getMessage())));
+      branch.lastWrite = branch.stream.write(data);
+      branch.lastWrite.onFailure(err -> drop(branch, String.valueOf(err.getMessage())));
       if (branch.fullSince == 0 && branch.stream.writeQueueFull()) {
         branch.fullSince = System.nanoTime();
       }
@@ -127,9 +135,11 @@ final class TeeWriteStream implements WriteStream<Buffer> {
   public Future<Void> end() {
     ended = true;
     vertx.cancelTimer(stallTimer);
+    // End each branch only once its last write is on the wire: ending a NetSocket closes it,
+    // and we have seen that drop writes still queued behind a full socket.
     List<Future<Void>> ends = new ArrayList<>();
     for (Branch branch : List.copyOf(branches)) {
-      ends.add(branch.stream.end().recover(err -> Future.succeededFuture()));
+      ends.add(branch.lastWrite.transform(written -> branch.stream.end()).recover(err -> Future.succeededFuture()));
     }
     return Future.join(ends).mapEmpty();
   }
