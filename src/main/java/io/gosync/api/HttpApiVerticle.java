@@ -47,9 +47,9 @@ public final class HttpApiVerticle extends VerticleBase {
     router.get("/api/v1/tasks/:id/events").handler(this::events);
     router.get("/api/v1/nodes").handler(this::nodes);
     router.get("/health").handler(this::health);
-    return vertx.createHttpServer().requestHandler(router).listen(config.httpPort(), config.host())
+    return vertx.createHttpServer().requestHandler(router).listen(config.httpPort(), config.httpBind())
         .recover(err -> Future.failedFuture(new IllegalStateException(
-            "cannot listen on HTTP port " + config.host() + ":" + config.httpPort() + ": " + err.getMessage())));
+            "cannot listen on HTTP port " + config.httpBind() + ":" + config.httpPort() + ": " + err.getMessage())));
   }
 
   private void submit(RoutingContext ctx) {

@@ -14,6 +14,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.core.file.FileSystemOptions;
+import io.vertx.core.json.JsonObject;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 
 import static io.gosync.Constants.nodeAddress;
@@ -53,8 +54,9 @@ public final class GosyncNode {
 
       @Override
       public void memberRemoved(MembershipEvent event) {
-        vertx.eventBus().send(nodeAddress(config.name(), NodeRegistryVerticle.MEMBER_LEFT),
-            event.getMember().getUuid().toString());
+        vertx.eventBus().send(nodeAddress(config.name(), NodeRegistryVerticle.MEMBER_LEFT), new JsonObject()
+            .put("clusterNodeId", event.getMember().getUuid().toString())
+            .put("name", event.getMember().getAttribute(HazelcastSetup.NAME_ATTRIBUTE)));
       }
     });
     return vertx.deployVerticle(new NodeRegistryVerticle(config, cluster.getNodeId()))

@@ -13,12 +13,16 @@ import io.vertx.spi.cluster.hazelcast.ConfigUtil;
  */
 final class HazelcastSetup {
 
+  /** Each member carries its gosync node name, so survivors can tell which node left. */
+  static final String NAME_ATTRIBUTE = "gosync.name";
+
   private HazelcastSetup() {
   }
 
   static Config config(NodeConfig node) {
     Config config = ConfigUtil.loadConfig();
     config.setClusterName(node.clusterName());
+    config.getMemberAttributeConfig().setAttribute(NAME_ATTRIBUTE, node.name());
     config.setProperty("hazelcast.logging.type", "slf4j");
     config.setProperty("hazelcast.phone.home.enabled", "false");
     config.setProperty("hazelcast.shutdownhook.enabled", "false");

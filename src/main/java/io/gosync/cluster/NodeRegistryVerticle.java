@@ -18,7 +18,7 @@ import static io.gosync.Constants.nodeAddress;
  */
 public final class NodeRegistryVerticle extends VerticleBase {
 
-  /** Node-local: the bootstrap sends the cluster node id of a member Hazelcast removed. */
+  /** Node-local: the bootstrap sends {clusterNodeId, name} of each member Hazelcast removed. */
   static final String MEMBER_LEFT = "local.member-left";
 
   private final NodeConfig config;
@@ -51,7 +51,7 @@ public final class NodeRegistryVerticle extends VerticleBase {
         })
         .compose(v -> Future.all(
             bus.<Void>localConsumer(nodeAddress(config.name(), Constants.NODES), this::onList).completion(),
-            bus.<String>localConsumer(nodeAddress(config.name(), MEMBER_LEFT), this::onMemberLeft).completion()));
+            bus.<JsonObject>localConsumer(nodeAddress(config.name(), MEMBER_LEFT), this::onMemberLeft).completion()));
   }
 
   @Override
@@ -67,13 +67,12 @@ public final class NodeRegistryVerticle extends VerticleBase {
         .onFailure(err -> message.fail(503, "cannot read the node list: " + err.getMessage()));
   }
 
-  private void onMemberLeft(Message<String> message) {
-    String id = message.body();
-    nodes.get(id).onSuccess(info -> {
-      if (info != null) {
-        nodes.remove(id);
-        vertx.eventBus().publish(nodeAddress(config.name(), Constants.NODE_LEFT), info.getString("name"));
-      }
-    });
+  /** Every survivor removes the entry (only the first removal does anything) and tells its own verticles. */
+  private void onMemberLeft(Message<JsonObject> message) {
+    nodes.remove(message.body().getString("clusterNodeId"));
+    String name = message.body().getString("name");
+    if (name != null) {
+      vertx.eventBus().publish(nodeAddress(config.name(), Constants.NODE_LEFT), name);
+    }
   }
 }

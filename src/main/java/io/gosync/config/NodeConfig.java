@@ -13,13 +13,14 @@ import java.util.List;
 
 /**
  * A daemon's settings, after defaults, the --config file, GOSYNC_* variables and flags were
- * merged (see {@link ConfigLoader}). Every key is documented in config/README.md.
+ * merged (see {@link ConfigLoader}). Every key is documented in README.md, "Configuration".
  */
 public record NodeConfig(
     String name,
     String host,
     int dataPort,
     int httpPort,
+    String httpBind,
     int clusterPort,
     List<String> clusterMembers,
     String clusterName,
@@ -65,7 +66,7 @@ public record NodeConfig(
       }
     }
     return new NodeConfig(name, host,
-        port(json, "dataPort"), port(json, "httpPort"), port(json, "clusterPort"),
+        port(json, "dataPort"), port(json, "httpPort"), text(json, "httpBind"), port(json, "clusterPort"),
         strings(json, "clusterMembers"), text(json, "clusterName"),
         positive(json, "clusterHeartbeatTimeoutSeconds"),
         root, allow,
