@@ -28,8 +28,10 @@ abstract class ClientCommand implements Callable<Integer> {
     } catch (ApiClient.ApiException e) {
       System.err.println("gosync: " + e.getMessage());
       return e.status / 100 == 4 ? Report.USAGE : Report.FAILED;
-    } catch (RuntimeException e) {
-      System.err.println("gosync: cannot talk to the daemon at " + host + ":" + port + ": " + e.getMessage());
+    } catch (picocli.CommandLine.ParameterException e) {
+      throw e; // picocli prints it with the usage and exits 2
+    } catch (Exception e) { // Future.await() rethrows checked causes too, e.g. ConnectException
+      System.err.println("gosync: cannot talk to the daemon at " + host + ":" + port + ": " + e);
       return Report.FAILED;
     } finally {
       vertx.close().await();

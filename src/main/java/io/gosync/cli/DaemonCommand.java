@@ -13,10 +13,14 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /** gosync daemon: runs a node until it is stopped. */
 @Command(name = "daemon", description = "Run a gosync node. Flags override GOSYNC_* variables, which override --config, which overrides config/gosync.json.")
 final class DaemonCommand implements Callable<Integer> {
+
+  /** How long a stopping daemon waits for its node to leave the cluster before the JVM exits. */
+  private static final int SHUTDOWN_SECONDS = 30;
 
   @Option(names = "--config", paramLabel = "FILE", description = "a JSON file of configuration keys")
   Path config;
@@ -66,7 +70,11 @@ final class DaemonCommand implements Callable<Integer> {
         settings.clusterPort(), settings.root());
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      node.close().await();
+      try {
+        node.close().await(SHUTDOWN_SECONDS, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        System.err.println("gosync: could not stop cleanly within " + SHUTDOWN_SECONDS + " s: " + e);
+      }
       stopped.countDown();
     }));
     stopped.await();

@@ -126,7 +126,7 @@ final class TeeWriteStream implements WriteStream<Buffer> {
       if (!branch.stream.writeQueueFull()) {
         branch.fullSince = 0;
       } else if (branch.fullSince != 0 && (now - branch.fullSince) / 1_000_000 > stallTimeoutMs) {
-        drop(branch, "stalled: accepted nothing for " + stallTimeoutMs / 1000 + " s");
+        drop(branch, "stalled: accepted nothing for " + stallTimeoutMs + " ms");
       }
     }
   }

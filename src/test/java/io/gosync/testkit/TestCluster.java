@@ -55,7 +55,10 @@ public final class TestCluster implements AutoCloseable {
         throw new UncheckedIOException(e);
       }
       TestCluster cluster = shared;
-      Runtime.getRuntime().addShutdownHook(new Thread(cluster::close));
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        cluster.close();
+        cluster.deleteFiles();
+      }));
     }
     return shared;
   }
@@ -195,6 +198,17 @@ public final class TestCluster implements AutoCloseable {
       return socket.getLocalPort();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Removes the nodes' roots. */
+  public void deleteFiles() {
+    try (var all = Files.walk(base)) {
+      for (Path path : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(path);
+      }
+    } catch (IOException e) {
+      System.err.println("could not remove " + base + ": " + e);
     }
   }
 
