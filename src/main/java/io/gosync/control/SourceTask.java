@@ -257,6 +257,7 @@ final class SourceTask {
     target.files = result.getLong("files", target.files);
     target.bytes = result.getLong("bytes", target.bytes);
     target.fixed += result.getLong("fixedDirectories", 0L);
+    target.via = result.getString("via");
     if (status == Status.FAILED) {
       fail(target, result.getString("message", "failed"));
     } else {

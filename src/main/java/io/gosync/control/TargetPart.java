@@ -149,7 +149,7 @@ final class TargetPart {
   }
 
   /** The data has landed (or there was none): set directory metadata and report. */
-  void finish(long files, long bytes) {
+  void finish(long files, long bytes, String via) {
     if (closed || outcome == null) {
       return;
     }
@@ -161,7 +161,7 @@ final class TargetPart {
           boolean changed = files > 0 || outcome.created() > 0 || outcome.deleted() > 0 || outcome.fixed() > 0
               || fixedDirectories > 0 || outcome.conflictCount() > 0;
           report(new JsonObject().put("status", changed ? "ok" : "unchanged").put("files", files).put("bytes", bytes)
-              .put("fixedDirectories", fixedDirectories).put("message", conflictNote()));
+              .put("fixedDirectories", fixedDirectories).put("via", via).put("message", conflictNote()));
         })
         .onFailure(err -> fail("cannot finish the destination: " + err.getMessage()));
   }

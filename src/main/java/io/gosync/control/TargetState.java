@@ -35,6 +35,8 @@ final class TargetState {
   long conflicts;
   JsonArray conflictPaths = new JsonArray();
   String message;
+  /** The node whose relay stream fed this target (the source, or a relay). */
+  String via;
   long lastHeardNanos = System.nanoTime();
 
   TargetState(String requested, NodeInfo node) {
@@ -58,7 +60,8 @@ final class TargetState {
         .put("files", files).put("bytes", bytes)
         .put("totalFiles", needFiles).put("totalBytes", needBytes)
         .put("created", created).put("deleted", deleted).put("fixed", fixed)
-        .put("conflicts", conflicts);
+        .put("conflicts", conflicts)
+        .put("via", via);
     if (!conflictPaths.isEmpty()) {
       json.put("conflictPaths", conflictPaths);
     }

@@ -174,7 +174,7 @@ public final class TaskControlVerticle extends VerticleBase {
   private void onFinish(Message<JsonObject> message) {
     TargetPart part = parts.get(message.body().getString("taskId"));
     if (part != null) {
-      part.finish(0, 0);
+      part.finish(0, 0, null);
     }
   }
 
@@ -192,9 +192,9 @@ public final class TaskControlVerticle extends VerticleBase {
       return;
     }
     if (received.ok()) {
-      part.finish(received.files(), received.bytes());
+      part.finish(received.files(), received.bytes(), received.via());
     } else {
-      part.fail(received.message());
+      part.fail(received.message() + " (fed by " + received.via() + ")");
     }
   }
 

@@ -20,7 +20,7 @@ public final class RelayMessages {
   public record SendOutcome(long files, long bytes) {
   }
 
-  /** A receiving node's own result, for its task control verticle to finish and report. */
-  public record Received(String taskId, boolean ok, long files, long bytes, String message) {
+  /** A receiving node's own result, for its task control verticle to finish and report; {@code via} fed it. */
+  public record Received(String taskId, boolean ok, long files, long bytes, String via, String message) {
   }
 }

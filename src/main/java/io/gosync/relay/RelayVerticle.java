@@ -86,7 +86,7 @@ public final class RelayVerticle extends VerticleBase {
     SendRequest request = message.body();
     long bytes = request.need().stream().mapToLong(i -> request.manifest().entry(i).size()).sum();
     TreeNode root = new TreeNode(config.name(), config.host(), config.dataPort(), request.children());
-    StreamHeader header = new StreamHeader(request.taskId(), request.group(), config.name(), root,
+    StreamHeader header = new StreamHeader(request.taskId(), request.group(), config.name(), null, root,
         request.compress(), request.need().cardinality(), bytes);
     links.connect(header, request.children())
         .map(branches -> Tees.over(vertx, bus, request.taskId(), branches, config.stallTimeoutMs()))
@@ -173,8 +173,8 @@ public final class RelayVerticle extends VerticleBase {
       reportProgress(taskId, sink);
       receiving.remove(taskId);
       bus.send(nodeAddress(config.name(), Constants.RECEIVED), done.succeeded()
-          ? new Received(taskId, true, done.result().files(), done.result().bytes(), null)
-          : new Received(taskId, false, sink.files(), sink.bytes(), done.cause().getMessage()));
+          ? new Received(taskId, true, done.result().files(), done.result().bytes(), header.parent(), null)
+          : new Received(taskId, false, sink.files(), sink.bytes(), header.parent(), done.cause().getMessage()));
     });
     links.connect(header, header.node().children()).onSuccess(children -> {
       List<TeeWriteStream.Branch> branches = new ArrayList<>();

@@ -9,16 +9,18 @@ import io.vertx.core.json.JsonObject;
  * task and group the stream belongs to, who the source is, and the subtree the receiving node
  * must serve. Everything after it (the body) is the same bytes on every edge of the tree.
  */
-public record StreamHeader(String taskId, int group, String source, TreeNode node, boolean compressed,
-                           long files, long bytes) {
+public record StreamHeader(String taskId, int group, String source, String parent, TreeNode node,
+                           boolean compressed, long files, long bytes) {
 
+  /** The header this node writes for one of its children: the child's subtree, this node as parent. */
   public StreamHeader forChild(TreeNode child) {
-    return new StreamHeader(taskId, group, source, child, compressed, files, bytes);
+    return new StreamHeader(taskId, group, source, node.name(), child, compressed, files, bytes);
   }
 
   public Buffer encode() {
     Buffer json = new JsonObject()
-        .put("taskId", taskId).put("group", group).put("source", source).put("node", node.toJson())
+        .put("taskId", taskId).put("group", group).put("source", source).put("parent", parent)
+        .put("node", node.toJson())
         .put("compressed", compressed).put("files", files).put("bytes", bytes)
         .toBuffer();
     return Buffer.buffer(8 + json.length()).appendInt(Constants.RELAY_MAGIC).appendInt(json.length()).appendBuffer(json);
@@ -28,7 +30,7 @@ public record StreamHeader(String taskId, int group, String source, TreeNode nod
     try {
       JsonObject object = json.toJsonObject();
       return new StreamHeader(object.getString("taskId"), object.getInteger("group"), object.getString("source"),
-          TreeNode.fromJson(object.getJsonObject("node")), object.getBoolean("compressed"),
+          object.getString("parent"), TreeNode.fromJson(object.getJsonObject("node")), object.getBoolean("compressed"),
           object.getLong("files"), object.getLong("bytes"));
     } catch (RuntimeException e) {
       throw new IllegalArgumentException("bad relay stream header: " + e.getMessage());

@@ -79,7 +79,7 @@ final class TeeWriteStream implements WriteStream<Buffer> {
     written += data.length();
     for (Branch branch : List.copyOf(branches)) {
       branch.lastWrite = branch.stream.write(data);
-      branch.lastWrite.onFailure(err -> drop(branch, String.valueOf(err.getMessage())));
+      branch.lastWrite.onFailure(err -> drop(branch, err.getMessage() != null ? err.getMessage() : err.toString()));
       if (branch.fullSince == 0 && branch.stream.writeQueueFull()) {
         branch.fullSince = System.nanoTime();
       }
