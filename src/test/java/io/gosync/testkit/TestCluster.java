@@ -103,7 +103,9 @@ public final class TestCluster implements AutoCloseable {
         .put("clusterHeartbeatTimeoutSeconds", 8)
         .put("root", root(name).toString()).put("allow", new JsonArray(ALLOWED))
         .put("heartbeatMs", 500).put("targetTimeoutMs", 8000).put("connectTimeoutMs", 2000)
-        .put("stallTimeoutMs", 8000).put("progressIntervalMs", 100));
+        .put("stallTimeoutMs", 8000).put("progressIntervalMs", 100)
+        // Small manifest chunks, so that every cluster test pulls its manifest in several pieces.
+        .put("manifestChunkBytes", 1024));
   }
 
   /** Starts one more node that joins this cluster, e.g. one a test will stop or kill. */
