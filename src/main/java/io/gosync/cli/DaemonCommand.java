@@ -66,7 +66,7 @@ final class DaemonCommand implements Callable<Integer> {
     }
     GosyncNode node = GosyncNode.start(settings).await();
     System.out.printf("gosync %s: http %s:%d, data %s:%d, cluster %s:%d, root %s%n", settings.name(),
-        settings.host(), settings.httpPort(), settings.host(), settings.dataPort(), settings.host(),
+        settings.httpBind(), settings.httpPort(), settings.host(), settings.dataPort(), settings.host(),
         settings.clusterPort(), settings.root());
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -47,6 +47,9 @@ final class DemoCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     Path base = dir != null ? Files.createDirectories(dir) : Files.createTempDirectory("gosync-demo-");
     List<NodeConfig> configs = configs(base);
+    // Four members leaving at once make Hazelcast warn about each other; the demo's output is the report.
+    ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("com.hazelcast"))
+        .setLevel(ch.qos.logback.classic.Level.ERROR);
     System.out.println("starting " + NODES + " nodes on loopback under " + base + " ...");
     List<GosyncNode> nodes = new ArrayList<>();
     try {

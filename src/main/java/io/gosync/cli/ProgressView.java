@@ -32,7 +32,7 @@ final class ProgressView implements AutoCloseable {
         .setTaskName(target).setInitialMax(Math.max(total, 1)).setUnit(" MiB", 1 << 20).showSpeed()
         .setUpdateIntervalMillis(250).setConsumer(new InteractiveConsoleProgressBarConsumer(System.err)).build());
     bar.stepTo(event.getLong("bytes", 0L));
-    bar.setExtraMessage(event.getLong("files", 0L) + "/" + event.getLong("totalFiles", 0L) + " files");
+    bar.setExtraMessage(" " + event.getLong("files", 0L) + "/" + event.getLong("totalFiles", 0L) + " files");
   }
 
   @Override

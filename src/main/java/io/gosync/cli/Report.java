@@ -18,13 +18,14 @@ final class Report {
     out.printf("task %s  %s -> %s  (%s files, %s from %s)%n", task.getString("id"),
         task.getJsonObject("request").getString("src"), task.getJsonObject("request").getString("dst"),
         task.getValue("files", "?"), bytes(task.getLong("bytes")), task.getString("source"));
-    out.printf("%-20s %-9s %7s %10s %7s  %s%n", "TARGET", "STATUS", "FILES", "BYTES", "DELETED", "MESSAGE");
+    out.printf("%-20s %-9s %7s %10s %7s  %-12s %s%n", "TARGET", "STATUS", "FILES", "BYTES", "DELETED", "VIA", "MESSAGE");
     for (Object item : task.getJsonArray("targets")) {
       JsonObject target = (JsonObject) item;
       String message = target.getString("message");
-      out.printf("%-20s %-9s %7d %10s %7d  %s%n", target.getString("target"), target.getString("status"),
+      String via = target.getString("via");
+      out.printf("%-20s %-9s %7d %10s %7d  %-12s %s%n", target.getString("target"), target.getString("status"),
           target.getLong("files", 0L), bytes(target.getLong("bytes", 0L)), target.getLong("deleted", 0L),
-          message == null ? "" : message);
+          via == null ? "-" : via, message == null ? "" : message);
     }
   }
 

@@ -17,6 +17,10 @@ import io.vertx.core.file.FileSystemOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 
+import java.util.Set;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+
 import static io.gosync.Constants.nodeAddress;
 
 /**
@@ -59,7 +63,9 @@ public final class GosyncNode {
             .put("name", event.getMember().getAttribute(HazelcastSetup.NAME_ATTRIBUTE)));
       }
     });
-    return vertx.deployVerticle(new NodeRegistryVerticle(config, cluster.getNodeId()))
+    Supplier<Set<String>> liveMembers = () -> cluster.getHazelcastInstance().getCluster().getMembers().stream()
+        .map(member -> member.getUuid().toString()).collect(Collectors.toSet());
+    return vertx.deployVerticle(new NodeRegistryVerticle(config, cluster.getNodeId(), liveMembers))
         .compose(id -> vertx.deployVerticle(new ScannerVerticle(config),
             new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER)))
         .compose(id -> vertx.deployVerticle(new RelayVerticle(config)))

@@ -9,6 +9,9 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.AsyncMap;
 
+import java.util.Set;
+import java.util.function.Supplier;
+
 import static io.gosync.Constants.nodeAddress;
 
 /**
@@ -23,11 +26,14 @@ public final class NodeRegistryVerticle extends VerticleBase {
 
   private final NodeConfig config;
   private final String clusterNodeId;
+  private final Supplier<Set<String>> liveMembers;
   private AsyncMap<String, JsonObject> nodes;
 
-  public NodeRegistryVerticle(NodeConfig config, String clusterNodeId) {
+  /** @param liveMembers the cluster node ids Hazelcast currently counts as members */
+  public NodeRegistryVerticle(NodeConfig config, String clusterNodeId, Supplier<Set<String>> liveMembers) {
     this.config = config;
     this.clusterNodeId = clusterNodeId;
+    this.liveMembers = liveMembers;
   }
 
   @Override
@@ -42,7 +48,9 @@ public final class NodeRegistryVerticle extends VerticleBase {
         })
         .compose(existing -> {
           for (JsonObject other : existing) {
-            if (config.name().equals(other.getString("name"))) {
+            // An entry left by a crashed member that Hazelcast has already dropped does not count.
+            if (config.name().equals(other.getString("name"))
+                && liveMembers.get().contains(other.getString("clusterNodeId"))) {
               return Future.failedFuture(new IllegalStateException(
                   "a node named '" + config.name() + "' is already in the cluster; give this one another --name"));
             }
@@ -67,12 +75,20 @@ public final class NodeRegistryVerticle extends VerticleBase {
         .onFailure(err -> message.fail(503, "cannot read the node list: " + err.getMessage()));
   }
 
-  /** Every survivor removes the entry (only the first removal does anything) and tells its own verticles. */
+  /**
+   * Every survivor removes the entry (only the first removal does anything) and tells its own
+   * verticles, unless a live node still holds that name: then the member that left was one
+   * refused for a duplicate name, and the real node must not be taken for gone.
+   */
   private void onMemberLeft(Message<JsonObject> message) {
-    nodes.remove(message.body().getString("clusterNodeId"));
+    String id = message.body().getString("clusterNodeId");
     String name = message.body().getString("name");
-    if (name != null) {
-      vertx.eventBus().publish(nodeAddress(config.name(), Constants.NODE_LEFT), name);
-    }
+    nodes.remove(id).compose(v -> nodes.values()).onSuccess(values -> {
+      boolean stillHere = values.stream().anyMatch(other -> name != null && name.equals(other.getString("name"))
+          && !id.equals(other.getString("clusterNodeId")) && liveMembers.get().contains(other.getString("clusterNodeId")));
+      if (name != null && !stillHere) {
+        vertx.eventBus().publish(nodeAddress(config.name(), Constants.NODE_LEFT), name);
+      }
+    });
   }
 }

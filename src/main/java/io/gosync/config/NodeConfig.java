@@ -55,6 +55,9 @@ public record NodeConfig(
       throw new IllegalArgumentException("config key 'name': '" + name
           + "' must be 1-63 letters, digits, '.', '_' or '-', starting with a letter or digit");
     }
+    if (text(json, "httpBind").isEmpty()) {
+      throw new IllegalArgumentException("config key 'httpBind': must be an address to listen on, e.g. 0.0.0.0");
+    }
     String root = text(json, "root");
     if (!root.startsWith("/")) {
       throw new IllegalArgumentException("config key 'root': must be an absolute path, got '" + root + "'");

@@ -194,7 +194,7 @@ public final class TaskControlVerticle extends VerticleBase {
     if (received.ok()) {
       part.finish(received.files(), received.bytes(), received.via());
     } else {
-      part.fail(received.message() + " (fed by " + received.via() + ")");
+      part.fail(received.via() == null ? received.message() : received.message() + " (fed by " + received.via() + ")");
     }
   }
 

@@ -103,13 +103,13 @@ public final class RelayVerticle extends VerticleBase {
           + config.connectTimeoutMs() + " ms");
       socket.close();
     });
+    socket.closeHandler(v -> vertx.cancelTimer(headerTimer));
     socket.handler(data -> {
       if (headerRead[0]) {
         return; // cannot happen once paused; never parse a header twice
       }
       start.appendBuffer(data);
       if (!startsLikeRelayStream(start)) {
-        vertx.cancelTimer(headerTimer);
         LOG.warn("refusing a connection from " + socket.remoteAddress() + ": not a gosync relay stream");
         socket.close();
         return;

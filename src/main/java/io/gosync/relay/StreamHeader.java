@@ -29,6 +29,14 @@ public record StreamHeader(String taskId, int group, String source, String paren
   public static StreamHeader decode(Buffer json) {
     try {
       JsonObject object = json.toJsonObject();
+      for (String field : new String[] {"taskId", "source", "parent"}) {
+        if (object.getString(field) == null) {
+          throw new IllegalArgumentException(field + " is missing");
+        }
+      }
+      if (object.getJsonObject("node") == null || object.getJsonObject("node").getString("name") == null) {
+        throw new IllegalArgumentException("node.name is missing");
+      }
       return new StreamHeader(object.getString("taskId"), object.getInteger("group"), object.getString("source"),
           object.getString("parent"), TreeNode.fromJson(object.getJsonObject("node")), object.getBoolean("compressed"),
           object.getLong("files"), object.getLong("bytes"));
