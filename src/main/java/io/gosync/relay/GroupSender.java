@@ -135,7 +135,7 @@ final class GroupSender {
   }
 
   /** A write stream that passes flow control through to the next one. */
-  private abstract static class ForwardingStream implements WriteStream<Buffer> {
+  private abstract static class ForwardingStream extends QuietSink {
     final WriteStream<Buffer> next;
 
     ForwardingStream(WriteStream<Buffer> next) {
@@ -156,16 +156,6 @@ final class GroupSender {
     @Override
     public Future<Void> end() {
       return Future.succeededFuture();
-    }
-
-    @Override
-    public WriteStream<Buffer> exceptionHandler(Handler<Throwable> handler) {
-      return this;
-    }
-
-    @Override
-    public WriteStream<Buffer> setWriteQueueMaxSize(int maxSize) {
-      return this;
     }
   }
 }

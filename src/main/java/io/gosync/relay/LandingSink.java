@@ -26,7 +26,7 @@ import java.util.HexFormat;
  * local disk fails it records why, removes its temporary file and ignores the rest of the
  * stream, so the children keep receiving.
  */
-final class LandingSink implements WriteStream<Buffer> {
+final class LandingSink extends QuietSink {
 
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LandingSink.class);
 
@@ -361,15 +361,5 @@ final class LandingSink implements WriteStream<Buffer> {
       checkEnded();
     }
     return Future.succeededFuture();
-  }
-
-  @Override
-  public WriteStream<Buffer> exceptionHandler(Handler<Throwable> handler) {
-    return this;
-  }
-
-  @Override
-  public WriteStream<Buffer> setWriteQueueMaxSize(int maxSize) {
-    return this;
   }
 }

@@ -17,7 +17,7 @@ import java.util.function.BiConsumer;
  * stays full longer than the stall timeout, is dropped and reported, and the others go on.
  * Writes never fail: one bad branch must not stop the rest.
  */
-final class TeeWriteStream implements WriteStream<Buffer> {
+final class TeeWriteStream extends QuietSink {
 
   /** One destination of the tee, named for reports. */
   static final class Branch {
@@ -66,6 +66,11 @@ final class TeeWriteStream implements WriteStream<Buffer> {
     }
   }
 
+  /** A failure as words for a report; some network errors carry no message. */
+  static String reason(Throwable err) {
+    return err.getMessage() != null ? err.getMessage() : err.toString();
+  }
+
   long written() {
     return written;
   }
@@ -79,7 +84,7 @@ final class TeeWriteStream implements WriteStream<Buffer> {
     written += data.length();
     for (Branch branch : List.copyOf(branches)) {
       branch.lastWrite = branch.stream.write(data);
-      branch.lastWrite.onFailure(err -> drop(branch, err.getMessage() != null ? err.getMessage() : err.toString()));
+      branch.lastWrite.onFailure(err -> drop(branch, reason(err)));
       if (branch.fullSince == 0 && branch.stream.writeQueueFull()) {
         branch.fullSince = System.nanoTime();
       }
@@ -142,11 +147,6 @@ final class TeeWriteStream implements WriteStream<Buffer> {
       ends.add(branch.lastWrite.transform(written -> branch.stream.end()).recover(err -> Future.succeededFuture()));
     }
     return Future.join(ends).mapEmpty();
-  }
-
-  @Override
-  public WriteStream<Buffer> exceptionHandler(Handler<Throwable> handler) {
-    return this; // branches fail alone; the tee itself never fails
   }
 
   @Override

@@ -28,7 +28,7 @@ final class Tees {
     for (TeeWriteStream.Branch branch : branches) {
       if (branch.stream instanceof NetSocket socket) {
         socket.closeHandler(v -> tee.drop(branch.name, "the connection closed"));
-        socket.exceptionHandler(err -> tee.drop(branch.name, String.valueOf(err.getMessage())));
+        socket.exceptionHandler(err -> tee.drop(branch.name, TeeWriteStream.reason(err)));
         // A child sends nothing back; anything it does send is ignored.
         socket.handler(ignored -> { });
       }
