@@ -338,7 +338,8 @@ final class LandingSink extends QuietSink {
 
   private void checkEnded() {
     if (state != State.DONE) {
-      LOG.debug("ended early: state {}, busy {}, file {}, remaining {}, received {}", state, busy, entry == null ? null : entry.path(), remaining, received.cardinality());
+      LOG.debug("stream ended early: state {}, busy {}, file {}, remaining {}, received {}", state, busy,
+          entry == null ? null : entry.path(), remaining, received.cardinality());
       fail("the stream from the parent ended before its end frame");
     }
   }
