@@ -60,6 +60,8 @@ final class SourceTask {
   private long finishedAt;
   private long timer = -1;
   private Manifest manifest;
+  private Long fileCount;
+  private Long totalBytes;
   private Path src;
   private List<Buffer> chunks = List.of();
   private String digest;
@@ -110,6 +112,8 @@ final class SourceTask {
         .compose(scan -> {
           src = scan.path();
           manifest = scan.manifest();
+          fileCount = manifest.fileCount();
+          totalBytes = manifest.totalBytes();
           return vertx.executeBlocking(() -> ManifestCodec.encode(manifest), false);
         })
         .map(encoded -> {
@@ -341,6 +345,9 @@ final class SourceTask {
     finishedAt = System.currentTimeMillis();
     vertx.cancelTimer(timer);
     consumers.forEach(MessageConsumer::unregister);
+    // A finished task stays in the history for status queries: keep its report, not its manifest.
+    manifest = null;
+    chunks = List.of();
     done.complete();
     publish("done", toJson());
   }
@@ -356,8 +363,8 @@ final class SourceTask {
         .put("id", id()).put("source", config.name())
         .put("request", request.toJson())
         .put("state", state).put("message", message)
-        .put("files", manifest == null ? null : manifest.fileCount())
-        .put("bytes", manifest == null ? null : manifest.totalBytes())
+        .put("files", fileCount)
+        .put("bytes", totalBytes)
         .put("groups", groupCount)
         .put("startedAt", startedAt).put("finishedAt", finishedAt == 0 ? null : finishedAt)
         .put("ok", isDone() && targets.values().stream().noneMatch(target -> target.status == Status.FAILED))

@@ -185,7 +185,7 @@ public final class RelayVerticle extends VerticleBase {
         tee.write(leftover);
       }
       pipe.to(tee).onComplete(piped -> LOG.debug("task {}: stream from {} ended after {} bytes: {}", taskId,
-          socket.remoteAddress(), tee.written() + leftover.length(), piped.succeeded() ? "cleanly" : piped.cause()));
+          socket.remoteAddress(), tee.written(), piped.succeeded() ? "cleanly" : piped.cause()));
     });
   }
 
