@@ -12,8 +12,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -104,7 +102,7 @@ final class DemoCommand implements Callable<Integer> {
     int[] clusterPorts = new int[NODES];
     List<String> members = new ArrayList<>();
     for (int i = 0; i < NODES; i++) {
-      clusterPorts[i] = freePort();
+      clusterPorts[i] = FreePorts.next();
       members.add("127.0.0.1:" + clusterPorts[i]);
     }
     String cluster = "gosync-demo-" + UUID.randomUUID();
@@ -113,7 +111,7 @@ final class DemoCommand implements Callable<Integer> {
       Files.createDirectories(root(base, i));
       configs.add(NodeConfig.fromJson(ConfigLoader.defaults().mergeIn(new JsonObject()
           .put("name", "node" + i).put("host", "127.0.0.1").put("clusterName", cluster)
-          .put("dataPort", freePort()).put("httpPort", freePort()).put("clusterPort", clusterPorts[i])
+          .put("dataPort", FreePorts.next()).put("httpPort", FreePorts.next()).put("clusterPort", clusterPorts[i])
           .put("clusterMembers", new JsonArray(members)).put("root", root(base, i).toString()))));
     }
     return configs;
@@ -121,14 +119,6 @@ final class DemoCommand implements Callable<Integer> {
 
   private static Path root(Path base, int node) {
     return base.resolve("node" + node);
-  }
-
-  static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 
   private static void deleteTree(Path path) throws IOException {

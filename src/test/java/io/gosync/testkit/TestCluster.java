@@ -1,6 +1,7 @@
 package io.gosync.testkit;
 
 import io.gosync.Constants;
+import io.gosync.cli.FreePorts;
 import io.gosync.cluster.GosyncNode;
 import io.gosync.config.ConfigLoader;
 import io.gosync.config.NodeConfig;
@@ -12,7 +13,6 @@ import io.vertx.core.json.JsonObject;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -82,6 +82,10 @@ public final class TestCluster implements AutoCloseable {
       } catch (AssertionError | RuntimeException e) {
         last = e instanceof AssertionError a ? a : new AssertionError(e);
         System.err.println("test cluster start, attempt " + attempt + ": " + e);
+        for (int i = 0; i < started.size(); i++) {
+          Future<GosyncNode> node = started.get(i);
+          System.err.println("  node" + i + ": " + (!node.isComplete() ? "pending" : node.succeeded() ? "up" : node.cause()));
+        }
         started.stream().filter(Future::succeeded).forEach(node -> node.result().close());
       }
     }
@@ -196,11 +200,7 @@ public final class TestCluster implements AutoCloseable {
   }
 
   public static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return FreePorts.next();
   }
 
   /** Removes the nodes' roots. */
