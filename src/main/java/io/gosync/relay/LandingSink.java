@@ -3,6 +3,7 @@ package io.gosync.relay;
 import com.github.luben.zstd.Zstd;
 import io.gosync.scan.Entry;
 import io.gosync.scan.FileFacts;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;
@@ -36,6 +37,7 @@ final class LandingSink extends QuietSink {
   private enum State { FRAME, FILE_HEADER, RAW, CHUNK_HEADER, CHUNK_DATA, END, ABORT_LENGTH, ABORT_TEXT, DONE }
 
   private final Vertx vertx;
+  private final Context context;
   private final ReceivePlan plan;
   private final Landing landing;
   private final Promise<Summary> result = Promise.promise();
@@ -65,6 +67,7 @@ final class LandingSink extends QuietSink {
 
   LandingSink(Vertx vertx, ReceivePlan plan) {
     this.vertx = vertx;
+    this.context = vertx.getOrCreateContext();
     this.plan = plan;
     this.landing = new Landing(plan.dst(), plan.manifest().singleFile(), plan.taskId());
   }
@@ -182,19 +185,18 @@ final class LandingSink extends QuietSink {
       return;
     }
     busy = true;
-    vertx.executeBlocking(() -> landing.temporary(index, entry), false)
+    Future<AsyncFile> opened = vertx.executeBlocking(() -> landing.temporary(index, entry), false)
         .compose(path -> {
           temp = path;
           return vertx.fileSystem().open(path.toString(), new OpenOptions().setCreateNew(true).setWrite(true));
-        })
-        .onSuccess(opened -> {
-          file = opened;
-          file.exceptionHandler(err -> fail("cannot write " + entry.path() + ": " + err.getMessage()));
-          file.drainHandler(v -> maybeDrain());
-          afterData();
-          resume();
-        })
-        .onFailure(err -> fail("cannot create a temporary file for " + entry.path() + ": " + err.getMessage()));
+        });
+    later(opened, open -> {
+      file = open;
+      file.exceptionHandler(err -> fail("cannot write " + entry.path() + ": " + err.getMessage()));
+      file.drainHandler(v -> maybeDrain());
+      afterData();
+      resume();
+    }, "cannot create a temporary file for " + entry.path());
   }
 
   private int raw(Buffer buffer, int pos) {
@@ -274,12 +276,28 @@ final class LandingSink extends QuietSink {
         return null;
       }, false));
     }
-    landed.onSuccess(v -> {
+    later(landed, v -> {
       files++;
       received.set(index);
       clearFile();
       resume();
-    }).onFailure(err -> fail("cannot land " + entry.path() + ": " + err.getMessage()));
+    }, "cannot land " + entry.path());
+  }
+
+  /**
+   * Continues after an asynchronous step, always on a later turn of this sink's context. A step
+   * can finish before its handler is attached (a tiny file lands that fast); continuing at once
+   * would resume parsing, or check for the end of the stream, while an outer parse loop still
+   * holds unparsed bytes.
+   */
+  private <T> void later(Future<T> step, Handler<T> next, String failing) {
+    step.onComplete(done -> context.runOnContext(v -> {
+      if (done.succeeded()) {
+        next.handle(done.result());
+      } else {
+        fail(failing + ": " + done.cause().getMessage());
+      }
+    }));
   }
 
   private void clearFile() {
