@@ -18,11 +18,13 @@ final class ChildLinks {
   private final NetClient client;
   private final EventBus bus;
   private final String self;
+  private final long stallTimeoutMs;
 
-  ChildLinks(NetClient client, EventBus bus, String self) {
+  ChildLinks(NetClient client, EventBus bus, String self, long stallTimeoutMs) {
     this.client = client;
     this.bus = bus;
     this.self = self;
+    this.stallTimeoutMs = stallTimeoutMs;
   }
 
   /** Never fails: unreachable children are reported and left out of the result. */
@@ -51,7 +53,12 @@ final class ChildLinks {
         });
   }
 
-  private static TeeWriteStream.Branch branch(TreeNode child, NetSocket socket) {
-    return new TeeWriteStream.Branch(child.name(), socket);
+  /**
+   * When a node stalls, every connection above it fills up too. Each level up waits half a
+   * stall timeout longer, so the stalled node's own parent drops it first and the healthy
+   * relays between it and the source are kept.
+   */
+  private TeeWriteStream.Branch branch(TreeNode child, NetSocket socket) {
+    return new TeeWriteStream.Branch(child.name(), socket, stallTimeoutMs + child.height() * (stallTimeoutMs / 2));
   }
 }

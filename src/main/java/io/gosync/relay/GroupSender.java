@@ -47,7 +47,11 @@ final class GroupSender {
         .map(v -> new SendOutcome(files, bytes));
   }
 
-  /** One file at a time; each step completes on a later event, so the stack does not grow with the file count. */
+  /**
+   * One file at a time. The next file starts on a later turn of the event loop: a step that is
+   * already complete would otherwise run its continuation at once, and the stack would grow
+   * with the number of files.
+   */
   private void sendFrom(int index, Promise<Void> sent) {
     if (index < 0 || tee.isEmpty()) {
       sent.complete();
@@ -61,7 +65,7 @@ final class GroupSender {
     }).onSuccess(v -> {
       files++;
       bytes += entry.size();
-      sendFrom(request.need().nextSetBit(index + 1), sent);
+      vertx.runOnContext(next -> sendFrom(request.need().nextSetBit(index + 1), sent));
     }).onFailure(sent::fail);
   }
 

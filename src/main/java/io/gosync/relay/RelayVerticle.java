@@ -50,13 +50,9 @@ public final class RelayVerticle extends VerticleBase {
   public Future<?> start() {
     bus = vertx.eventBus();
     links = new ChildLinks(vertx.createNetClient(new NetClientOptions()
-        .setConnectTimeout(config.connectTimeoutMs()).setTcpNoDelay(true)), bus, config.name());
-    // A parent that sends nothing for twice the stall timeout is gone (a healthy one is paused
-    // at most one stall timeout, by a slow sibling); so is a peer that never finishes its header.
+        .setConnectTimeout(config.connectTimeoutMs()).setTcpNoDelay(true)), bus, config.name(), config.stallTimeoutMs());
     NetServer server = vertx.createNetServer(new NetServerOptions()
-        .setHost(config.host()).setPort(config.dataPort()).setTcpNoDelay(true)
-        .setReadIdleTimeout((int) Math.min(Integer.MAX_VALUE, 2 * config.stallTimeoutMs()))
-        .setIdleTimeoutUnit(java.util.concurrent.TimeUnit.MILLISECONDS))
+        .setHost(config.host()).setPort(config.dataPort()).setTcpNoDelay(true))
         .connectHandler(this::onConnection);
     String self = config.name();
     return Future.all(
@@ -87,7 +83,7 @@ public final class RelayVerticle extends VerticleBase {
     long bytes = request.need().stream().mapToLong(i -> request.manifest().entry(i).size()).sum();
     TreeNode root = new TreeNode(config.name(), config.host(), config.dataPort(), request.children());
     StreamHeader header = new StreamHeader(request.taskId(), request.group(), config.name(), null, root,
-        request.compress(), request.need().cardinality(), bytes);
+        root.height(), request.compress(), request.need().cardinality(), bytes);
     links.connect(header, request.children())
         .map(branches -> Tees.over(vertx, bus, request.taskId(), branches, config.stallTimeoutMs()))
         .compose(tee -> new GroupSender(vertx, request, tee, config.compressionLevel()).run())
@@ -184,8 +180,27 @@ public final class RelayVerticle extends VerticleBase {
       if (leftover.length() > 0) {
         tee.write(leftover);
       }
-      pipe.to(tee).onComplete(piped -> LOG.debug("task {}: stream from {} ended after {} bytes: {}", taskId,
-          socket.remoteAddress(), tee.written(), piped.succeeded() ? "cleanly" : piped.cause()));
+      long idle = watchForSilence(socket, tee, header.idleLimitMs(config.stallTimeoutMs()));
+      pipe.to(tee).onComplete(piped -> {
+        vertx.cancelTimer(idle);
+        LOG.debug("task {}: stream from {} ended after {} bytes: {}", taskId,
+            socket.remoteAddress(), tee.written(), piped.succeeded() ? "cleanly" : piped.cause());
+      });
+    });
+  }
+
+  /** Closes the connection of a parent that has sent nothing for the limit: it hangs, or is gone. */
+  private long watchForSilence(NetSocket socket, TeeWriteStream tee, long limitMs) {
+    long[] seen = {-1, System.nanoTime()};
+    return vertx.setPeriodic(Math.max(100, config.stallTimeoutMs() / 4), id -> {
+      if (tee.written() != seen[0]) {
+        seen[0] = tee.written();
+        seen[1] = System.nanoTime();
+      } else if ((System.nanoTime() - seen[1]) / 1_000_000 > limitMs) {
+        LOG.warn("closing the stream from " + socket.remoteAddress() + ": nothing for " + limitMs + " ms");
+        vertx.cancelTimer(id);
+        socket.close();
+      }
     });
   }
 

@@ -10,17 +10,26 @@ import io.vertx.core.json.JsonObject;
  * must serve. Everything after it (the body) is the same bytes on every edge of the tree.
  */
 public record StreamHeader(String taskId, int group, String source, String parent, TreeNode node,
-                           boolean compressed, long files, long bytes) {
+                           int treeHeight, boolean compressed, long files, long bytes) {
 
   /** The header this node writes for one of its children: the child's subtree, this node as parent. */
   public StreamHeader forChild(TreeNode child) {
-    return new StreamHeader(taskId, group, source, node.name(), child, compressed, files, bytes);
+    return new StreamHeader(taskId, group, source, node.name(), child, treeHeight, compressed, files, bytes);
+  }
+
+  /**
+   * How long a receiver may go without a byte before it gives its parent up: an ancestor may
+   * legitimately pause the stream while it waits out a stalled child, up to its longest stall
+   * timeout (see ChildLinks), so allow that and one stall timeout more.
+   */
+  public long idleLimitMs(long stallTimeoutMs) {
+    return 2 * stallTimeoutMs + treeHeight * (stallTimeoutMs / 2);
   }
 
   public Buffer encode() {
     Buffer json = new JsonObject()
         .put("taskId", taskId).put("group", group).put("source", source).put("parent", parent)
-        .put("node", node.toJson())
+        .put("node", node.toJson()).put("treeHeight", treeHeight)
         .put("compressed", compressed).put("files", files).put("bytes", bytes)
         .toBuffer();
     return Buffer.buffer(8 + json.length()).appendInt(Constants.RELAY_MAGIC).appendInt(json.length()).appendBuffer(json);
@@ -38,7 +47,8 @@ public record StreamHeader(String taskId, int group, String source, String paren
         throw new IllegalArgumentException("node.name is missing");
       }
       return new StreamHeader(object.getString("taskId"), object.getInteger("group"), object.getString("source"),
-          object.getString("parent"), TreeNode.fromJson(object.getJsonObject("node")), object.getBoolean("compressed"),
+          object.getString("parent"), TreeNode.fromJson(object.getJsonObject("node")),
+          object.getInteger("treeHeight", 0), object.getBoolean("compressed"),
           object.getLong("files"), object.getLong("bytes"));
     } catch (RuntimeException e) {
       throw new IllegalArgumentException("bad relay stream header: " + e.getMessage());

@@ -23,12 +23,19 @@ final class TeeWriteStream extends QuietSink {
   static final class Branch {
     final String name;
     final WriteStream<Buffer> stream;
+    /** 0: the tee's stall timeout. */
+    final long stallTimeoutMs;
     long fullSince;
     Future<Void> lastWrite = Future.succeededFuture();
 
     Branch(String name, WriteStream<Buffer> stream) {
+      this(name, stream, 0);
+    }
+
+    Branch(String name, WriteStream<Buffer> stream, long stallTimeoutMs) {
       this.name = name;
       this.stream = stream;
+      this.stallTimeoutMs = stallTimeoutMs;
     }
   }
 
@@ -124,14 +131,15 @@ final class TeeWriteStream extends QuietSink {
     }
   }
 
-  /** A branch is stalled when it has stayed full, without a single drain, for the stall timeout. */
+  /** A branch is stalled when it has stayed full, without a single drain, for its stall timeout. */
   private void dropStalled() {
     long now = System.nanoTime();
     for (Branch branch : List.copyOf(branches)) {
+      long limit = branch.stallTimeoutMs > 0 ? branch.stallTimeoutMs : stallTimeoutMs;
       if (!branch.stream.writeQueueFull()) {
         branch.fullSince = 0;
-      } else if (branch.fullSince != 0 && (now - branch.fullSince) / 1_000_000 > stallTimeoutMs) {
-        drop(branch, "stalled: accepted nothing for " + stallTimeoutMs + " ms");
+      } else if (branch.fullSince != 0 && (now - branch.fullSince) / 1_000_000 > limit) {
+        drop(branch, "stalled: accepted nothing for " + limit + " ms");
       }
     }
   }

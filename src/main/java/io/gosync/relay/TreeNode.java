@@ -34,6 +34,15 @@ public record TreeNode(String name, String host, int port, List<TreeNode> childr
     return children;
   }
 
+  /** Levels below this node: 0 for a leaf. */
+  public int height() {
+    int height = 0;
+    for (TreeNode child : children) {
+      height = Math.max(height, child.height() + 1);
+    }
+    return height;
+  }
+
   public int size() {
     int size = 1;
     for (TreeNode child : children) {
