@@ -22,6 +22,12 @@ public final class Constants {
   /** Largest relay stream header we accept, so a bad peer cannot make us buffer without bound. */
   public static final int MAX_HEADER_BYTES = 16 * 1024 * 1024;
 
+  /**
+   * Timeout of node-local requests that may legitimately take hours (scanning, preparing or
+   * sending a huge tree); liveness is watched by heartbeats instead.
+   */
+  public static final long LONG_WAIT_MS = 30L * 24 * 3600 * 1000;
+
   /** Temporary files are named {@code .gosync-<task>-<index>.tmp} in their final directory. */
   public static final String TEMP_MARK = ".gosync-";
   public static final String TEMP_SUFFIX = ".tmp";

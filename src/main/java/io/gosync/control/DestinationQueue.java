@@ -25,8 +25,4 @@ final class DestinationQueue {
       last.remove(destination, mine);
     });
   }
-
-  boolean isBusy(String destination) {
-    return last.containsKey(destination);
-  }
 }

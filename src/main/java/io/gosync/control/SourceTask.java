@@ -42,9 +42,6 @@ import static io.gosync.Constants.taskAddress;
  */
 final class SourceTask {
 
-  /** Sends and scans may take hours on big trees; liveness is watched by heartbeats instead. */
-  private static final long LONG_WAIT_MS = 30L * 24 * 3600 * 1000;
-
   private final Vertx vertx;
   private final EventBus bus;
   private final NodeConfig config;
@@ -107,7 +104,7 @@ final class SourceTask {
   private Future<Void> scan() {
     setState("scanning");
     return bus.<SourceScan>request(nodeAddress(config.name(), Constants.SCAN_SOURCE),
-            SourceRequest.scan(request.src()), new DeliveryOptions().setSendTimeout(LONG_WAIT_MS))
+            SourceRequest.scan(request.src()), new DeliveryOptions().setSendTimeout(Constants.LONG_WAIT_MS))
         .map(Message::body)
         .compose(scan -> {
           src = scan.path();
@@ -227,7 +224,7 @@ final class SourceTask {
     SendRequest send = new SendRequest(id(), group, src, manifest, members.get(0).need,
         TreeNode.plan(nodes, request.fanout()), request.compress());
     return bus.request(nodeAddress(config.name(), Constants.RELAY_SEND), send,
-            new DeliveryOptions().setSendTimeout(LONG_WAIT_MS))
+            new DeliveryOptions().setSendTimeout(Constants.LONG_WAIT_MS))
         .onFailure(err -> members.forEach(member -> fail(member, "the source could not send: " + err.getMessage())))
         .<Void>mapEmpty()
         .recover(err -> Future.succeededFuture());

@@ -3,6 +3,7 @@ package io.gosync.control;
 import io.gosync.Constants;
 import io.gosync.config.NodeConfig;
 import io.gosync.relay.ReceivePlan;
+import io.gosync.relay.Reports;
 import io.gosync.scan.Manifest;
 import io.gosync.scan.ManifestCodec;
 import io.gosync.scan.PrepareOutcome;
@@ -32,7 +33,6 @@ import static io.gosync.Constants.taskAddress;
  */
 final class TargetPart {
 
-  private static final long LONG_WAIT_MS = 30L * 24 * 3600 * 1000;
   private static final int MAX_CHUNKS = 100_000;
 
   private final Vertx vertx;
@@ -78,7 +78,7 @@ final class TargetPart {
           phase = "diffing";
           return bus.<PrepareOutcome>request(nodeAddress(config.name(), Constants.SCAN_PREPARE),
               new PrepareRequest(ask.getString("dst"), decoded, ask.getBoolean("delete"), ask.getBoolean("overwrite")),
-              new DeliveryOptions().setSendTimeout(LONG_WAIT_MS));
+              new DeliveryOptions().setSendTimeout(Constants.LONG_WAIT_MS));
         })
         .map(Message::body)
         .compose(this::expectData)
@@ -155,7 +155,7 @@ final class TargetPart {
     }
     phase = "finishing";
     bus.<Integer>request(nodeAddress(config.name(), Constants.SCAN_FINISH), new FinishRequest(outcome.dst(), manifest),
-            new DeliveryOptions().setSendTimeout(LONG_WAIT_MS))
+            new DeliveryOptions().setSendTimeout(Constants.LONG_WAIT_MS))
         .onSuccess(reply -> {
           int fixedDirectories = reply.body();
           boolean changed = files > 0 || outcome.created() > 0 || outcome.deleted() > 0 || outcome.fixed() > 0
@@ -181,7 +181,7 @@ final class TargetPart {
   }
 
   private void report(JsonObject result) {
-    bus.send(taskAddress(taskId, Constants.CONTROL), result.put("type", "result").put("target", config.name()));
+    Reports.result(bus, taskId, config.name(), result);
     close();
   }
 
@@ -190,8 +190,7 @@ final class TargetPart {
       close();
       return;
     }
-    bus.send(taskAddress(taskId, Constants.CONTROL),
-        new JsonObject().put("type", "live").put("target", config.name()).put("phase", phase));
+    Reports.live(bus, taskId, config.name(), phase);
   }
 
   /** Gives everything back: timers, the destination, the relay's plan and any temporary file. */
