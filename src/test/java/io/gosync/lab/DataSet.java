@@ -1,0 +1,111 @@
+package io.gosync.lab;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Random;
+import java.util.stream.Stream;
+
+/**
+ * A seeded data set like a deploy tree: one big file, many small files in nested directories,
+ * symlinks and empty directories. The same parameters and seed give the same bytes, so runs
+ * and machines compare.
+ *
+ * @param bigBytes    size of big.bin
+ * @param smallFiles  how many small files
+ * @param minSmall    smallest small file, bytes
+ * @param maxSmall    largest small file, bytes
+ * @param symlinks    relative links to small files
+ * @param emptyDirs   empty directories
+ * @param seed        seeds every byte and size
+ */
+public record DataSet(long bigBytes, int smallFiles, int minSmall, int maxSmall, int symlinks, int emptyDirs, long seed) {
+
+  public static final String BIG = "big.bin";
+  private static final int BLOCK = 1 << 20;
+
+  public DataSet {
+    if (bigBytes < 0 || smallFiles < 0 || minSmall < 0 || maxSmall < minSmall || symlinks < 0 || emptyDirs < 0) {
+      throw new IllegalArgumentException("sizes and counts must be >= 0 and min <= max: " + this);
+    }
+    if (symlinks > 0 && smallFiles == 0) {
+      throw new IllegalArgumentException("symlinks point at small files, so a data set with links needs small files");
+    }
+  }
+
+  /** The benchmark's default: 256 MiB, 2,000 files of 4–64 KiB, 20 links, 5 empty directories. */
+  public static DataSet standard() {
+    return new DataSet(256L << 20, 2000, 4 << 10, 64 << 10, 20, 5, 20261125L);
+  }
+
+  /** Writes the data set into an empty or missing directory. */
+  public void write(Path root) throws IOException {
+    Files.createDirectories(root);
+    Random random = new Random(seed);
+    writeRandom(root.resolve(BIG), bigBytes, random.nextLong(), StandardOpenOption.CREATE_NEW);
+    for (int i = 0; i < smallFiles; i++) {
+      Path file = root.resolve(small(i));
+      Files.createDirectories(file.getParent());
+      Files.write(file, bytes(random, minSmall + random.nextInt(maxSmall - minSmall + 1)), StandardOpenOption.CREATE_NEW);
+    }
+    for (int i = 0; i < symlinks; i++) {
+      Path link = root.resolve("links/l" + i);
+      Files.createDirectories(link.getParent());
+      Files.createSymbolicLink(link, Path.of("..").resolve(small(random.nextInt(smallFiles))));
+    }
+    for (int i = 0; i < emptyDirs; i++) {
+      Files.createDirectories(root.resolve("empty/e" + i));
+    }
+  }
+
+  /**
+   * An incremental change: rewrites 1 % of the small files (same sizes, new bytes) and appends
+   * 1 MiB to the big file; {@code round} picks which files and what bytes, so rounds differ.
+   */
+  public void change(Path root, int round) throws IOException {
+    Random random = new Random(seed * 31 + round);
+    int changes = Math.max(1, smallFiles / 100);
+    for (int i = 0; i < changes && smallFiles > 0; i++) {
+      Path file = root.resolve(small(random.nextInt(smallFiles)));
+      Files.write(file, bytes(random, (int) Files.size(file)), StandardOpenOption.TRUNCATE_EXISTING);
+    }
+    writeRandom(root.resolve(BIG), BLOCK, random.nextLong(), StandardOpenOption.APPEND);
+  }
+
+  /** Bytes in regular files: what one copy of the tree puts on the wire, framing aside. */
+  public static long fileBytes(Path root) throws IOException {
+    try (Stream<Path> paths = Files.walk(root)) {
+      long total = 0;
+      for (Path path : (Iterable<Path>) paths::iterator) {
+        if (Files.isRegularFile(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+          total += Files.size(path);
+        }
+      }
+      return total;
+    }
+  }
+
+  /** Spread over two levels of directories, like a source tree. */
+  private static String small(int i) {
+    return "src/m" + i % 16 + "/p" + i % 7 + "/f" + i + ".dat";
+  }
+
+  private static byte[] bytes(Random random, int size) {
+    byte[] bytes = new byte[size];
+    random.nextBytes(bytes);
+    return bytes;
+  }
+
+  private static void writeRandom(Path file, long size, long seed, StandardOpenOption mode) throws IOException {
+    Random random = new Random(seed);
+    byte[] block = new byte[BLOCK];
+    try (OutputStream out = Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, mode)) {
+      for (long left = size; left > 0; left -= block.length) {
+        random.nextBytes(block);
+        out.write(block, 0, (int) Math.min(block.length, left));
+      }
+    }
+  }
+}

@@ -1,0 +1,277 @@
+package io.gosync.lab;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Test hosts on this machine: a {@link LabNetwork} with one gosync daemon per host, each a
+ * separate JVM started from the fat jar the way users start it (Hazelcast TCP-IP join on the lab
+ * addresses, default ports). Host 0 is the source by convention. Everything the lab makes
+ * (namespaces, processes, tmpfs mounts) is undone by {@link #close()}, which also runs on
+ * interrupt (a shutdown hook); what a killed run left is removed by the next one.
+ * Needs root and iproute2.
+ */
+public final class Lab implements AutoCloseable {
+
+  public static final Path JAR = Path.of("target", "gosync.jar").toAbsolutePath();
+  /** The JVM flags we recommend for daemons; the lab runs them exactly as the README says. */
+  public static final Path DAEMON_JVM_OPTIONS = Path.of("config", "daemon-jvm.options").toAbsolutePath();
+  /** Task paths of the lab live under this directory of each host. */
+  public static final String DATA = "/data";
+
+  private static final Path BASE = Path.of("target", "lab").toAbsolutePath();
+  private static final Duration CLUSTER_WITHIN = Duration.ofSeconds(240);
+  private static final Duration STOP_WITHIN = Duration.ofSeconds(20);
+
+  private final LabNetwork network;
+  private final Path work;
+  private final Map<Integer, Process> daemons = new TreeMap<>();
+  private final List<Process> helpers = new ArrayList<>();
+  private final List<Path> mounts = new ArrayList<>();
+  private final Thread tearDownOnExit = new Thread(this::close, "lab tear-down");
+  private boolean closed;
+
+  private Lab(LabNetwork network, Path work) {
+    this.network = network;
+    this.work = work;
+  }
+
+  /** Makes the network and each host's root (with an empty /data); daemons start with {@link #startDaemons()}. */
+  public static Lab create(int hosts, int rateMbit) throws IOException {
+    if (!"root".equals(System.getProperty("user.name"))) {
+      throw new IllegalStateException("the lab makes network namespaces and mounts, so it must run as root");
+    }
+    unmountLeftovers();
+    Path work = Files.createDirectories(BASE.resolve(LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))));
+    Lab lab = new Lab(LabNetwork.create(hosts, rateMbit), work);
+    Runtime.getRuntime().addShutdownHook(lab.tearDownOnExit);
+    for (int host = 0; host < hosts; host++) {
+      Files.createDirectories(lab.path(host, DATA));
+    }
+    return lab;
+  }
+
+  public int hosts() {
+    return network.hosts();
+  }
+
+  public int rateMbit() {
+    return network.rateMbit();
+  }
+
+  public String name(int host) {
+    return "h" + host;
+  }
+
+  public String address(int host) {
+    return network.address(host);
+  }
+
+  public Path work() {
+    return work;
+  }
+
+  /** Where a task path of the host lives on this machine (each daemon is confined to its own root). */
+  public Path path(int host, String taskPath) {
+    return work.resolve("hosts").resolve(name(host)).resolve(taskPath.substring(1));
+  }
+
+  /**
+   * Puts a tmpfs of the given size at a task path of the host: a small disk. Call it before
+   * {@link #startDaemons()}, so the daemon's mount namespace (made by ip netns exec) has it.
+   */
+  public void mountSmallDisk(int host, String taskPath, long bytes) throws IOException {
+    Path dir = Files.createDirectories(path(host, taskPath));
+    Shell.run("mount", "-t", "tmpfs", "-o", "size=" + bytes, "gosync-lab", dir.toString());
+    mounts.add(dir);
+  }
+
+  /** Starts every daemon at once and waits until host 0 sees all of them in its cluster. */
+  public void startDaemons() throws IOException, InterruptedException {
+    List<String> members = new ArrayList<>();
+    for (int host = 0; host < hosts(); host++) {
+      members.add(address(host));
+    }
+    for (int host = 0; host < hosts(); host++) {
+      List<String> command = new ArrayList<>(List.of(java(), "@" + DAEMON_JVM_OPTIONS, "-jar", JAR.toString(), "daemon",
+          "--name", name(host), "--host", address(host), "--cluster-members", String.join(",", members),
+          "--root", path(host, "/").toString(), "--allow", DATA));
+      daemons.put(host, start(host, log(host), command));
+    }
+    awaitCluster();
+  }
+
+  /** Starts another program inside a host (an rsync daemon, say); the lab ends it on close. */
+  public Process spawn(int host, Path log, List<String> command) throws IOException {
+    Process process = start(host, log, command);
+    helpers.add(process);
+    return process;
+  }
+
+  /** The result of one CLI call. */
+  public record Run(List<String> args, int code, String out, String err, Duration took) {
+    public JsonObject json() {
+      return new JsonObject(out);
+    }
+
+    @Override
+    public String toString() {
+      return "gosync " + String.join(" ", args) + "\nexit " + code + " after " + took.toMillis() + " ms\n--- stdout\n"
+          + out + "--- stderr\n" + err;
+    }
+  }
+
+  /** Runs the gosync CLI inside a host, against that host's daemon. */
+  public Run gosync(int host, Duration within, String... args) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(List.of(java(), "-jar", JAR.toString()));
+    command.addAll(List.of(args));
+    Path out = Files.createTempFile(work, "cli-", ".out");
+    Path err = Files.createTempFile(work, "cli-", ".err");
+    long started = System.nanoTime();
+    Process process = new ProcessBuilder(network.inside(host, command))
+        .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+    if (!process.waitFor(within.toMillis(), TimeUnit.MILLISECONDS)) {
+      process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      throw new IOException("gosync " + String.join(" ", args) + " on " + name(host) + " did not finish within "
+          + within.toSeconds() + " s\n" + Files.readString(out) + Files.readString(err));
+    }
+    Duration took = Duration.ofNanos(System.nanoTime() - started);
+    return new Run(List.of(args), process.exitValue(), Files.readString(out), Files.readString(err), took);
+  }
+
+  /** Kills a host's daemon with SIGKILL, as a crash or the OOM killer would, and waits until it is gone. */
+  public void kill(int host) throws InterruptedException {
+    Process daemon = daemons.get(host);
+    daemon.destroyForcibly();
+    daemon.waitFor(STOP_WITHIN.toSeconds(), TimeUnit.SECONDS);
+  }
+
+  /** The daemon's peak resident set so far (VmHWM), in KiB. */
+  public long peakRssKiB(int host) throws IOException {
+    for (String line : Files.readAllLines(proc(host, "status"))) {
+      if (line.startsWith("VmHWM:")) {
+        return Long.parseLong(line.replaceAll("[^0-9]", ""));
+      }
+    }
+    throw new IOException("no VmHWM in the status of " + name(host) + "'s daemon");
+  }
+
+  /** CPU time (user + system) the daemon has used so far, in clock ticks of {@link #TICKS_PER_SECOND}. */
+  public long cpuTicks(int host) throws IOException {
+    String stat = Files.readString(proc(host, "stat"));
+    // Fields after the command name, which is in parentheses and may hold spaces: utime is 14th, stime 15th.
+    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+  }
+
+  /** Linux reports process CPU time in USER_HZ ticks, which is 100 on every platform Java runs on. */
+  public static final int TICKS_PER_SECOND = 100;
+
+  public long sentBytes(int host) throws IOException {
+    return network.sentBytes(host);
+  }
+
+  public Path log(int host) {
+    return work.resolve(name(host) + ".log");
+  }
+
+  /** The tail of every daemon's log, to show next to a failure. */
+  public String logTails(int lines) throws IOException {
+    StringBuilder tails = new StringBuilder();
+    for (int host = 0; host < hosts(); host++) {
+      List<String> all = Files.exists(log(host)) ? Files.readAllLines(log(host)) : List.of();
+      tails.append("--- ").append(name(host)).append(" (").append(log(host)).append(")\n");
+      all.subList(Math.max(0, all.size() - lines), all.size()).forEach(line -> tails.append(line).append('\n'));
+    }
+    return tails.toString();
+  }
+
+  private Path proc(int host, String file) {
+    return Path.of("/proc", String.valueOf(daemons.get(host).pid()), file);
+  }
+
+  private Process start(int host, Path log, List<String> command) throws IOException {
+    // ip netns exec replaces itself with the command, so the process we hold is the program itself.
+    return new ProcessBuilder(network.inside(host, command)).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+  }
+
+  private void awaitCluster() throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + CLUSTER_WITHIN.toNanos();
+    while (true) {
+      for (Map.Entry<Integer, Process> daemon : daemons.entrySet()) {
+        if (!daemon.getValue().isAlive()) {
+          throw new IOException(name(daemon.getKey()) + "'s daemon exited with " + daemon.getValue().exitValue()
+              + " while the cluster formed\n" + logTails(30));
+        }
+      }
+      Run nodes = gosync(0, Duration.ofSeconds(30), "nodes", "--json");
+      int seen = nodes.code() == 0 ? new JsonArray(nodes.out()).size() : 0;
+      if (seen == hosts()) {
+        return;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IOException("the cluster did not form within " + CLUSTER_WITHIN.toSeconds() + " s: " + name(0)
+            + " sees " + seen + " of " + hosts() + " nodes\n" + nodes + "\n" + logTails(30));
+      }
+      Thread.sleep(1000);
+    }
+  }
+
+  /** Stops the daemons (SIGTERM, then SIGKILL), ends helpers, unmounts, removes the network. Safe to call twice. */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    daemons.values().forEach(Process::destroy);
+    helpers.forEach(Process::destroyForcibly);
+    for (Process daemon : daemons.values()) {
+      try {
+        if (!daemon.waitFor(STOP_WITHIN.toSeconds(), TimeUnit.SECONDS)) {
+          daemon.destroyForcibly().waitFor(STOP_WITHIN.toSeconds(), TimeUnit.SECONDS);
+        }
+      } catch (InterruptedException e) {
+        daemon.destroyForcibly();
+        Thread.currentThread().interrupt();
+      }
+    }
+    mounts.forEach(dir -> Shell.bestEffort("umount", "--lazy", dir.toString()));
+    network.close();
+    if (Thread.currentThread() != tearDownOnExit) {
+      try {
+        Runtime.getRuntime().removeShutdownHook(tearDownOnExit);
+      } catch (IllegalStateException shuttingDown) {
+        // The JVM is exiting anyway; the hook finds the lab closed.
+      }
+    }
+  }
+
+  /** Unmounts the small disks of a run that was killed before it could tear down. */
+  private static void unmountLeftovers() throws IOException {
+    for (String line : Files.readAllLines(Path.of("/proc/self/mounts"))) {
+      String[] fields = line.split(" ");
+      if (fields[0].equals("gosync-lab") && fields[1].startsWith(BASE.toString())) {
+        System.err.println("lab: unmounting " + fields[1] + ", left by an earlier run");
+        Shell.run("umount", "--lazy", fields[1]);
+      }
+    }
+  }
+
+  private static String java() {
+    return ProcessHandle.current().info().command()
+        .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+  }
+}

@@ -1,0 +1,193 @@
+package io.gosync.lab;
+
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.extension.TestWatcher;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static io.gosync.scan.FileFacts.isTemporary;
+import static io.gosync.testkit.Trees.assertNoTemporaryFiles;
+import static io.gosync.testkit.Trees.assertSameTree;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * gosync on separate hosts: five network namespaces on one switch (h0 the source, h1–h4
+ * targets), 100 Mbit/s links, one daemon JVM each, driven through the CLI as an operator would.
+ * The relay-kill test runs last: it leaves h2 dead.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class LabIT {
+
+  private static final int HOSTS = 5;
+  private static final int RATE_MBIT = 100;
+  private static final String SRC = "/data/src";
+  private static final String FULL_DISK = "/data/small-disk";
+  private static final Duration SYNC_WITHIN = Duration.ofMinutes(4);
+  /** 48 MiB in one file (about 4 s a hop at 100 Mbit/s, long enough to kill a relay mid-stream) and 300 small files. */
+  private static final DataSet DATA = new DataSet(48L << 20, 300, 1 << 10, 64 << 10, 10, 3, 7);
+
+  private static Lab lab;
+
+  @RegisterExtension
+  static final TestWatcher LOGS_ON_FAILURE = new TestWatcher() {
+    @Override
+    public void testFailed(ExtensionContext context, Throwable cause) {
+      try {
+        System.out.println("daemon logs after " + context.getDisplayName() + ":\n" + lab.logTails(40));
+      } catch (IOException | RuntimeException e) {
+        System.out.println("no daemon logs: " + e);
+      }
+    }
+  };
+
+  @BeforeAll
+  static void startLab() throws Exception {
+    assertTrue(Files.isRegularFile(Lab.JAR), Lab.JAR + " is missing: run `mvn package` first");
+    lab = Lab.create(HOSTS, RATE_MBIT);
+    DATA.write(lab.path(0, SRC));
+    lab.mountSmallDisk(3, FULL_DISK, 8L << 20);
+    lab.startDaemons();
+  }
+
+  @AfterAll
+  static void stopLab() {
+    if (lab != null) {
+      lab.close();
+    }
+  }
+
+  @Test
+  @Order(1)
+  void fanOutOneIsAChainThroughEveryTarget() throws Exception {
+    JsonObject report = syncOk("/data/chain", "1", "h1,h2,h3,h4");
+    assertEquals(Map.of("h1", "h0", "h2", "h1", "h3", "h2", "h4", "h3"), vias(report));
+    assertEveryTargetSame("/data/chain", 1, 2, 3, 4);
+  }
+
+  @Test
+  @Order(2)
+  void fanOutTwoIsATreeOfHeightTwo() throws Exception {
+    JsonObject report = syncOk("/data/tree", "2", "h1,h2,h3,h4");
+    Map<String, String> vias = vias(report);
+    assertEquals(Map.of("h1", "h0", "h2", "h0", "h3", "h1", "h4", "h1"), vias, "the planned tree, breadth first");
+    assertEveryTargetSame("/data/tree", 1, 2, 3, 4);
+  }
+
+  @Test
+  @Order(3)
+  void aTargetWithAFullDiskFailsAloneAndStillRelays() throws Exception {
+    Lab.Run run = lab.gosync(0, SYNC_WITHIN, "sync", "--src", SRC, "--dst", FULL_DISK, "-t", "h1,h2,h3,h4", "-n", "1", "--json");
+    assertEquals(1, run.code(), run.toString());
+    JsonObject h3 = target(run.json(), "h3");
+    assertEquals("failed", h3.getString("status"), run.toString());
+    assertTrue(h3.getString("message").contains("No space left on device"), "a clear reason: " + h3);
+    assertNoTemporaryFiles(lab.path(3, FULL_DISK));
+    for (String other : List.of("h1", "h2", "h4")) {
+      assertEquals("ok", target(run.json(), other).getString("status"), run.toString());
+    }
+    assertEquals("h3", vias(run.json()).get("h4"), "h3 relayed to h4 although its own disk was full");
+    assertEveryTargetSame(FULL_DISK, 1, 2, 4);
+  }
+
+  @Test
+  @Order(4)
+  void aRelayKilledMidChainLeavesEachLiveTargetCompleteOrFailedAndARerunCompletesThem() throws Exception {
+    String dst = "/data/killed";
+    Lab.Run[] running = new Lab.Run[1];
+    Thread sync = new Thread(() -> running[0] = syncQuietly(dst, "h1,h2,h3,h4"));
+    sync.start();
+    awaitBytesArriving(lab.path(3, dst));
+    lab.kill(2);
+    sync.join(SYNC_WITHIN.toMillis());
+    Lab.Run run = running[0];
+    assertTrue(run != null, "the sync did not end within " + SYNC_WITHIN);
+    assertEquals(1, run.code(), run.toString());
+    assertEquals("failed", target(run.json(), "h2").getString("status"), run.toString());
+    for (int host : new int[] {1, 3, 4}) {
+      String status = target(run.json(), lab.name(host)).getString("status");
+      assertNoTemporaryFiles(lab.path(host, dst));
+      if (status.equals("ok")) {
+        assertSameTree(lab.path(0, SRC), lab.path(host, dst));
+      } else {
+        assertEquals("failed", status, run.toString());
+      }
+    }
+    syncOk(dst, "1", "h1,h3,h4");
+    assertEveryTargetSame(dst, 1, 3, 4);
+  }
+
+  private static JsonObject syncOk(String dst, String fanout, String targets) throws Exception {
+    Lab.Run run = lab.gosync(0, SYNC_WITHIN, "sync", "--src", SRC, "--dst", dst, "-t", targets, "-n", fanout, "-d", "--json");
+    assertEquals(0, run.code(), run.toString());
+    return run.json();
+  }
+
+  private static Lab.Run syncQuietly(String dst, String targets) {
+    try {
+      return lab.gosync(0, SYNC_WITHIN, "sync", "--src", SRC, "--dst", dst, "-t", targets, "-n", "1", "--json");
+    } catch (IOException | InterruptedException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Waits until the third hop of the chain is receiving the big file, so the relay above it dies mid-stream. */
+  private static void awaitBytesArriving(Path dir) throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + SYNC_WITHIN.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (Files.isDirectory(dir)) {
+        try (Stream<Path> files = Files.walk(dir)) {
+          if (files.anyMatch(file -> isTemporary(file) && sizeOf(file) > (1 << 20))) {
+            return;
+          }
+        }
+      }
+      Thread.sleep(20);
+    }
+    fail("no temporary file grew past 1 MiB in " + dir);
+  }
+
+  private static long sizeOf(Path file) {
+    try {
+      return Files.size(file);
+    } catch (IOException gone) {
+      return 0; // landed or removed meanwhile
+    }
+  }
+
+  private static void assertEveryTargetSame(String dst, int... hosts) throws IOException {
+    for (int host : hosts) {
+      assertSameTree(lab.path(0, SRC), lab.path(host, dst));
+      assertNoTemporaryFiles(lab.path(host, dst));
+    }
+  }
+
+  private static JsonObject target(JsonObject report, String name) {
+    return report.getJsonArray("targets").stream().map(JsonObject.class::cast)
+        .filter(target -> name.equals(target.getString("target"))).findFirst()
+        .orElseThrow(() -> new AssertionError("no line for " + name + " in " + report.encodePrettily()));
+  }
+
+  private static Map<String, String> vias(JsonObject report) {
+    Map<String, String> vias = new HashMap<>();
+    report.getJsonArray("targets").stream().map(JsonObject.class::cast)
+        .forEach(target -> vias.put(target.getString("target"), target.getString("via")));
+    return vias;
+  }
+}
