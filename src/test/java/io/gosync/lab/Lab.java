@@ -207,26 +207,41 @@ public final class Lab implements AutoCloseable {
     return new ProcessBuilder(network.inside(host, command)).redirectErrorStream(true).redirectOutput(log.toFile()).start();
   }
 
+  /** Waits for each daemon to say it started (it joins the cluster first), then for h0 to list every node. */
   private void awaitCluster() throws IOException, InterruptedException {
     long deadline = System.nanoTime() + CLUSTER_WITHIN.toNanos();
-    while (true) {
-      for (Map.Entry<Integer, Process> daemon : daemons.entrySet()) {
-        if (!daemon.getValue().isAlive()) {
-          throw new IOException(name(daemon.getKey()) + "'s daemon exited with " + daemon.getValue().exitValue()
-              + " while the cluster formed\n" + logTails(30));
-        }
+    for (int host = 0; host < hosts(); host++) {
+      while (!Files.readString(log(host)).contains("gosync " + name(host) + ": http")) {
+        checkDaemonsAlive();
+        pause(deadline, name(host) + "'s daemon did not start");
       }
-      Run nodes = gosync(0, Duration.ofSeconds(30), "nodes", "--json");
+    }
+    while (true) {
+      Run nodes = gosync(0, CLUSTER_WITHIN, "nodes", "--json");
       int seen = nodes.code() == 0 ? new JsonArray(nodes.out()).size() : 0;
       if (seen == hosts()) {
         return;
       }
-      if (System.nanoTime() > deadline) {
-        throw new IOException("the cluster did not form within " + CLUSTER_WITHIN.toSeconds() + " s: " + name(0)
-            + " sees " + seen + " of " + hosts() + " nodes\n" + nodes + "\n" + logTails(30));
-      }
-      Thread.sleep(1000);
+      checkDaemonsAlive();
+      pause(deadline, name(0) + " sees " + seen + " of " + hosts() + " nodes\n" + nodes);
     }
+  }
+
+  private void checkDaemonsAlive() throws IOException {
+    for (Map.Entry<Integer, Process> daemon : daemons.entrySet()) {
+      if (!daemon.getValue().isAlive()) {
+        throw new IOException(name(daemon.getKey()) + "'s daemon exited with " + daemon.getValue().exitValue()
+            + " while the cluster formed\n" + logTails(30));
+      }
+    }
+  }
+
+  private void pause(long deadline, String problem) throws IOException, InterruptedException {
+    if (System.nanoTime() > deadline) {
+      throw new IOException("the cluster did not form within " + CLUSTER_WITHIN.toSeconds() + " s: " + problem + "\n"
+          + logTails(30));
+    }
+    Thread.sleep(500);
   }
 
   /** Stops the daemons (SIGTERM, then SIGKILL), ends helpers, unmounts, removes the network. Safe to call twice. */

@@ -1,0 +1,120 @@
+package io.gosync.lab;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+
+/**
+ * The benchmark that proves the relay tree: on a lab of 1 + max(N) hosts it times cold syncs to
+ * N targets with gosync (fan-out 1, 2 and N) and with rsync pushed to all N in parallel, then
+ * re-syncs with nothing changed and after a small change, and compares each time with the wire
+ * limit of one copy. Prints a table; writes CSV, a Markdown table and a PNG chart.
+ */
+@Command(name = "benchmark", mixinStandardHelpOptions = true,
+    description = "Measure gosync against rsync and the wire limit on a lab of network namespaces (needs root, iproute2, rsync).")
+public final class Benchmark implements Callable<Integer> {
+
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = "--targets", split = ",", defaultValue = "1,2,4,8", description = "target counts N (default: ${DEFAULT-VALUE})")
+  List<Integer> targets;
+
+  @Option(names = "--rate", defaultValue = "100", paramLabel = "MBIT", description = "link rate of every host, Mbit/s (default: ${DEFAULT-VALUE})")
+  int rateMbit;
+
+  @Option(names = "--runs", defaultValue = "3", description = "runs of each measurement; the median is reported (default: ${DEFAULT-VALUE})")
+  int runs;
+
+  @Option(names = "--resync-targets", defaultValue = "4", paramLabel = "N", description = "targets for the re-sync measurements (default: ${DEFAULT-VALUE})")
+  int resyncTargets;
+
+  @Option(names = "--big-mib", defaultValue = "256", description = "size of the big file, MiB (default: ${DEFAULT-VALUE})")
+  long bigMib;
+
+  @Option(names = "--small-files", defaultValue = "2000", description = "number of small files (default: ${DEFAULT-VALUE})")
+  int smallFiles;
+
+  @Option(names = "--small-kib", split = "-", defaultValue = "4-64", paramLabel = "MIN-MAX", description = "small file sizes, KiB (default: ${DEFAULT-VALUE})")
+  List<Integer> smallKib;
+
+  @Option(names = "--symlinks", defaultValue = "20", description = "(default: ${DEFAULT-VALUE})")
+  int symlinks;
+
+  @Option(names = "--empty-dirs", defaultValue = "5", description = "(default: ${DEFAULT-VALUE})")
+  int emptyDirs;
+
+  @Option(names = "--seed", defaultValue = "20261125", description = "seeds the data set (default: ${DEFAULT-VALUE})")
+  long seed;
+
+  @Option(names = "--out", defaultValue = "target/bench", paramLabel = "DIR", description = "where results.csv, results.md and chart.png go (default: ${DEFAULT-VALUE})")
+  Path out;
+
+  public static void main(String[] args) {
+    System.setProperty("java.awt.headless", "true");
+    System.exit(new CommandLine(new Benchmark()).execute(args));
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    validate();
+    DataSet data = new DataSet(bigMib << 20, smallFiles, smallKib.get(0) << 10, smallKib.get(1) << 10, symlinks, emptyDirs, seed);
+    int hosts = 1 + Math.max(resyncTargets, targets.stream().mapToInt(Integer::intValue).max().orElseThrow());
+    Files.createDirectories(out);
+    try (Lab lab = Lab.create(hosts, rateMbit)) {
+      System.out.printf("lab: %d hosts at %d Mbit/s; writing the data set%n", hosts, rateMbit);
+      data.write(lab.path(0, Scenarios.SRC));
+      lab.startDaemons();
+      Scenarios scenarios = new Scenarios(lab, runs);
+      scenarios.startRsyncDaemons();
+      Results results = new Results(lab, DataSet.fileBytes(lab.path(0, Scenarios.SRC)), data);
+      for (int n : targets) {
+        for (int fanout : fanouts(n)) {
+          results.add(scenarios.coldGosync(n, fanout));
+        }
+        results.add(scenarios.coldRsync(n));
+      }
+      results.addAll(scenarios.resyncs(resyncTargets, data));
+      results.peaks(scenarios.peakRss());
+      results.print(System.out);
+      results.write(out);
+      System.out.println("wrote " + out.resolve(Results.CSV) + ", " + out.resolve(Results.MARKDOWN) + ", " + out.resolve(Results.CHART));
+    }
+    return 0;
+  }
+
+  /** Fan-out 1, 2 and N (the source sends to every target itself), each once. */
+  private static Set<Integer> fanouts(int n) {
+    Set<Integer> fanouts = new LinkedHashSet<>(List.of(1, 2, n));
+    fanouts.removeIf(fanout -> fanout > n);
+    return fanouts;
+  }
+
+  private void validate() {
+    List<String> problems = new ArrayList<>();
+    if (targets.isEmpty() || targets.stream().anyMatch(n -> n < 1 || n > 64)) {
+      problems.add("--targets: each N must be 1..64");
+    }
+    if (runs < 1 || resyncTargets < 1 || rateMbit < 1 || bigMib < 0 || smallFiles < 0) {
+      problems.add("--runs, --resync-targets and --rate must be >= 1; sizes >= 0");
+    }
+    if (smallKib.size() != 2 || smallKib.get(0) > smallKib.get(1)) {
+      problems.add("--small-kib: MIN-MAX with MIN <= MAX");
+    }
+    if (!problems.isEmpty()) {
+      throw new CommandLine.ParameterException(spec.commandLine(), String.join("; ", problems));
+    }
+  }
+
+}

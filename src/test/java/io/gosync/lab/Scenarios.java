@@ -1,0 +1,192 @@
+package io.gosync.lab;
+
+import io.gosync.scan.TreeSnapshot;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * What the benchmark measures, on a running lab: gosync through its CLI on the source, and rsync
+ * pushed from the source to an rsync daemon in each target. Every figure is wall time as an
+ * operator sees it, process start included; every scenario ends by checking each copy whole.
+ */
+final class Scenarios {
+
+  static final String SRC = "/data/src";
+  private static final String GOSYNC_DST = "/data/gosync";
+  /** rsync's module is each target's /data; the copy goes to /data/rsync. */
+  private static final String RSYNC_MODULE = "data";
+  private static final String RSYNC_DST = "/data/rsync";
+  private static final Duration WITHIN = Duration.ofMinutes(30);
+  private static final double GIB = 1 << 30;
+
+  /** One measured scenario: all its runs, and the source's CPU seconds per GiB it sent (gosync only, else NaN). */
+  record Sample(String scenario, String tool, int targets, List<Double> seconds, double cpuPerGiB) {
+    double median() {
+      List<Double> sorted = seconds.stream().sorted().toList();
+      int middle = sorted.size() / 2;
+      return sorted.size() % 2 == 1 ? sorted.get(middle) : (sorted.get(middle - 1) + sorted.get(middle)) / 2;
+    }
+  }
+
+  private final Lab lab;
+  private final int runs;
+
+  Scenarios(Lab lab, int runs) {
+    this.lab = lab;
+    this.runs = runs;
+  }
+
+  /** One rsync daemon per target, with a writable module over the target's /data. */
+  void startRsyncDaemons() throws IOException, InterruptedException {
+    for (int host = 1; host < lab.hosts(); host++) {
+      Path config = Files.writeString(lab.work().resolve("rsyncd-" + lab.name(host) + ".conf"), String.join("\n",
+          "pid file = " + lab.work().resolve("rsyncd-" + lab.name(host) + ".pid"),
+          "[" + RSYNC_MODULE + "]",
+          "path = " + lab.path(host, Lab.DATA),
+          "read only = false",
+          "uid = root",
+          "gid = root",
+          "use chroot = yes", ""));
+      lab.spawn(host, lab.work().resolve("rsyncd-" + lab.name(host) + ".log"),
+          List.of("rsync", "--daemon", "--no-detach", "--address=" + lab.address(host), "--config=" + config));
+    }
+    Thread.sleep(500); // rsync binds at once; a missing rsync shows in the first push
+  }
+
+  Sample coldGosync(int n, int fanout) throws IOException, InterruptedException {
+    List<Double> seconds = new ArrayList<>();
+    double cpuSeconds = 0;
+    double sentGiB = 0;
+    for (int run = 0; run < runs; run++) {
+      wipe(n, GOSYNC_DST);
+      long cpu = lab.cpuTicks(0);
+      long sent = lab.sentBytes(0);
+      seconds.add(gosync(n, fanout));
+      cpuSeconds += (double) (lab.cpuTicks(0) - cpu) / Lab.TICKS_PER_SECOND;
+      sentGiB += (lab.sentBytes(0) - sent) / GIB;
+    }
+    verify(n, GOSYNC_DST);
+    return report(new Sample("cold", "gosync n=" + fanout, n, seconds, cpuSeconds / sentGiB));
+  }
+
+  Sample coldRsync(int n) throws IOException, InterruptedException {
+    List<Double> seconds = new ArrayList<>();
+    for (int run = 0; run < runs; run++) {
+      wipe(n, RSYNC_DST);
+      seconds.add(rsync(n));
+    }
+    verify(n, RSYNC_DST);
+    return report(new Sample("cold", "rsync", n, seconds, Double.NaN));
+  }
+
+  /** With nothing changed, then after 1 % of the small files change and the big file grows 1 MiB. */
+  List<Sample> resyncs(int n, DataSet data) throws IOException, InterruptedException {
+    gosync(n, 1);
+    rsync(n);
+    List<Double> gosyncSame = new ArrayList<>();
+    List<Double> rsyncSame = new ArrayList<>();
+    for (int run = 0; run < runs; run++) {
+      gosyncSame.add(gosync(n, 1));
+      rsyncSame.add(rsync(n));
+    }
+    List<Double> gosyncChanged = new ArrayList<>();
+    List<Double> rsyncChanged = new ArrayList<>();
+    for (int run = 0; run < runs; run++) {
+      data.change(lab.path(0, SRC), run);
+      gosyncChanged.add(gosync(n, 1));
+      rsyncChanged.add(rsync(n));
+    }
+    verify(n, GOSYNC_DST);
+    verify(n, RSYNC_DST);
+    return List.of(
+        report(new Sample("no change", "gosync n=1", n, gosyncSame, Double.NaN)),
+        report(new Sample("no change", "rsync", n, rsyncSame, Double.NaN)),
+        report(new Sample("1% + 1 MiB", "gosync n=1", n, gosyncChanged, Double.NaN)),
+        report(new Sample("1% + 1 MiB", "rsync", n, rsyncChanged, Double.NaN)));
+  }
+
+  /** Each daemon's peak resident set so far, MiB: index 0 is the source. */
+  List<Long> peakRss() throws IOException {
+    List<Long> peaks = new ArrayList<>();
+    for (int host = 0; host < lab.hosts(); host++) {
+      peaks.add(lab.peakRssKiB(host) >> 10);
+    }
+    return peaks;
+  }
+
+  private double gosync(int n, int fanout) throws IOException, InterruptedException {
+    Lab.Run run = lab.gosync(0, WITHIN, "sync", "--src", SRC, "--dst", GOSYNC_DST, "-t", targetNames(n),
+        "-n", String.valueOf(fanout), "-d", "--json");
+    if (run.code() != 0) {
+      throw new IOException("gosync failed, so its time means nothing:\n" + run + "\n" + lab.logTails(20));
+    }
+    return run.took().toMillis() / 1000.0;
+  }
+
+  /** rsync pushed from the source to all n targets at once, as "rsync in a loop" run in parallel. */
+  private double rsync(int n) throws IOException, InterruptedException {
+    long started = System.nanoTime();
+    List<Process> pushes = new ArrayList<>();
+    for (int host = 1; host <= n; host++) {
+      Path log = lab.work().resolve("rsync-push-" + lab.name(host) + ".log");
+      pushes.add(lab.spawn(0, log, List.of("rsync", "-a", "--delete", "--numeric-ids",
+          lab.path(0, SRC) + "/", "rsync://" + lab.address(host) + "/" + RSYNC_MODULE + RSYNC_DST.substring(Lab.DATA.length()) + "/")));
+    }
+    for (int i = 0; i < pushes.size(); i++) {
+      Process push = pushes.get(i);
+      if (!push.waitFor(WITHIN.toSeconds(), TimeUnit.SECONDS) || push.exitValue() != 0) {
+        push.destroyForcibly();
+        throw new IOException("rsync to " + lab.name(i + 1) + " failed:\n"
+            + Files.readString(lab.work().resolve("rsync-push-" + lab.name(i + 1) + ".log")));
+      }
+    }
+    return (System.nanoTime() - started) / 1e9;
+  }
+
+  private String targetNames(int n) {
+    List<String> names = new ArrayList<>();
+    for (int host = 1; host <= n; host++) {
+      names.add(lab.name(host));
+    }
+    return String.join(",", names);
+  }
+
+  private void wipe(int n, String dst) throws IOException {
+    for (int host = 1; host <= n; host++) {
+      Path dir = lab.path(host, dst);
+      if (Files.exists(dir)) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+          for (Path path : (Iterable<Path>) paths.sorted(Comparator.reverseOrder())::iterator) {
+            Files.delete(path);
+          }
+        }
+      }
+    }
+  }
+
+  /** A benchmark of a wrong copy is worthless: every target must equal the source. */
+  private void verify(int n, String dst) throws IOException {
+    TreeSnapshot source = TreeSnapshot.of(lab.path(0, SRC));
+    for (int host = 1; host <= n; host++) {
+      List<String> differences = source.differences(TreeSnapshot.of(lab.path(host, dst)));
+      if (!differences.isEmpty()) {
+        throw new IOException(lab.name(host) + dst + " differs from the source: "
+            + differences.subList(0, Math.min(10, differences.size())));
+      }
+    }
+  }
+
+  private static Sample report(Sample sample) {
+    System.out.printf("  %-11s %-11s N=%-2d runs %s%n", sample.scenario(), sample.tool(), sample.targets(),
+        sample.seconds().stream().map(s -> String.format("%.2f s", s)).toList());
+    return sample;
+  }
+}
