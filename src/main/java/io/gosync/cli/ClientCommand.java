@@ -1,9 +1,9 @@
 package io.gosync.cli;
 
-import io.vertx.core.Vertx;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
 import java.util.concurrent.Callable;
 
 /** A command that talks to one daemon's HTTP API and exits with a report code. */
@@ -20,23 +20,20 @@ abstract class ClientCommand implements Callable<Integer> {
 
   @Override
   public final Integer call() {
-    Vertx vertx = Vertx.vertx();
     String host = via.host();
     int port = via.port();
     try {
-      return run(new ApiClient(vertx, host, port));
+      return run(new ApiClient(host, port));
     } catch (ApiClient.ApiException e) {
       System.err.println("gosync: " + e.getMessage());
       return e.status / 100 == 4 ? Report.USAGE : Report.FAILED;
     } catch (picocli.CommandLine.ParameterException e) {
       throw e; // picocli prints it with the usage and exits 2
-    } catch (Exception e) { // Future.await() rethrows checked causes too, e.g. ConnectException
-      System.err.println("gosync: cannot talk to the daemon at " + host + ":" + port + ": " + e);
+    } catch (Exception e) { // no connection (IOException), or a reply we cannot read (e.g. not JSON)
+      System.err.println("gosync: cannot talk to the daemon at " + host + ":" + port + ": " + ApiClient.describe(e));
       return Report.FAILED;
-    } finally {
-      vertx.close().await();
     }
   }
 
-  abstract int run(ApiClient client);
+  abstract int run(ApiClient client) throws IOException, InterruptedException;
 }

@@ -5,7 +5,6 @@ import io.gosync.config.ConfigLoader;
 import io.gosync.config.NodeConfig;
 import io.gosync.scan.TreeSnapshot;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import picocli.CommandLine.Command;
@@ -42,7 +41,7 @@ final class DemoCommand implements Callable<Integer> {
   boolean help;
 
   @Override
-  public Integer call() throws IOException {
+  public Integer call() throws IOException, InterruptedException {
     Path base = dir != null ? Files.createDirectories(dir) : Files.createTempDirectory("gosync-demo-");
     List<NodeConfig> configs = configs(base);
     // Four members leaving at once make Hazelcast warn about each other; the demo's output is the report.
@@ -67,22 +66,17 @@ final class DemoCommand implements Callable<Integer> {
     }
   }
 
-  private int sync(NodeConfig source) {
-    Vertx vertx = Vertx.vertx();
-    try {
-      ApiClient client = new ApiClient(vertx, source.host(), source.httpPort());
-      JsonObject task = new JsonObject().put("src", TREE).put("dst", TREE).put("delete", true)
-          .put("targets", new JsonArray(List.of("node1", "node2", "node3")));
-      String id = client.submit(task).await().getString("id");
-      JsonObject done;
-      try (ProgressView progress = ProgressView.forTerminal(true)) {
-        done = client.follow(id, progress::onEvent).await();
-      }
-      Report.print(done, System.out);
-      return Report.exitCode(done);
-    } finally {
-      vertx.close().await();
+  private int sync(NodeConfig source) throws IOException, InterruptedException {
+    ApiClient client = new ApiClient(source.host(), source.httpPort());
+    JsonObject task = new JsonObject().put("src", TREE).put("dst", TREE).put("delete", true)
+        .put("targets", new JsonArray(List.of("node1", "node2", "node3")));
+    String id = client.submit(task).getString("id");
+    JsonObject done;
+    try (ProgressView progress = ProgressView.forTerminal(true)) {
+      done = client.follow(id, progress::onEvent);
     }
+    Report.print(done, System.out);
+    return Report.exitCode(done);
   }
 
   private static boolean verify(Path base, Path source) throws IOException {

@@ -4,13 +4,15 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import picocli.CommandLine.Command;
 
+import java.io.IOException;
+
 /** gosync nodes: the live nodes of the cluster, as the --via node sees them. */
 @Command(name = "nodes", description = "List the nodes in the cluster.")
 final class NodesCommand extends ClientCommand {
 
   @Override
-  int run(ApiClient client) {
-    JsonArray nodes = client.nodes().await();
+  int run(ApiClient client) throws IOException, InterruptedException {
+    JsonArray nodes = client.nodes();
     if (json) {
       System.out.println(nodes.encodePrettily());
       return Report.OK;

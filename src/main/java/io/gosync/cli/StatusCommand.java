@@ -4,6 +4,8 @@ import io.vertx.core.json.JsonObject;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
+import java.io.IOException;
+
 /** gosync status: one task's state and per-target results. */
 @Command(name = "status", description = "Show a task of the --via node.")
 final class StatusCommand extends ClientCommand {
@@ -12,8 +14,8 @@ final class StatusCommand extends ClientCommand {
   String id;
 
   @Override
-  int run(ApiClient client) {
-    JsonObject task = client.status(id).await();
+  int run(ApiClient client) throws IOException, InterruptedException {
+    JsonObject task = client.status(id);
     if (json) {
       System.out.println(task.encodePrettily());
     } else {

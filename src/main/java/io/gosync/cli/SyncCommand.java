@@ -8,6 +8,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
+import java.io.IOException;
 import java.util.List;
 
 /** gosync sync: asks the source node to sync a tree to targets, shows progress, prints one line per target. */
@@ -44,7 +45,7 @@ final class SyncCommand extends ClientCommand {
   Integer fanout;
 
   @Override
-  int run(ApiClient client) {
+  int run(ApiClient client) throws IOException, InterruptedException {
     if (noOverwrite && Boolean.TRUE.equals(overwrite)) {
       throw new ParameterException(spec.commandLine(), "--no-overwrite contradicts -o=true");
     }
@@ -53,10 +54,10 @@ final class SyncCommand extends ClientCommand {
     if (fanout != null) {
       task.put("fanout", fanout);
     }
-    String id = client.submit(task).await().getString("id");
+    String id = client.submit(task).getString("id");
     JsonObject done;
     try (ProgressView progress = ProgressView.forTerminal(!json)) {
-      done = client.follow(id, progress::onEvent).await();
+      done = client.follow(id, progress::onEvent);
     }
     if (json) {
       System.out.println(done.encodePrettily());

@@ -231,9 +231,12 @@ class GosyncProcessIT {
 
   @Test
   void noDaemonAtTheAddressFails() throws Exception {
-    Run run = gosync("nodes", "--via", "127.0.0.1:" + freePort());
+    int port = freePort();
+    Run run = gosync("nodes", "--via", "127.0.0.1:" + port);
 
     assertEquals(1, run.code(), run.toString());
+    assertEquals("gosync: cannot talk to the daemon at 127.0.0.1:" + port + ": java.net.ConnectException: Connection refused",
+        run.err().strip(), run.toString());
   }
 
   // ---- helpers ----
