@@ -1,5 +1,6 @@
 package io.gosync.cli;
 
+import io.vertx.core.logging.JULLogDelegateFactory;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -8,6 +9,8 @@ import java.util.concurrent.Callable;
 
 /** A command that talks to one daemon's HTTP API and exits with a report code. */
 abstract class ClientCommand implements Callable<Integer> {
+
+  private static final String VERTX_LOGGER = "vertx.logger-delegate-factory-class-name";
 
   @Mixin
   Via via;
@@ -20,6 +23,7 @@ abstract class ClientCommand implements Callable<Integer> {
 
   @Override
   public final Integer call() {
+    skipLogback();
     String host = via.host();
     int port = via.port();
     try {
@@ -32,6 +36,17 @@ abstract class ClientCommand implements Callable<Integer> {
     } catch (Exception e) { // no connection (IOException), or a reply we cannot read (e.g. not JSON)
       System.err.println("gosync: cannot talk to the daemon at " + host + ":" + port + ": " + ApiClient.describe(e));
       return Report.FAILED;
+    }
+  }
+
+  /**
+   * The client logs nothing, but Vert.x's JSON codec asks for a logger on first use, and via
+   * SLF4J that would configure Logback from XML: ~0.25 s and ~500 classes per call. JUL costs
+   * next to nothing. Someone who set a Vert.x logger on purpose keeps theirs.
+   */
+  private static void skipLogback() {
+    if (System.getProperty(VERTX_LOGGER) == null) {
+      System.setProperty(VERTX_LOGGER, JULLogDelegateFactory.class.getName());
     }
   }
 
