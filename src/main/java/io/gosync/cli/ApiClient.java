@@ -3,25 +3,26 @@ package io.gosync.cli;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
+import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ConnectException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.HttpURLConnection;
+import java.net.MalformedURLException;
+import java.net.Proxy;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpResponse.BodyHandlers;
-import java.nio.channels.UnresolvedAddressException;
-import java.time.Duration;
-import java.util.Iterator;
-import java.util.Optional;
+import java.net.URL;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
 
 /**
- * The CLI's view of a daemon's HTTP API, on the JDK's HTTP client: a CLI call is a request or
- * two, and starting a whole Vert.x (Netty, event loops) for that would cost more than the work.
+ * The CLI's view of a daemon's HTTP API. A CLI call is a request or two, so start-up is what
+ * counts: Vert.x (Netty, event loops) cost ~0.8 s of it, and even the JDK's java.net.http
+ * client ~0.5 s (its default TLS context loads the trust store; then its asynchronous
+ * machinery). HttpURLConnection's plain blocking socket costs well under 0.1 s.
  */
 final class ApiClient {
 
@@ -35,13 +36,10 @@ final class ApiClient {
     }
   }
 
-  private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+  private static final int CONNECT_TIMEOUT_MILLIS = 5000;
   /** While the event stream is broken, how often we ask for the task's state instead. */
   private static final long POLL_MILLIS = 1000;
 
-  // HTTP/1.1: the JDK client would otherwise offer an h2c upgrade on every request.
-  private final HttpClient http = HttpClient.newBuilder()
-      .version(HttpClient.Version.HTTP_1_1).connectTimeout(CONNECT_TIMEOUT).build();
   private final String host;
   private final int port;
 
@@ -50,18 +48,23 @@ final class ApiClient {
     this.port = port;
   }
 
-  JsonObject submit(JsonObject task) throws IOException, InterruptedException {
-    HttpRequest request = request("/api/v1/tasks").header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(task.encode())).build();
-    return new JsonObject(checked(http.send(request, BodyHandlers.ofString())).body());
+  JsonObject submit(JsonObject task) throws IOException {
+    HttpURLConnection http = open("/api/v1/tasks");
+    http.setRequestMethod("POST");
+    http.setRequestProperty("Content-Type", "application/json");
+    http.setDoOutput(true);
+    try (OutputStream out = http.getOutputStream()) {
+      out.write(task.encode().getBytes(UTF_8));
+    }
+    return new JsonObject(body(http));
   }
 
-  JsonObject status(String id) throws IOException, InterruptedException {
-    return new JsonObject(get("/api/v1/tasks/" + id));
+  JsonObject status(String id) throws IOException {
+    return new JsonObject(body(open("/api/v1/tasks/" + id)));
   }
 
-  JsonArray nodes() throws IOException, InterruptedException {
-    return new JsonArray(get("/api/v1/nodes"));
+  JsonArray nodes() throws IOException {
+    return new JsonArray(body(open("/api/v1/nodes")));
   }
 
   /**
@@ -70,36 +73,32 @@ final class ApiClient {
    * @return the finished task
    */
   JsonObject follow(String id, Consumer<JsonObject> onEvent) throws IOException, InterruptedException {
-    Optional<JsonObject> done;
+    JsonObject done;
     try {
       done = readEvents(id, onEvent);
     } catch (IOException e) {
-      done = Optional.empty();
+      done = null; // the stream broke: the state, asked for below, says how the task went
     }
-    return done.isPresent() ? done.get() : waitForDone(id);
+    return done != null ? done : waitForDone(id);
   }
 
-  /** The "done" event, or empty when the stream ended or was refused before it came. */
-  private Optional<JsonObject> readEvents(String id, Consumer<JsonObject> onEvent) throws IOException, InterruptedException {
-    HttpResponse<Stream<String>> response = http.send(request("/api/v1/tasks/" + id + "/events").GET().build(),
-        BodyHandlers.ofLines());
-    try (Stream<String> lines = response.body()) {
-      if (response.statusCode() != 200) {
-        return Optional.empty(); // the status request that follows says why, as an ApiException
-      }
-      Iterator<String> each = lines.iterator();
-      while (each.hasNext()) {
-        JsonObject event = event(each.next());
+  /** The "done" event, or null when the stream ended or was refused before it came. */
+  private JsonObject readEvents(String id, Consumer<JsonObject> onEvent) throws IOException {
+    HttpURLConnection http = open("/api/v1/tasks/" + id + "/events");
+    if (http.getResponseCode() != 200) {
+      return null; // the status request that follows says why, as an ApiException
+    }
+    try (BufferedReader lines = new BufferedReader(new InputStreamReader(http.getInputStream(), UTF_8))) {
+      for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+        JsonObject event = event(line);
         if (event != null) {
           onEvent.accept(event);
           if ("done".equals(event.getString("type"))) {
-            return Optional.of(event);
+            return event;
           }
         }
       }
-      return Optional.empty();
-    } catch (UncheckedIOException e) {
-      throw e.getCause(); // the line stream wraps a broken connection
+      return null;
     }
   }
 
@@ -119,54 +118,50 @@ final class ApiClient {
     return task;
   }
 
-  private String get(String path) throws IOException, InterruptedException {
-    return checked(http.send(request(path).GET().build(), BodyHandlers.ofString())).body();
+  private HttpURLConnection open(String path) throws IOException {
+    // No proxy: a daemon is on this host or its cluster's network, never behind a web proxy.
+    HttpURLConnection http = (HttpURLConnection) url(path).openConnection(Proxy.NO_PROXY);
+    http.setConnectTimeout(CONNECT_TIMEOUT_MILLIS);
+    return http;
   }
 
-  private HttpRequest.Builder request(String path) {
+  private URL url(String path) throws MalformedURLException {
     try {
       // The URI constructor puts brackets round an IPv6 host; string concatenation would not.
-      return HttpRequest.newBuilder(new URI("http", null, host, port, path, null, null));
+      return new URI("http", null, host, port, path, null, null).toURL();
     } catch (URISyntaxException e) {
-      throw new IllegalArgumentException("cannot address the daemon at " + host + ":" + port + ": " + e.getMessage(), e);
+      throw new MalformedURLException(e.getMessage());
     }
   }
 
-  private static HttpResponse<String> checked(HttpResponse<String> response) {
-    if (response.statusCode() / 100 == 2) {
-      return response;
+  /** The body of a 2xx answer; any other answer becomes an ApiException. */
+  private static String body(HttpURLConnection http) throws IOException {
+    int status = http.getResponseCode();
+    if (status / 100 != 2) {
+      throw new ApiException(status, errorText(status, http.getErrorStream()));
     }
-    throw new ApiException(response.statusCode(), errorText(response));
+    try (InputStream in = http.getInputStream()) {
+      return new String(in.readAllBytes(), UTF_8);
+    }
   }
 
-  /** The daemon's {"error": ...} text, or what it sent instead. */
-  private static String errorText(HttpResponse<String> response) {
-    String body = response.body();
+  /** The daemon's {"error": ...} text, or what was sent instead (a proxy's page, say). */
+  private static String errorText(int status, InputStream errorBody) throws IOException {
+    if (errorBody == null) {
+      return "HTTP " + status;
+    }
+    String body;
+    try (errorBody) {
+      body = new String(errorBody.readAllBytes(), UTF_8);
+    }
     try {
       String error = new JsonObject(body).getString("error");
       if (error != null) {
         return error;
       }
     } catch (RuntimeException e) {
-      // not our JSON error, e.g. a proxy's page: show the body itself
+      // not our JSON error: show the body itself
     }
-    return body == null || body.isBlank() ? "HTTP " + response.statusCode() : body;
-  }
-
-  /**
-   * Why a call failed, in words. The JDK client's failures to connect often carry no message,
-   * so we name what they mean: a refused connection is a bare ConnectException over a bare
-   * ClosedChannelException, an unknown host a bare UnresolvedAddressException.
-   */
-  static String describe(Exception failure) {
-    for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-      if (cause.getMessage() != null) {
-        return cause.toString();
-      }
-      if (cause instanceof UnresolvedAddressException) {
-        return "java.net.UnknownHostException: cannot resolve the host";
-      }
-    }
-    return failure instanceof ConnectException ? "java.net.ConnectException: Connection refused" : failure.toString();
+    return body.isBlank() ? "HTTP " + status : body;
   }
 }

@@ -34,7 +34,7 @@ abstract class ClientCommand implements Callable<Integer> {
     } catch (picocli.CommandLine.ParameterException e) {
       throw e; // picocli prints it with the usage and exits 2
     } catch (Exception e) { // no connection (IOException), or a reply we cannot read (e.g. not JSON)
-      System.err.println("gosync: cannot talk to the daemon at " + host + ":" + port + ": " + ApiClient.describe(e));
+      System.err.println("gosync: cannot talk to the daemon at " + host + ":" + port + ": " + e);
       return Report.FAILED;
     }
   }

@@ -11,7 +11,7 @@ import java.io.IOException;
 final class NodesCommand extends ClientCommand {
 
   @Override
-  int run(ApiClient client) throws IOException, InterruptedException {
+  int run(ApiClient client) throws IOException {
     JsonArray nodes = client.nodes();
     if (json) {
       System.out.println(nodes.encodePrettily());

@@ -14,7 +14,7 @@ final class StatusCommand extends ClientCommand {
   String id;
 
   @Override
-  int run(ApiClient client) throws IOException, InterruptedException {
+  int run(ApiClient client) throws IOException {
     JsonObject task = client.status(id);
     if (json) {
       System.out.println(task.encodePrettily());
