@@ -37,6 +37,8 @@ final class ApiClient {
   }
 
   private static final int CONNECT_TIMEOUT_MILLIS = 5000;
+  /** A daemon answers every plain request at once; one that accepts and says nothing (a stuck JVM) must not hang the CLI. */
+  private static final int ANSWER_TIMEOUT_MILLIS = 60_000;
   /** While the event stream is broken, how often we ask for the task's state instead. */
   private static final long POLL_MILLIS = 1000;
 
@@ -85,6 +87,7 @@ final class ApiClient {
   /** The "done" event, or null when the stream ended or was refused before it came. */
   private JsonObject readEvents(String id, Consumer<JsonObject> onEvent) throws IOException {
     HttpURLConnection http = open("/api/v1/tasks/" + id + "/events");
+    http.setReadTimeout(0); // a task may go quiet for long (a big scan); a dead daemon closes the stream
     if (http.getResponseCode() != 200) {
       return null; // the status request that follows says why, as an ApiException
     }
@@ -122,6 +125,7 @@ final class ApiClient {
     // No proxy: a daemon is on this host or its cluster's network, never behind a web proxy.
     HttpURLConnection http = (HttpURLConnection) url(path).openConnection(Proxy.NO_PROXY);
     http.setConnectTimeout(CONNECT_TIMEOUT_MILLIS);
+    http.setReadTimeout(ANSWER_TIMEOUT_MILLIS);
     return http;
   }
 
