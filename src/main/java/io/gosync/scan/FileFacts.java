@@ -21,6 +21,14 @@ public final class FileFacts {
 
   private static final LinkOption[] NOFOLLOW = {LinkOption.NOFOLLOW_LINKS};
 
+  /**
+   * One read buffer per hashing thread, reused for every file. A direct buffer allocated per
+   * file is zeroed (so resident) at once but freed only when a GC happens to collect it: hashing
+   * 2,000 small files that way left 2 GiB resident on a source daemon.
+   */
+  private static final ThreadLocal<ByteBuffer> HASH_BUFFER =
+      ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(256 << 10));
+
   private FileFacts() {
   }
 
@@ -60,7 +68,7 @@ public final class FileFacts {
 
   public static String hash(Path file) throws IOException {
     MessageDigest digest = sha256();
-    ByteBuffer buffer = ByteBuffer.allocateDirect(1 << 20);
+    ByteBuffer buffer = HASH_BUFFER.get().clear();
     try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
       while (channel.read(buffer) >= 0) {
         buffer.flip();
