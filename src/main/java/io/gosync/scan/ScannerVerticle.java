@@ -24,6 +24,8 @@ import static io.gosync.Constants.nodeAddress;
  */
 public final class ScannerVerticle extends VerticleBase {
 
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ScannerVerticle.class);
+
   private final NodeConfig config;
   private Roots roots;
   private HashCache cache;
@@ -35,7 +37,12 @@ public final class ScannerVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     roots = new Roots(config.root(), config.allow());
-    cache = new HashCache(config.hashCacheEntries());
+    long maxHeap = Runtime.getRuntime().maxMemory();
+    cache = new HashCache(HashCache.capacity(config.hashCacheEntries(), maxHeap));
+    if (cache.capacity() < config.hashCacheEntries()) {
+      LOG.info("hash cache limited to {} entries (hashCacheEntries {}): a quarter of the {} MiB heap",
+          cache.capacity(), config.hashCacheEntries(), maxHeap >> 20);
+    }
     var bus = vertx.eventBus();
     return Future.all(
         bus.<SourceRequest>localConsumer(nodeAddress(config.name(), SCAN_SOURCE), this::onSource).completion(),
