@@ -44,6 +44,8 @@ class GosyncProcessIT {
   private static final Duration READY_WITHIN = Duration.ofSeconds(120);
   private static final Duration CLI_WITHIN = Duration.ofSeconds(180);
   private static final Path JAR = Path.of("target", "gosync.jar").toAbsolutePath();
+  /** The daemons run with the JVM options we ship, so a flag the JVM rejects fails here. */
+  private static final Path JVM_OPTIONS = Path.of("config", "daemon-jvm.options").toAbsolutePath();
   private static final String SOURCE = "/data/x";
 
   @TempDir
@@ -94,7 +96,7 @@ class GosyncProcessIT {
       int dataPort = freePort();
       int httpPort = freePort();
       Path log = base.resolve(name + ".log");
-      ProcessBuilder builder = new ProcessBuilder(java(), "-Xmx512m", "-jar", JAR.toString(), "daemon",
+      ProcessBuilder builder = new ProcessBuilder(java(), "@" + JVM_OPTIONS, "-jar", JAR.toString(), "daemon",
           "--config", config.toString(), "--name", name, "--host", "127.0.0.1",
           "--data-port", String.valueOf(dataPort), "--http-port", String.valueOf(httpPort),
           "--cluster-port", String.valueOf(clusterPorts[i]), "--cluster-members", String.join(",", members),
