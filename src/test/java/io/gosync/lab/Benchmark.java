@@ -28,34 +28,34 @@ public final class Benchmark implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
-  @Option(names = "--targets", split = ",", defaultValue = "1,2,4,8", description = "target counts N (default: ${DEFAULT-VALUE})")
+  @Option(names = "--targets", split = ",", defaultValue = "1,2,4,8", paramLabel = "N,N", description = "target counts N (default: ${DEFAULT-VALUE})")
   List<Integer> targets;
 
   @Option(names = "--rate", defaultValue = "100", paramLabel = "MBIT", description = "link rate of every host, Mbit/s (default: ${DEFAULT-VALUE})")
   int rateMbit;
 
-  @Option(names = "--runs", defaultValue = "3", description = "runs of each measurement; the median is reported (default: ${DEFAULT-VALUE})")
+  @Option(names = "--runs", defaultValue = "3", paramLabel = "K", description = "runs of each measurement; the median is reported (default: ${DEFAULT-VALUE})")
   int runs;
 
   @Option(names = "--resync-targets", defaultValue = "4", paramLabel = "N", description = "targets for the re-sync measurements (default: ${DEFAULT-VALUE})")
   int resyncTargets;
 
-  @Option(names = "--big-mib", defaultValue = "256", description = "size of the big file, MiB (default: ${DEFAULT-VALUE})")
+  @Option(names = "--big-mib", defaultValue = "256", paramLabel = "MIB", description = "size of the big file, MiB (default: ${DEFAULT-VALUE})")
   long bigMib;
 
-  @Option(names = "--small-files", defaultValue = "2000", description = "number of small files (default: ${DEFAULT-VALUE})")
+  @Option(names = "--small-files", defaultValue = "2000", paramLabel = "COUNT", description = "number of small files (default: ${DEFAULT-VALUE})")
   int smallFiles;
 
   @Option(names = "--small-kib", split = "-", defaultValue = "4-64", paramLabel = "MIN-MAX", description = "small file sizes, KiB (default: ${DEFAULT-VALUE})")
   List<Integer> smallKib;
 
-  @Option(names = "--symlinks", defaultValue = "20", description = "(default: ${DEFAULT-VALUE})")
+  @Option(names = "--symlinks", defaultValue = "20", paramLabel = "COUNT", description = "relative links to small files (default: ${DEFAULT-VALUE})")
   int symlinks;
 
-  @Option(names = "--empty-dirs", defaultValue = "5", description = "(default: ${DEFAULT-VALUE})")
+  @Option(names = "--empty-dirs", defaultValue = "5", paramLabel = "COUNT", description = "empty directories (default: ${DEFAULT-VALUE})")
   int emptyDirs;
 
-  @Option(names = "--seed", defaultValue = "20261125", description = "seeds the data set (default: ${DEFAULT-VALUE})")
+  @Option(names = "--seed", defaultValue = "20261125", paramLabel = "N", description = "seeds the data set (default: ${DEFAULT-VALUE})")
   long seed;
 
   @Option(names = "--out", defaultValue = "target/bench", paramLabel = "DIR", description = "where results.csv, results.md and chart.png go (default: ${DEFAULT-VALUE})")
@@ -94,6 +94,11 @@ public final class Benchmark implements Callable<Integer> {
     return 0;
   }
 
+  private static boolean onPath(String program) {
+    return java.util.Arrays.stream(System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator))
+        .anyMatch(dir -> Files.isExecutable(Path.of(dir, program)));
+  }
+
   /** Fan-out 1, 2 and N (the source sends to every target itself), each once. */
   private static Set<Integer> fanouts(int n) {
     Set<Integer> fanouts = new LinkedHashSet<>(List.of(1, 2, n));
@@ -111,6 +116,9 @@ public final class Benchmark implements Callable<Integer> {
     }
     if (smallKib.size() != 2 || smallKib.get(0) > smallKib.get(1)) {
       problems.add("--small-kib: MIN-MAX with MIN <= MAX");
+    }
+    if (!onPath("rsync")) {
+      problems.add("rsync is not installed: the baseline needs it (Debian: apt-get install rsync)");
     }
     if (!problems.isEmpty()) {
       throw new CommandLine.ParameterException(spec.commandLine(), String.join("; ", problems));

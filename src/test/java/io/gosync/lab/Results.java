@@ -64,12 +64,12 @@ final class Results {
   }
 
   private String csv() {
-    StringBuilder csv = new StringBuilder("scenario,tool,targets,median_s,wire_limit_ratio,runs_s,source_cpu_s_per_gib\n");
+    StringBuilder csv = new StringBuilder("scenario,tool,targets,median_s,wire_limit_ratio,runs_s,source_cpu_s_per_gib_sent,target_cpu_s_per_gib_landed\n");
     for (Scenarios.Sample sample : samples) {
-      csv.append(String.format(Locale.ROOT, "%s,%s,%d,%.3f,%.3f,%s,%s%n", sample.scenario(), sample.tool(), sample.targets(),
+      csv.append(String.format(Locale.ROOT, "%s,%s,%d,%.3f,%.3f,%s,%s,%s%n", sample.scenario(), sample.tool(), sample.targets(),
           sample.median(), sample.median() / wireLimitSeconds(),
           String.join(" ", sample.seconds().stream().map(s -> String.format(Locale.ROOT, "%.3f", s)).toList()),
-          Double.isNaN(sample.cpuPerGiB()) ? "" : String.format(Locale.ROOT, "%.2f", sample.cpuPerGiB())));
+          optional(sample.cpuPerGiB(), "%.2f"), optional(sample.targetCpuPerGiB(), "%.2f")));
     }
     return csv.toString();
   }
@@ -82,12 +82,12 @@ final class Results {
         LocalDate.now(), Machine.describe(), lab.hosts(), lab.rateMbit(), mib(bytes), data.smallFiles() + 1,
         data.bigBytes() >> 20, data.smallFiles(), data.symlinks(), data.emptyDirs(), wireLimitSeconds(),
         samples.isEmpty() ? 0 : samples.get(0).seconds().size()));
-    md.append("| scenario | tool | N | time (s) | × wire limit | source CPU s/GiB sent |\n");
-    md.append("| --- | --- | ---: | ---: | ---: | ---: |\n");
+    md.append("| scenario | tool | N | time (s) | × wire limit | source CPU s/GiB sent | target CPU s/GiB landed |\n");
+    md.append("| --- | --- | ---: | ---: | ---: | ---: | ---: |\n");
     for (Scenarios.Sample sample : samples) {
-      md.append(String.format(Locale.ROOT, "| %s | %s | %d | %.2f | %.2f | %s |%n", sample.scenario(), sample.tool(),
+      md.append(String.format(Locale.ROOT, "| %s | %s | %d | %.2f | %.2f | %s | %s |%n", sample.scenario(), sample.tool(),
           sample.targets(), sample.median(), sample.median() / wireLimitSeconds(),
-          Double.isNaN(sample.cpuPerGiB()) ? "" : String.format(Locale.ROOT, "%.1f", sample.cpuPerGiB())));
+          optional(sample.cpuPerGiB(), "%.1f"), optional(sample.targetCpuPerGiB(), "%.1f")));
     }
     if (!peakRssMiB.isEmpty()) {
       md.append(String.format(Locale.ROOT, "%nDaemon peak RSS (VmHWM): source %d MiB; targets %s MiB.%n",
@@ -121,6 +121,10 @@ final class Results {
     chart.addSeries("wire limit, one copy", new double[] {1, maxN}, new double[] {wireLimitSeconds(), wireLimitSeconds()})
         .setMarker(SeriesMarkers.NONE);
     return chart;
+  }
+
+  private static String optional(double value, String format) {
+    return Double.isNaN(value) ? "" : String.format(Locale.ROOT, format, value);
   }
 
   private static String mib(long bytes) {

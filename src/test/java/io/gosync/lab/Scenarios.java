@@ -27,8 +27,15 @@ final class Scenarios {
   private static final Duration WITHIN = Duration.ofMinutes(30);
   private static final double GIB = 1 << 30;
 
-  /** One measured scenario: all its runs, and the source's CPU seconds per GiB it sent (gosync only, else NaN). */
-  record Sample(String scenario, String tool, int targets, List<Double> seconds, double cpuPerGiB) {
+  /**
+   * One measured scenario: all its runs; for gosync also the source daemon's CPU seconds per GiB
+   * it sent, and the target daemons' CPU seconds per GiB each of them landed (else NaN).
+   */
+  record Sample(String scenario, String tool, int targets, List<Double> seconds, double cpuPerGiB, double targetCpuPerGiB) {
+    Sample(String scenario, String tool, int targets, List<Double> seconds) {
+      this(scenario, tool, targets, seconds, Double.NaN, Double.NaN);
+    }
+
     double median() {
       List<Double> sorted = seconds.stream().sorted().toList();
       int middle = sorted.size() / 2;
@@ -63,18 +70,23 @@ final class Scenarios {
 
   Sample coldGosync(int n, int fanout) throws IOException, InterruptedException {
     List<Double> seconds = new ArrayList<>();
-    double cpuSeconds = 0;
+    long sourceTicks = 0;
+    long targetTicks = 0;
     double sentGiB = 0;
     for (int run = 0; run < runs; run++) {
       wipe(n, GOSYNC_DST);
-      long cpu = lab.cpuTicks(0);
+      long source = lab.cpuTicks(0);
+      long targets = targetTicks(n);
       long sent = lab.sentBytes(0);
       seconds.add(gosync(n, fanout));
-      cpuSeconds += (double) (lab.cpuTicks(0) - cpu) / Lab.TICKS_PER_SECOND;
+      sourceTicks += lab.cpuTicks(0) - source;
+      targetTicks += targetTicks(n) - targets;
       sentGiB += (lab.sentBytes(0) - sent) / GIB;
     }
     verify(n, GOSYNC_DST);
-    return report(new Sample("cold", "gosync n=" + fanout, n, seconds, cpuSeconds / sentGiB));
+    double landedGiB = runs * (double) n * DataSet.fileBytes(lab.path(0, SRC)) / GIB;
+    return report(new Sample("cold", "gosync n=" + fanout, n, seconds,
+        sourceTicks / (double) Lab.TICKS_PER_SECOND / sentGiB, targetTicks / (double) Lab.TICKS_PER_SECOND / landedGiB));
   }
 
   Sample coldRsync(int n) throws IOException, InterruptedException {
@@ -84,7 +96,7 @@ final class Scenarios {
       seconds.add(rsync(n));
     }
     verify(n, RSYNC_DST);
-    return report(new Sample("cold", "rsync", n, seconds, Double.NaN));
+    return report(new Sample("cold", "rsync", n, seconds));
   }
 
   /** With nothing changed, then after 1 % of the small files change and the big file grows 1 MiB. */
@@ -107,10 +119,10 @@ final class Scenarios {
     verify(n, GOSYNC_DST);
     verify(n, RSYNC_DST);
     return List.of(
-        report(new Sample("no change", "gosync n=1", n, gosyncSame, Double.NaN)),
-        report(new Sample("no change", "rsync", n, rsyncSame, Double.NaN)),
-        report(new Sample("1% + 1 MiB", "gosync n=1", n, gosyncChanged, Double.NaN)),
-        report(new Sample("1% + 1 MiB", "rsync", n, rsyncChanged, Double.NaN)));
+        report(new Sample("no change", "gosync n=1", n, gosyncSame)),
+        report(new Sample("no change", "rsync", n, rsyncSame)),
+        report(new Sample("1% + 1 MiB", "gosync n=1", n, gosyncChanged)),
+        report(new Sample("1% + 1 MiB", "rsync", n, rsyncChanged)));
   }
 
   /** Each daemon's peak resident set so far, MiB: index 0 is the source. */
@@ -120,6 +132,14 @@ final class Scenarios {
       peaks.add(lab.peakRssKiB(host) >> 10);
     }
     return peaks;
+  }
+
+  private long targetTicks(int n) throws IOException {
+    long ticks = 0;
+    for (int host = 1; host <= n; host++) {
+      ticks += lab.cpuTicks(host);
+    }
+    return ticks;
   }
 
   private double gosync(int n, int fanout) throws IOException, InterruptedException {
