@@ -4,8 +4,11 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -32,9 +35,15 @@ public final class Lab implements AutoCloseable {
   public static final String DATA = "/data";
 
   private static final Path BASE = Path.of("target", "lab").toAbsolutePath();
+  /**
+   * One lab per machine: a new lab takes any gosync-lab namespace for a leftover. The OS drops
+   * the lock when its holder dies, so a killed run never blocks the next one.
+   */
+  private static final Path LOCK = Path.of(System.getProperty("java.io.tmpdir"), "gosync-lab.lock");
   private static final Duration CLUSTER_WITHIN = Duration.ofSeconds(240);
   private static final Duration STOP_WITHIN = Duration.ofSeconds(20);
 
+  private final FileLock lock;
   private final LabNetwork network;
   private final Path work;
   private final Map<Integer, Process> daemons = new TreeMap<>();
@@ -43,7 +52,8 @@ public final class Lab implements AutoCloseable {
   private final Thread tearDownOnExit = new Thread(this::close, "lab tear-down");
   private boolean closed;
 
-  private Lab(LabNetwork network, Path work) {
+  private Lab(FileLock lock, LabNetwork network, Path work) {
+    this.lock = lock;
     this.network = network;
     this.work = work;
   }
@@ -53,12 +63,29 @@ public final class Lab implements AutoCloseable {
     if (!"root".equals(System.getProperty("user.name"))) {
       throw new IllegalStateException("the lab makes network namespaces and mounts, so it must run as root");
     }
-    unmountLeftovers();
-    Path work = Files.createDirectories(BASE.resolve(LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))));
-    Lab lab = new Lab(LabNetwork.create(hosts, rateMbit), work);
+    FileChannel lockFile = FileChannel.open(LOCK, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    FileLock lock = lockFile.tryLock();
+    if (lock == null) {
+      lockFile.close();
+      throw new IllegalStateException("another lab is running on this machine (it holds " + LOCK + "); one at a time");
+    }
+    Lab lab;
+    try {
+      unmountLeftovers();
+      Path work = Files.createDirectories(BASE.resolve(LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))));
+      lab = new Lab(lock, LabNetwork.create(hosts, rateMbit), work);
+    } catch (IOException | RuntimeException e) {
+      lockFile.close();
+      throw e;
+    }
     Runtime.getRuntime().addShutdownHook(lab.tearDownOnExit);
-    for (int host = 0; host < hosts; host++) {
-      Files.createDirectories(lab.path(host, DATA));
+    try {
+      for (int host = 0; host < hosts; host++) {
+        Files.createDirectories(lab.path(host, DATA));
+      }
+    } catch (IOException e) {
+      lab.close();
+      throw e;
     }
     return lab;
   }
@@ -265,6 +292,11 @@ public final class Lab implements AutoCloseable {
     }
     mounts.forEach(dir -> Shell.bestEffort("umount", "--lazy", dir.toString()));
     network.close();
+    try {
+      lock.channel().close();
+    } catch (IOException e) {
+      System.err.println("lab tear-down: " + e.getMessage());
+    }
     if (Thread.currentThread() != tearDownOnExit) {
       try {
         Runtime.getRuntime().removeShutdownHook(tearDownOnExit);
