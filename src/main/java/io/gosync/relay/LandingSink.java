@@ -34,6 +34,15 @@ final class LandingSink extends QuietSink {
   record Summary(long files, long bytes) {
   }
 
+  /**
+   * Large files reach the disk in writes of this size. Each AsyncFile write is a hop to a worker
+   * thread; one per network read (a few KiB to 64 KiB) made those hops the largest CPU cost of a
+   * relay node (measured: 7 s of worker CPU per 1.3 GiB landed).
+   */
+  static final int WRITE_BATCH = 512 << 10;
+  /** Room for a few batches in flight, so the network keeps flowing while one is written. */
+  private static final int WRITE_QUEUE = 4 * WRITE_BATCH;
+
   private enum State { FRAME, FILE_HEADER, RAW, CHUNK_HEADER, CHUNK_DATA, END, ABORT_LENGTH, ABORT_TEXT, DONE }
 
   private final Vertx vertx;
@@ -59,6 +68,7 @@ final class LandingSink extends QuietSink {
   private int chunkRawLength;
   private MessageDigest digest;
   private Buffer whole;
+  private Buffer batch;
   private AsyncFile file;
   private Path temp;
 
@@ -192,6 +202,8 @@ final class LandingSink extends QuietSink {
         });
     later(opened, open -> {
       file = open;
+      file.setWriteQueueMaxSize(WRITE_QUEUE);
+      batch = Buffer.buffer(WRITE_BATCH);
       file.exceptionHandler(err -> fail("cannot write " + entry.path() + ": " + err.getMessage()));
       file.drainHandler(v -> maybeDrain());
       afterData();
@@ -236,10 +248,19 @@ final class LandingSink extends QuietSink {
     if (whole != null) {
       whole.appendBuffer(data);
     } else {
-      digest.update(data.getBytes());
-      file.write(data).onFailure(err -> fail("cannot write " + entry.path() + ": " + err.getMessage()));
+      batch.appendBuffer(data);
+      if (batch.length() >= WRITE_BATCH || remaining == 0) {
+        writeBatch();
+      }
     }
     afterData();
+  }
+
+  private void writeBatch() {
+    Buffer full = batch;
+    batch = Buffer.buffer(WRITE_BATCH);
+    digest.update(full.getBytes());
+    file.write(full).onFailure(err -> fail("cannot write " + entry.path() + ": " + err.getMessage()));
   }
 
   /** Decides what comes next for the current file: more data, or landing it. */
@@ -302,6 +323,7 @@ final class LandingSink extends QuietSink {
 
   private void clearFile() {
     whole = null;
+    batch = null;
     file = null;
     temp = null;
     digest = null;
