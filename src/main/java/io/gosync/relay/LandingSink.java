@@ -18,7 +18,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.BitSet;
+import java.util.HashSet;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
 
 /**
  * The local branch of a relay node's tee: parses the body of the stream and lands each file
@@ -43,6 +46,13 @@ final class LandingSink extends QuietSink {
   /** Room for a few batches in flight, so the network keeps flowing while one is written. */
   private static final int WRITE_QUEUE = 4 * WRITE_BATCH;
 
+  /**
+   * Small files land on worker threads while parsing goes on, up to this many at once. Landing
+   * one at a time paused the tee for every small file (~1 ms each), and in a chain each node's
+   * pauses held back every node above it.
+   */
+  static final int LANDINGS_IN_FLIGHT = 8;
+
   private enum State { FRAME, FILE_HEADER, RAW, CHUNK_HEADER, CHUNK_DATA, END, ABORT_LENGTH, ABORT_TEXT, DONE }
 
   private final Vertx vertx;
@@ -57,6 +67,9 @@ final class LandingSink extends QuietSink {
   private int gatherTarget;
   private Buffer pending;
   private boolean busy;
+  /** Small files still landing; the end frame waits for them. */
+  private final Set<Future<Void>> landings = new HashSet<>();
+  private boolean awaitingLandings;
   private boolean ended;
   private String failure;
   private Handler<Void> drainHandler;
@@ -130,7 +143,14 @@ final class LandingSink extends QuietSink {
   private int frame(byte type, int next) {
     switch (type) {
       case Frames.FILE -> expect(State.FILE_HEADER, Frames.FILE_HEADER_BYTES);
-      case Frames.END -> expect(State.END, 8);
+      case Frames.END -> {
+        if (!landings.isEmpty()) {
+          awaitingLandings = true; // parse the end frame again once every small file has landed
+          busy = true;
+          return next - 1;
+        }
+        expect(State.END, 8);
+      }
       case Frames.ABORT -> expect(State.ABORT_LENGTH, 4);
       default -> fail("bad stream: unknown frame type " + type);
     }
@@ -275,34 +295,51 @@ final class LandingSink extends QuietSink {
   }
 
   private void land() {
-    busy = true;
     state = State.FRAME;
-    Future<Void> landed;
     if (whole != null) {
-      byte[] data = whole.getBytes();
-      int landingIndex = index;
-      Entry landingEntry = entry;
-      landed = vertx.executeBlocking(() -> {
-        landing.landWhole(landingIndex, landingEntry, data);
-        return null;
-      }, false);
-    } else {
-      String hash = HexFormat.of().formatHex(digest.digest());
-      Path written = temp;
-      Entry landingEntry = entry;
-      AsyncFile closing = file;
-      file = null; // no more writes or drain handlers on it
-      landed = closing.close().compose(v -> vertx.executeBlocking(() -> {
-        landing.commit(written, landingEntry, hash);
-        return null;
-      }, false));
+      landWhole();
+      return;
     }
+    busy = true;
+    String hash = HexFormat.of().formatHex(digest.digest());
+    Path written = temp;
+    Entry landingEntry = entry;
+    AsyncFile closing = file;
+    file = null; // no more writes or drain handlers on it
+    Future<Void> landed = closing.close().compose(v -> vertx.executeBlocking(() -> {
+      landing.commit(written, landingEntry, hash);
+      return null;
+    }, false));
     later(landed, v -> {
       files++;
       received.set(index);
       clearFile();
       resume();
     }, "cannot land " + entry.path());
+  }
+
+  /** A small file lands on a worker thread while the stream goes on; see {@link #LANDINGS_IN_FLIGHT}. */
+  private void landWhole() {
+    byte[] data = whole.getBytes();
+    int landingIndex = index;
+    Entry landingEntry = entry;
+    clearFile();
+    Future<Void> landed = vertx.executeBlocking(() -> {
+      landing.landWhole(landingIndex, landingEntry, data);
+      return null;
+    }, false);
+    landings.add(landed);
+    later(landed, v -> {
+      landings.remove(landed);
+      files++;
+      received.set(landingIndex);
+      if (awaitingLandings && landings.isEmpty()) {
+        awaitingLandings = false;
+        resume();
+      } else {
+        maybeDrain();
+      }
+    }, "cannot land " + landingEntry.path());
   }
 
   /**
@@ -371,7 +408,11 @@ final class LandingSink extends QuietSink {
     Path leftover = temp;
     clearFile();
     Future<Void> closed = open == null ? Future.succeededFuture() : open.close().recover(err -> Future.succeededFuture());
+    // Small files still landing either land whole or remove their temporary file; the failure
+    // is reported once they have, so a failed target is never seen with one left behind.
+    Future<?> landed = Future.join(List.copyOf(landings)).otherwiseEmpty();
     closed.compose(v -> vertx.executeBlocking(() -> leftover != null && Files.deleteIfExists(leftover), false))
+        .eventually(() -> landed)
         .onComplete(done -> result.tryFail(reason));
     maybeDrain();
   }
@@ -386,7 +427,7 @@ final class LandingSink extends QuietSink {
 
   @Override
   public boolean writeQueueFull() {
-    return failure == null && (busy || (file != null && file.writeQueueFull()));
+    return failure == null && (busy || landings.size() >= LANDINGS_IN_FLIGHT || (file != null && file.writeQueueFull()));
   }
 
   @Override
