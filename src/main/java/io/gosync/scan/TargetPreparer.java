@@ -32,6 +32,12 @@ final class TargetPreparer {
 
   private final BitSet need = new BitSet();
   private final Set<String> blocked = new HashSet<>();
+  /**
+   * Parents already seen to be real directories in this pass, so each costs one real-path walk,
+   * not one per entry. Safe to remember: the manifest lists each path once, parents first
+   * (ManifestCodec checks), so no later entry of the pass can replace a checked parent.
+   */
+  private final Set<String> realParents = new HashSet<>();
   private final List<String> conflicts = new ArrayList<>();
   private long needBytes;
   private int conflictCount;
@@ -126,15 +132,23 @@ final class TargetPreparer {
       return;
     }
     Path path = WirePath.resolve(dst, entry.path());
-    if (!FileFacts.isRealDirectoryUnder(dst, path.getParent())) {
-      throw new IllegalArgumentException("refusing " + entry.path() + ": its parent is not a real directory inside the destination");
-    }
+    checkRealParent(entry, parent, path.getParent());
     PosixFileAttributes attributes = FileFacts.stat(path);
     switch (entry.kind()) {
       case DIR -> prepareDirectory(entry, path, attributes);
       case LINK -> prepareLink(entry, path, attributes);
       case FILE -> prepareFile(index, entry, attributes);
     }
+  }
+
+  private void checkRealParent(Entry entry, String parent, Path parentPath) throws IOException {
+    if (realParents.contains(parent)) {
+      return;
+    }
+    if (!FileFacts.isRealDirectoryUnder(dst, parentPath)) {
+      throw new IllegalArgumentException("refusing " + entry.path() + ": its parent is not a real directory inside the destination");
+    }
+    realParents.add(parent);
   }
 
   private void prepareDirectory(Entry entry, Path path, PosixFileAttributes attributes) throws IOException {

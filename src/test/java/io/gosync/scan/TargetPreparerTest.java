@@ -1,0 +1,85 @@
+package io.gosync.scan;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static io.gosync.testkit.Trees.file;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** A destination directory that is a symlink on the target must never lead a task outside the destination. */
+class TargetPreparerTest {
+
+  @TempDir
+  Path base;
+  private Path src;
+  private Path dst;
+  private Path outside;
+  private Manifest manifest;
+
+  @BeforeEach
+  void trees() throws IOException {
+    src = base.resolve("src");
+    dst = base.resolve("dst");
+    outside = base.resolve("outside");
+    file(src, "a/b/x", "x");
+    file(src, "a/y", "y");
+    file(outside, "b/keep", "keep");
+    Files.createDirectories(dst);
+    Files.createSymbolicLink(dst.resolve("a"), outside);
+    manifest = new SourceScanner(new HashCache(100)).scan(src, "src");
+  }
+
+  @Test
+  void underNoOverwriteTheLinkedDirectoryIsAConflictAndNothingBelowItIsTouched() throws IOException {
+    PrepareOutcome outcome = new TargetPreparer(new HashCache(100), dst, manifest, false, false).prepare();
+
+    assertEquals(List.of("a"), outcome.conflicts());
+    assertEquals(0, outcome.needFiles());
+    assertTrue(Files.isSymbolicLink(dst.resolve("a")));
+    assertOutsideUntouched();
+  }
+
+  @Test
+  void withOverwriteTheLinkIsReplacedByARealDirectoryAndTheFilesGoThere() throws IOException {
+    PrepareOutcome outcome = new TargetPreparer(new HashCache(100), dst, manifest, true, true).prepare();
+
+    assertFalse(Files.isSymbolicLink(dst.resolve("a")));
+    assertTrue(Files.isDirectory(dst.resolve("a/b")));
+    assertEquals(2, outcome.needFiles());
+    assertOutsideUntouched();
+  }
+
+  @Test
+  void aSecondPassOverAnUnchangedTreeNeedsNothing() throws IOException {
+    Files.delete(dst.resolve("a"));
+    Files.delete(dst);
+    Files.walk(src).forEach(path -> copy(path, dst.resolve(src.relativize(path).toString())));
+
+    PrepareOutcome outcome = new TargetPreparer(new HashCache(100), dst, manifest, true, true).prepare();
+
+    assertEquals(0, outcome.needFiles());
+    assertEquals(0, outcome.deleted());
+  }
+
+  private void assertOutsideUntouched() throws IOException {
+    try (var paths = Files.walk(outside)) {
+      assertEquals(List.of(outside, outside.resolve("b"), outside.resolve("b/keep")), paths.sorted().toList());
+    }
+  }
+
+  private static void copy(Path from, Path to) {
+    try {
+      Files.copy(from, to, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+}
