@@ -30,6 +30,9 @@ final class HazelcastSetup {
     config.setProperty("hazelcast.heartbeat.interval.seconds", "1");
     config.setProperty("hazelcast.max.no.heartbeat.seconds", String.valueOf(node.clusterHeartbeatTimeoutSeconds()));
     config.setProperty("hazelcast.local.localAddress", node.host());
+    // Nothing reads Hazelcast's metrics (no Management Center, no JMX scraping), yet collecting
+    // them every 5 s was a sixth of an idle daemon's CPU: 1.5 s a minute down to 1.25 s.
+    config.getMetricsConfig().setEnabled(false);
 
     NetworkConfig network = config.getNetworkConfig();
     network.setPort(node.clusterPort()).setPortAutoIncrement(false);
