@@ -37,6 +37,10 @@ public final class Benchmark implements Callable<Integer> {
   @Option(names = "--runs", defaultValue = "3", paramLabel = "K", description = "runs of each measurement; the median is reported (default: ${DEFAULT-VALUE})")
   int runs;
 
+  @Option(names = "--warmups", defaultValue = "2", paramLabel = "K",
+      description = "untimed syncs to every target before measuring, so daemons are warm as in service (default: ${DEFAULT-VALUE})")
+  int warmups;
+
   @Option(names = "--resync-targets", defaultValue = "4", paramLabel = "N", description = "targets for the re-sync measurements (default: ${DEFAULT-VALUE})")
   int resyncTargets;
 
@@ -79,6 +83,7 @@ public final class Benchmark implements Callable<Integer> {
       Scenarios scenarios = new Scenarios(lab, runs);
       scenarios.startRsyncDaemons();
       Results results = new Results(lab, DataSet.fileBytes(lab.path(0, Scenarios.SRC)), data);
+      scenarios.warmUp(hosts - 1, warmups);
       for (int n : targets) {
         for (int fanout : fanouts(n)) {
           results.add(scenarios.coldGosync(n, fanout));
@@ -111,8 +116,8 @@ public final class Benchmark implements Callable<Integer> {
     if (targets.isEmpty() || targets.stream().anyMatch(n -> n < 1 || n > 64)) {
       problems.add("--targets: each N must be 1..64");
     }
-    if (runs < 1 || resyncTargets < 1 || rateMbit < 1 || bigMib < 0 || smallFiles < 0) {
-      problems.add("--runs, --resync-targets and --rate must be >= 1; sizes >= 0");
+    if (runs < 1 || resyncTargets < 1 || rateMbit < 1 || warmups < 0 || bigMib < 0 || smallFiles < 0) {
+      problems.add("--runs, --resync-targets and --rate must be >= 1; --warmups and sizes >= 0");
     }
     if (smallKib.size() != 2 || smallKib.get(0) > smallKib.get(1)) {
       problems.add("--small-kib: MIN-MAX with MIN <= MAX");

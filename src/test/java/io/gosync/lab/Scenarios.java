@@ -68,6 +68,18 @@ final class Scenarios {
     Thread.sleep(500); // rsync binds at once; a missing rsync shows in the first push
   }
 
+  /**
+   * Untimed chains to every target. A daemon in service has long been compiled by the JIT; a
+   * lab's daemons start fresh, and a fresh one burns seconds of CPU compiling during its first
+   * syncs, which on 2 cores shared by 9 JVMs slows every node of a chain.
+   */
+  void warmUp(int n, int syncs) throws IOException, InterruptedException {
+    for (int sync = 0; sync < syncs; sync++) {
+      wipe(n, GOSYNC_DST);
+      System.out.printf("  warm-up %d of %d: %.1f s%n", sync + 1, syncs, gosync(n, 1));
+    }
+  }
+
   Sample coldGosync(int n, int fanout) throws IOException, InterruptedException {
     List<Double> seconds = new ArrayList<>();
     long sourceTicks = 0;
