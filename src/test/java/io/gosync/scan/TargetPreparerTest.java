@@ -5,8 +5,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.List;
 
 import static io.gosync.testkit.Trees.file;
@@ -61,7 +64,9 @@ class TargetPreparerTest {
   void aSecondPassOverAnUnchangedTreeNeedsNothing() throws IOException {
     Files.delete(dst.resolve("a"));
     Files.delete(dst);
-    Files.walk(src).forEach(path -> copy(path, dst.resolve(src.relativize(path).toString())));
+    try (var paths = Files.walk(src)) {
+      paths.forEach(path -> copy(path, dst.resolve(src.relativize(path).toString())));
+    }
 
     PrepareOutcome outcome = new TargetPreparer(new HashCache(100), dst, manifest, true, true).prepare();
 
@@ -77,9 +82,9 @@ class TargetPreparerTest {
 
   private static void copy(Path from, Path to) {
     try {
-      Files.copy(from, to, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+      Files.copy(from, to, StandardCopyOption.COPY_ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
     } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
+      throw new UncheckedIOException(e);
     }
   }
 }
