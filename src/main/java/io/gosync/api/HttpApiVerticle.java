@@ -1,7 +1,8 @@
 package io.gosync.api;
 
-import io.gosync.Constants;
 import io.gosync.config.NodeConfig;
+import io.gosync.config.Transport;
+import io.gosync.protocol.Constants;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.EventBus;
@@ -19,8 +20,8 @@ import io.vertx.ext.web.handler.BodyHandler;
 import java.util.ArrayList;
 import java.util.List;
 
-import static io.gosync.Constants.nodeAddress;
-import static io.gosync.Constants.taskAddress;
+import static io.gosync.protocol.Constants.nodeAddress;
+import static io.gosync.protocol.Constants.taskAddress;
 
 /**
  * The HTTP face of a daemon (Vert.x Web): submit a task, read its state, follow its progress as
@@ -47,7 +48,7 @@ public final class HttpApiVerticle extends VerticleBase {
     router.get("/api/v1/tasks/:id/events").handler(this::events);
     router.get("/api/v1/nodes").handler(this::nodes);
     router.get("/health").handler(this::health);
-    return vertx.createHttpServer().requestHandler(router).listen(config.httpPort(), config.httpBind())
+    return vertx.createHttpServer(Transport.httpServer(config)).requestHandler(router).listen()
         .recover(err -> Future.failedFuture(new IllegalStateException(
             "cannot listen on HTTP port " + config.httpBind() + ":" + config.httpPort() + ": " + err.getMessage())));
   }

@@ -1,6 +1,6 @@
 package io.gosync.cli;
 
-import io.gosync.cluster.GosyncNode;
+import io.gosync.GosyncNode;
 import io.gosync.config.ConfigLoader;
 import io.gosync.config.NodeConfig;
 import io.gosync.scan.TreeSnapshot;

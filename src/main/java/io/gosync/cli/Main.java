@@ -1,9 +1,9 @@
 package io.gosync.cli;
 
-import io.gosync.Constants;
-import picocli.CommandLine;
+import io.gosync.protocol.Constants;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** The gosync command: one jar for daemons and clients. */
 @Command(name = "gosync", version = "gosync " + Constants.VERSION,

@@ -5,13 +5,14 @@ import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.NetworkConfig;
 import io.gosync.config.NodeConfig;
 import io.vertx.spi.cluster.hazelcast.ConfigUtil;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 
 /**
  * The Hazelcast member of a daemon: Vert.x's required maps from its default cluster.xml, plus
  * our network: the configured address and port, a TCP-IP member list when one is given
  * (multicast otherwise), and quick detection of dead members.
  */
-final class HazelcastSetup {
+public final class HazelcastSetup {
 
   /** Each member carries its gosync node name, so survivors can tell which node left. */
   static final String NAME_ATTRIBUTE = "gosync.name";
@@ -19,7 +20,11 @@ final class HazelcastSetup {
   private HazelcastSetup() {
   }
 
-  static Config config(NodeConfig node) {
+  public static HazelcastClusterManager clusterManager(NodeConfig node) {
+    return new HazelcastClusterManager(config(node));
+  }
+
+  private static Config config(NodeConfig node) {
     Config config = ConfigUtil.loadConfig();
     config.setClusterName(node.clusterName());
     config.getMemberAttributeConfig().setAttribute(NAME_ATTRIBUTE, node.name());

@@ -1,18 +1,22 @@
 package io.gosync.cluster;
 
-import io.gosync.Constants;
+import com.hazelcast.cluster.MembershipEvent;
+import com.hazelcast.cluster.MembershipListener;
 import io.gosync.config.NodeConfig;
+import io.gosync.protocol.Constants;
+import io.gosync.protocol.NodeInfo;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.AsyncMap;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 
 import java.util.Set;
-import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
-import static io.gosync.Constants.nodeAddress;
+import static io.gosync.protocol.Constants.nodeAddress;
 
 /**
  * Keeps this node's entry in the cluster-wide node map, removes the entries of members that
@@ -21,23 +25,31 @@ import static io.gosync.Constants.nodeAddress;
  */
 public final class NodeRegistryVerticle extends VerticleBase {
 
-  /** Node-local: the bootstrap sends {clusterNodeId, name} of each member Hazelcast removed. */
-  static final String MEMBER_LEFT = "local.member-left";
-
   private final NodeConfig config;
-  private final String clusterNodeId;
-  private final Supplier<Set<String>> liveMembers;
+  private final HazelcastClusterManager cluster;
+  private String clusterNodeId;
   private AsyncMap<String, JsonObject> nodes;
 
-  /** @param liveMembers the cluster node ids Hazelcast currently counts as members */
-  public NodeRegistryVerticle(NodeConfig config, String clusterNodeId, Supplier<Set<String>> liveMembers) {
+  public NodeRegistryVerticle(NodeConfig config, HazelcastClusterManager cluster) {
     this.config = config;
-    this.clusterNodeId = clusterNodeId;
-    this.liveMembers = liveMembers;
+    this.cluster = cluster;
   }
 
   @Override
   public Future<?> start() {
+    clusterNodeId = cluster.getNodeId();
+    cluster.getHazelcastInstance().getCluster().addMembershipListener(new MembershipListener() {
+      @Override
+      public void memberAdded(MembershipEvent event) {
+      }
+
+      @Override
+      public void memberRemoved(MembershipEvent event) {
+        vertx.eventBus().send(nodeAddress(config.name(), Constants.MEMBER_LEFT), new JsonObject()
+            .put("clusterNodeId", event.getMember().getUuid().toString())
+            .put("name", event.getMember().getAttribute(HazelcastSetup.NAME_ATTRIBUTE)));
+      }
+    });
     NodeInfo self = new NodeInfo(config.name(), config.host(), config.dataPort(), config.httpPort(),
         Constants.VERSION, clusterNodeId);
     var bus = vertx.eventBus();
@@ -50,7 +62,7 @@ public final class NodeRegistryVerticle extends VerticleBase {
           for (JsonObject other : existing) {
             // An entry left by a crashed member that Hazelcast has already dropped does not count.
             if (config.name().equals(other.getString("name"))
-                && liveMembers.get().contains(other.getString("clusterNodeId"))) {
+                && liveMembers().contains(other.getString("clusterNodeId"))) {
               return Future.failedFuture(new IllegalStateException(
                   "a node named '" + config.name() + "' is already in the cluster; give this one another --name"));
             }
@@ -59,7 +71,13 @@ public final class NodeRegistryVerticle extends VerticleBase {
         })
         .compose(v -> Future.all(
             bus.<Void>localConsumer(nodeAddress(config.name(), Constants.NODES), this::onList).completion(),
-            bus.<JsonObject>localConsumer(nodeAddress(config.name(), MEMBER_LEFT), this::onMemberLeft).completion()));
+            bus.<JsonObject>localConsumer(nodeAddress(config.name(), Constants.MEMBER_LEFT), this::onMemberLeft).completion()));
+  }
+
+  /** The cluster node ids Hazelcast currently counts as members. */
+  private Set<String> liveMembers() {
+    return cluster.getHazelcastInstance().getCluster().getMembers().stream()
+        .map(member -> member.getUuid().toString()).collect(Collectors.toSet());
   }
 
   @Override
@@ -85,7 +103,7 @@ public final class NodeRegistryVerticle extends VerticleBase {
     String name = message.body().getString("name");
     nodes.remove(id).compose(v -> nodes.values()).onSuccess(values -> {
       boolean stillHere = values.stream().anyMatch(other -> name != null && name.equals(other.getString("name"))
-          && !id.equals(other.getString("clusterNodeId")) && liveMembers.get().contains(other.getString("clusterNodeId")));
+          && !id.equals(other.getString("clusterNodeId")) && liveMembers().contains(other.getString("clusterNodeId")));
       if (name != null && !stillHere) {
         vertx.eventBus().publish(nodeAddress(config.name(), Constants.NODE_LEFT), name);
       }

@@ -1,6 +1,5 @@
 package io.gosync.config;
 
-import io.gosync.Constants;
 import io.vertx.config.ConfigRetriever;
 import io.vertx.config.ConfigRetrieverOptions;
 import io.vertx.config.ConfigStoreOptions;
@@ -25,13 +24,18 @@ import java.util.Map;
  */
 public final class ConfigLoader {
 
+  /** Classpath location of the documented defaults (copied from the repository's config/). */
+  static final String DEFAULTS_RESOURCE = "config/gosync.json";
+  /** Environment variables with this prefix override configuration keys (GOSYNC_DATA_PORT → dataPort). */
+  static final String ENV_PREFIX = "GOSYNC_";
+
   private ConfigLoader() {
   }
 
   public static JsonObject defaults() {
-    try (InputStream in = ConfigLoader.class.getClassLoader().getResourceAsStream(Constants.DEFAULTS_RESOURCE)) {
+    try (InputStream in = ConfigLoader.class.getClassLoader().getResourceAsStream(DEFAULTS_RESOURCE)) {
       if (in == null) {
-        throw new IllegalStateException(Constants.DEFAULTS_RESOURCE + " is missing from the classpath");
+        throw new IllegalStateException(DEFAULTS_RESOURCE + " is missing from the classpath");
       }
       return new JsonObject(new String(in.readAllBytes(), StandardCharsets.UTF_8));
     } catch (IOException e) {
@@ -106,6 +110,6 @@ public final class ConfigLoader {
   }
 
   public static String envName(String key) {
-    return Constants.ENV_PREFIX + key.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toUpperCase();
+    return ENV_PREFIX + key.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toUpperCase();
   }
 }

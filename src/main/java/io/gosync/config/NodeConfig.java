@@ -1,5 +1,6 @@
 package io.gosync.config;
 
+import io.gosync.protocol.TaskRequest;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -40,8 +41,6 @@ public record NodeConfig(
     int hashCacheEntries,
     int taskHistory) {
 
-  public static final int MAX_FANOUT = 64;
-
   public static NodeConfig fromJson(JsonObject json) {
     String host = text(json, "host");
     if (host.isEmpty()) {
@@ -73,7 +72,7 @@ public record NodeConfig(
         strings(json, "clusterMembers"), text(json, "clusterName"),
         positive(json, "clusterHeartbeatTimeoutSeconds"),
         root, allow,
-        range(json, "fanout", 1, MAX_FANOUT), positive(json, "maxParallelGroups"),
+        range(json, "fanout", 1, TaskRequest.MAX_FANOUT), positive(json, "maxParallelGroups"),
         positive(json, "heartbeatMs"), positive(json, "targetTimeoutMs"),
         positive(json, "connectTimeoutMs"), positive(json, "stallTimeoutMs"),
         positive(json, "prepareTimeoutMs"), positive(json, "progressIntervalMs"),

@@ -1,8 +1,11 @@
 package io.gosync.control;
 
-import io.gosync.Constants;
 import io.gosync.config.NodeConfig;
 import io.gosync.control.TargetState.Status;
+import io.gosync.liveness.Silence;
+import io.gosync.protocol.Constants;
+import io.gosync.protocol.NeedList;
+import io.gosync.protocol.TaskRequest;
 import io.gosync.relay.RelayMessages.SendRequest;
 import io.gosync.relay.TreeNode;
 import io.gosync.scan.Manifest;
@@ -24,15 +27,13 @@ import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Base64;
-import java.util.BitSet;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import static io.gosync.Constants.nodeAddress;
-import static io.gosync.Constants.taskAddress;
+import static io.gosync.protocol.Constants.nodeAddress;
+import static io.gosync.protocol.Constants.taskAddress;
 
 /**
  * One task on its source node, from scan to report: serves the manifest in chunks, asks every
@@ -104,7 +105,7 @@ final class SourceTask {
   private Future<Void> scan() {
     setState("scanning");
     return bus.<SourceScan>request(nodeAddress(config.name(), Constants.SCAN_SOURCE),
-            SourceRequest.scan(request.src()), new DeliveryOptions().setSendTimeout(Constants.LONG_WAIT_MS))
+            SourceRequest.scan(request.src()), new DeliveryOptions().setSendTimeout(Silence.LONG_WAIT_MS))
         .map(Message::body)
         .compose(scan -> {
           src = scan.path();
@@ -156,7 +157,7 @@ final class SourceTask {
       return;
     }
     try {
-      target.need = ManifestCodec.decodeNeed(Base64.getDecoder().decode(reply.getString("need")), manifest.size());
+      target.need = NeedList.fromBase64(reply.getString("need"), manifest.size());
     } catch (RuntimeException e) {
       fail(target, "sent a bad need-list: " + e.getMessage());
       return;
@@ -177,13 +178,13 @@ final class SourceTask {
       return;
     }
     setState("transferring");
-    Map<BitSet, List<TargetState>> groups = new LinkedHashMap<>();
+    Map<NeedList, List<TargetState>> groups = new LinkedHashMap<>();
     for (TargetState target : targets.values()) {
       if (target.status == Status.PREPARED) {
         groups.computeIfAbsent(target.need, need -> new ArrayList<>()).add(target);
       }
     }
-    for (Map.Entry<BitSet, List<TargetState>> group : groups.entrySet()) {
+    for (Map.Entry<NeedList, List<TargetState>> group : groups.entrySet()) {
       if (group.getKey().isEmpty()) {
         group.getValue().forEach(this::finishWithoutData);
       } else {
@@ -224,7 +225,7 @@ final class SourceTask {
     SendRequest send = new SendRequest(id(), group, src, manifest, members.get(0).need,
         TreeNode.plan(nodes, request.fanout()), request.compress());
     return bus.request(nodeAddress(config.name(), Constants.RELAY_SEND), send,
-            new DeliveryOptions().setSendTimeout(Constants.LONG_WAIT_MS))
+            new DeliveryOptions().setSendTimeout(Silence.LONG_WAIT_MS))
         .onFailure(err -> members.forEach(member -> fail(member, "the source could not send: " + err.getMessage())))
         .<Void>mapEmpty()
         .recover(err -> Future.succeededFuture());
@@ -236,7 +237,7 @@ final class SourceTask {
     if (target == null || target.status.isFinal()) {
       return;
     }
-    target.heard();
+    target.silence.heard();
     switch (body.getString("type", "")) {
       case "progress" -> {
         target.files = body.getLong("files", target.files);
@@ -278,10 +279,9 @@ final class SourceTask {
   /** Heartbeat: tells targets the source is alive, and gives up on targets that fell silent. */
   private void tick() {
     bus.publish(taskAddress(id(), Constants.KEEPALIVE), new JsonObject().put("source", config.name()));
-    long now = System.nanoTime();
     for (TargetState target : List.copyOf(targets.values())) {
       if (target.status != Status.PENDING && !target.status.isFinal()
-          && (now - target.lastHeardNanos) / 1_000_000 > config.targetTimeoutMs()) {
+          && target.silence.longerThan(config.targetTimeoutMs())) {
         fail(target, "no word from " + target.name() + " for " + config.targetTimeoutMs() / 1000 + " s");
       }
     }

@@ -1,7 +1,8 @@
 package io.gosync.control;
 
-import io.gosync.Constants;
 import io.gosync.config.NodeConfig;
+import io.gosync.liveness.Silence;
+import io.gosync.protocol.Constants;
 import io.gosync.relay.ReceivePlan;
 import io.gosync.relay.Reports;
 import io.gosync.scan.Manifest;
@@ -20,10 +21,8 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
-import java.util.Base64;
-
-import static io.gosync.Constants.nodeAddress;
-import static io.gosync.Constants.taskAddress;
+import static io.gosync.protocol.Constants.nodeAddress;
+import static io.gosync.protocol.Constants.taskAddress;
 
 /**
  * A target's share of one task: waits its turn on the destination, pulls the manifest in
@@ -49,7 +48,8 @@ final class TargetPart {
   private Runnable release;
   private MessageConsumer<JsonObject> keepalive;
   private long timer = -1;
-  private long lastKeepaliveNanos = System.nanoTime();
+  /** The source's keepalives; this part gives up once the source falls silent. */
+  private final Silence sourceSilence = Silence.fromNow();
   private String phase = "queued";
   private boolean closed;
 
@@ -66,7 +66,7 @@ final class TargetPart {
 
   /** @return the reply to the source's prepare request: the need-list and what was done */
   Future<JsonObject> prepare() {
-    keepalive = bus.consumer(taskAddress(taskId, Constants.KEEPALIVE), m -> lastKeepaliveNanos = System.nanoTime());
+    keepalive = bus.consumer(taskAddress(taskId, Constants.KEEPALIVE), m -> sourceSilence.heard());
     timer = vertx.setPeriodic(config.heartbeatMs(), id -> heartbeat());
     heartbeat();
     return queue.acquire(ask.getString("dst"))
@@ -78,7 +78,7 @@ final class TargetPart {
           phase = "diffing";
           return bus.<PrepareOutcome>request(nodeAddress(config.name(), Constants.SCAN_PREPARE),
               new PrepareRequest(ask.getString("dst"), decoded, ask.getBoolean("delete"), ask.getBoolean("overwrite")),
-              new DeliveryOptions().setSendTimeout(Constants.LONG_WAIT_MS));
+              new DeliveryOptions().setSendTimeout(Silence.LONG_WAIT_MS));
         })
         .map(Message::body)
         .compose(this::expectData)
@@ -141,7 +141,7 @@ final class TargetPart {
 
   private JsonObject answer(PrepareOutcome prepared) {
     return new JsonObject()
-        .put("need", Base64.getEncoder().encodeToString(ManifestCodec.encodeNeed(prepared.need())))
+        .put("need", prepared.need().toBase64())
         .put("needFiles", (long) prepared.needFiles()).put("needBytes", prepared.needBytes())
         .put("created", (long) prepared.created()).put("deleted", (long) prepared.deleted())
         .put("fixed", (long) prepared.fixed()).put("conflicts", (long) prepared.conflictCount())
@@ -155,7 +155,7 @@ final class TargetPart {
     }
     phase = "finishing";
     bus.<Integer>request(nodeAddress(config.name(), Constants.SCAN_FINISH), new FinishRequest(outcome.dst(), manifest),
-            new DeliveryOptions().setSendTimeout(Constants.LONG_WAIT_MS))
+            new DeliveryOptions().setSendTimeout(Silence.LONG_WAIT_MS))
         .onSuccess(reply -> {
           int fixedDirectories = reply.body();
           boolean changed = files > 0 || outcome.created() > 0 || outcome.deleted() > 0 || outcome.fixed() > 0
@@ -186,7 +186,7 @@ final class TargetPart {
   }
 
   private void heartbeat() {
-    if ((System.nanoTime() - lastKeepaliveNanos) / 1_000_000 > config.targetTimeoutMs()) {
+    if (sourceSilence.longerThan(config.targetTimeoutMs())) {
       close();
       return;
     }

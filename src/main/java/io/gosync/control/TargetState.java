@@ -1,10 +1,11 @@
 package io.gosync.control;
 
-import io.gosync.cluster.NodeInfo;
+import io.gosync.liveness.Silence;
+import io.gosync.protocol.NeedList;
+import io.gosync.protocol.NodeInfo;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
-import java.util.BitSet;
 
 /** What the source knows of one target of a task; owned by that task on the control event loop. */
 final class TargetState {
@@ -24,7 +25,7 @@ final class TargetState {
   final String requested;
   final NodeInfo node;
   Status status = Status.PENDING;
-  BitSet need = new BitSet();
+  NeedList need = NeedList.NONE;
   long needFiles;
   long needBytes;
   long files;
@@ -37,7 +38,8 @@ final class TargetState {
   String message;
   /** The node whose relay stream fed this target (the source, or a relay). */
   String via;
-  long lastHeardNanos = System.nanoTime();
+  /** Any word from the target counts; the source gives up on it after the target timeout. */
+  final Silence silence = Silence.fromNow();
 
   TargetState(String requested, NodeInfo node) {
     this.requested = requested;
@@ -46,10 +48,6 @@ final class TargetState {
 
   String name() {
     return node != null ? node.name() : requested;
-  }
-
-  void heard() {
-    lastHeardNanos = System.nanoTime();
   }
 
   JsonObject toJson() {

@@ -1,8 +1,9 @@
 package io.gosync.control;
 
-import io.gosync.Constants;
-import io.gosync.cluster.NodeInfo;
 import io.gosync.config.NodeConfig;
+import io.gosync.protocol.Constants;
+import io.gosync.protocol.NodeInfo;
+import io.gosync.protocol.TaskRequest;
 import io.gosync.relay.RelayMessages.Received;
 import io.gosync.scan.ScanMessages.SourceRequest;
 import io.vertx.core.Future;
@@ -22,7 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import static io.gosync.Constants.nodeAddress;
+import static io.gosync.protocol.Constants.nodeAddress;
 
 /**
  * Layer one. As a source it accepts tasks (over HTTP through the API verticle, or straight from

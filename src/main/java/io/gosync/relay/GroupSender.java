@@ -38,7 +38,7 @@ final class GroupSender {
 
   Future<SendOutcome> run() {
     Promise<Void> sent = Promise.promise();
-    sendFrom(request.need().nextSetBit(0), sent);
+    sendFrom(request.need().next(0), sent);
     return sent.future()
         .compose(v -> tee.write(Frames.end(files)))
         .recover(err -> tee.write(Frames.abort(err.getMessage())).compose(v -> Future.failedFuture(err)))
@@ -65,7 +65,7 @@ final class GroupSender {
     }).onSuccess(v -> {
       files++;
       bytes += entry.size();
-      vertx.runOnContext(next -> sendFrom(request.need().nextSetBit(index + 1), sent));
+      vertx.runOnContext(next -> sendFrom(request.need().next(index + 1), sent));
     }).onFailure(sent::fail);
   }
 

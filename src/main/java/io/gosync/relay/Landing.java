@@ -56,8 +56,7 @@ final class Landing {
       if (!hash.equals(entry.hash())) {
         throw new IOException(mismatch(entry));
       }
-      FileFacts.setMode(temp, entry.mode());
-      FileFacts.setMtime(temp, entry.mtimeNanos());
+      FileFacts.applyMetadata(temp, null, entry);
       checkedParent(entry);
       Files.move(temp, target(entry), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } catch (IOException | RuntimeException e) {

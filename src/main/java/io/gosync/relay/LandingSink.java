@@ -198,7 +198,7 @@ final class LandingSink extends QuietSink {
     long size = header.getLong(4);
     compressed = (header.getByte(12) & Frames.COMPRESSED) != 0;
     String hash = HexFormat.of().formatHex(header.getBytes(13, 45));
-    if (index < 0 || index >= plan.manifest().size() || !plan.need().get(index) || received.get(index)) {
+    if (index < 0 || index >= plan.manifest().size() || !plan.need().contains(index) || received.get(index)) {
       fail("bad stream: file index " + index + " was not asked for");
       return;
     }
@@ -367,8 +367,8 @@ final class LandingSink extends QuietSink {
   }
 
   private void finishStream(long count) {
-    if (count != received.cardinality() || !received.equals(plan.need())) {
-      fail("bad stream: it ended with " + received.cardinality() + " of " + plan.need().cardinality() + " files");
+    if (count != received.cardinality() || !plan.need().sameAs(received)) {
+      fail("bad stream: it ended with " + received.cardinality() + " of " + plan.need().size() + " files");
       return;
     }
     state = State.DONE;

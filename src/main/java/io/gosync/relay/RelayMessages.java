@@ -1,9 +1,9 @@
 package io.gosync.relay;
 
+import io.gosync.protocol.NeedList;
 import io.gosync.scan.Manifest;
 
 import java.nio.file.Path;
-import java.util.BitSet;
 import java.util.List;
 
 /** Node-local requests to the relay verticle and what it tells the task control verticle. */
@@ -13,7 +13,7 @@ public final class RelayMessages {
   }
 
   /** Stream one group's files from the source to the top of its relay tree. */
-  public record SendRequest(String taskId, int group, Path src, Manifest manifest, BitSet need,
+  public record SendRequest(String taskId, int group, Path src, Manifest manifest, NeedList need,
                             List<TreeNode> children, boolean compress) {
   }
 

@@ -1,7 +1,9 @@
 package io.gosync.relay;
 
-import io.gosync.Constants;
 import io.gosync.config.NodeConfig;
+import io.gosync.config.Transport;
+import io.gosync.liveness.Silence;
+import io.gosync.protocol.Constants;
 import io.gosync.relay.RelayMessages.Received;
 import io.gosync.relay.RelayMessages.SendOutcome;
 import io.gosync.relay.RelayMessages.SendRequest;
@@ -10,21 +12,18 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.NetServer;
-import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.streams.Pipe;
-import io.vertx.core.streams.WriteStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
-import static io.gosync.Constants.nodeAddress;
+import static io.gosync.protocol.Constants.nodeAddress;
 
 /**
  * Layer two: the data port. On the source it streams a group's files to the top of the relay
@@ -49,11 +48,8 @@ public final class RelayVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     bus = vertx.eventBus();
-    links = new ChildLinks(vertx.createNetClient(new NetClientOptions()
-        .setConnectTimeout(config.connectTimeoutMs()).setTcpNoDelay(true)), bus, config.name(), config.stallTimeoutMs());
-    NetServer server = vertx.createNetServer(new NetServerOptions()
-        .setHost(config.host()).setPort(config.dataPort()).setTcpNoDelay(true))
-        .connectHandler(this::onConnection);
+    links = new ChildLinks(vertx.createNetClient(Transport.dataClient(config)), bus, config.name(), config.stallTimeoutMs());
+    NetServer server = vertx.createNetServer(Transport.dataServer(config)).connectHandler(this::onConnection);
     String self = config.name();
     return Future.all(
         server.listen().recover(err -> Future.failedFuture(new IllegalStateException(
@@ -80,10 +76,10 @@ public final class RelayVerticle extends VerticleBase {
 
   private void onSend(Message<SendRequest> message) {
     SendRequest request = message.body();
-    long bytes = request.need().stream().mapToLong(i -> request.manifest().entry(i).size()).sum();
+    long bytes = request.need().indices().mapToLong(i -> request.manifest().entry(i).size()).sum();
     TreeNode root = new TreeNode(config.name(), config.host(), config.dataPort(), request.children());
     StreamHeader header = new StreamHeader(request.taskId(), request.group(), config.name(), null, root,
-        root.height(), request.compress(), request.need().cardinality(), bytes);
+        root.height(), request.compress(), request.need().size(), bytes);
     links.connect(header, request.children())
         .map(branches -> Tees.over(vertx, bus, request.taskId(), branches, config.stallTimeoutMs()))
         .compose(tee -> new GroupSender(vertx, request, tee, config.compressionLevel()).run())
@@ -114,7 +110,7 @@ public final class RelayVerticle extends VerticleBase {
         return;
       }
       int length = start.getInt(4);
-      if (length <= 0 || length > Constants.MAX_HEADER_BYTES) {
+      if (length <= 0 || length > StreamHeader.MAX_BYTES) {
         LOG.warn("refusing a connection from " + socket.remoteAddress() + ": not a gosync relay stream");
         socket.close();
         return;
@@ -138,7 +134,7 @@ public final class RelayVerticle extends VerticleBase {
 
   /** Checks the magic as soon as its first bytes arrive, so garbage is refused at once. */
   private static boolean startsLikeRelayStream(Buffer start) {
-    Buffer magic = Buffer.buffer(4).appendInt(Constants.RELAY_MAGIC);
+    Buffer magic = Buffer.buffer(4).appendInt(StreamHeader.MAGIC);
     for (int i = 0; i < Math.min(4, start.length()); i++) {
       if (start.getByte(i) != magic.getByte(i)) {
         return false;
@@ -191,12 +187,10 @@ public final class RelayVerticle extends VerticleBase {
 
   /** Closes the connection of a parent that has sent nothing for the limit: it hangs, or is gone. */
   private long watchForSilence(NetSocket socket, TeeWriteStream tee, long limitMs) {
-    long[] seen = {-1, System.nanoTime()};
+    Silence parent = Silence.fromNow();
     return vertx.setPeriodic(Math.max(100, config.stallTimeoutMs() / 4), id -> {
-      if (tee.written() != seen[0]) {
-        seen[0] = tee.written();
-        seen[1] = System.nanoTime();
-      } else if ((System.nanoTime() - seen[1]) / 1_000_000 > limitMs) {
+      parent.count(tee.written());
+      if (parent.longerThan(limitMs)) {
         LOG.warn("closing the stream from " + socket.remoteAddress() + ": nothing for " + limitMs + " ms");
         vertx.cancelTimer(id);
         socket.close();

@@ -1,6 +1,6 @@
 package io.gosync.relay;
 
-import io.gosync.Constants;
+import io.gosync.protocol.Constants;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonObject;
 

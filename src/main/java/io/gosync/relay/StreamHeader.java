@@ -1,6 +1,5 @@
 package io.gosync.relay;
 
-import io.gosync.Constants;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 
@@ -11,6 +10,11 @@ import io.vertx.core.json.JsonObject;
  */
 public record StreamHeader(String taskId, int group, String source, String parent, TreeNode node,
                            int treeHeight, boolean compressed, long files, long bytes) {
+
+  /** First bytes of every relay connection: protocol name and version. */
+  public static final int MAGIC = 0x47535931; // "GSY1"
+  /** Largest relay stream header we accept, so a bad peer cannot make us buffer without bound. */
+  public static final int MAX_BYTES = 16 * 1024 * 1024;
 
   /** The header this node writes for one of its children: the child's subtree, this node as parent. */
   public StreamHeader forChild(TreeNode child) {
@@ -32,7 +36,7 @@ public record StreamHeader(String taskId, int group, String source, String paren
         .put("node", node.toJson()).put("treeHeight", treeHeight)
         .put("compressed", compressed).put("files", files).put("bytes", bytes)
         .toBuffer();
-    return Buffer.buffer(8 + json.length()).appendInt(Constants.RELAY_MAGIC).appendInt(json.length()).appendBuffer(json);
+    return Buffer.buffer(8 + json.length()).appendInt(MAGIC).appendInt(json.length()).appendBuffer(json);
   }
 
   public static StreamHeader decode(Buffer json) {

@@ -1,5 +1,6 @@
 package io.gosync.relay;
 
+import io.gosync.liveness.Silence;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -25,7 +26,8 @@ final class TeeWriteStream extends QuietSink {
     final WriteStream<Buffer> stream;
     /** 0: the tee's stall timeout. */
     final long stallTimeoutMs;
-    long fullSince;
+    /** Runs while the branch is full; a drain stops it. */
+    final Silence full = Silence.stopped();
     Future<Void> lastWrite = Future.succeededFuture();
 
     Branch(String name, WriteStream<Buffer> stream) {
@@ -58,7 +60,7 @@ final class TeeWriteStream extends QuietSink {
     // The tee owns each branch's drain handler: a drain is progress, and may free the tee.
     for (Branch branch : this.branches) {
       branch.stream.drainHandler(v -> {
-        branch.fullSince = 0;
+        branch.full.stop();
         checkDrained();
       });
     }
@@ -92,8 +94,8 @@ final class TeeWriteStream extends QuietSink {
     for (Branch branch : List.copyOf(branches)) {
       branch.lastWrite = branch.stream.write(data);
       branch.lastWrite.onFailure(err -> drop(branch, reason(err)));
-      if (branch.fullSince == 0 && branch.stream.writeQueueFull()) {
-        branch.fullSince = System.nanoTime();
+      if (branch.stream.writeQueueFull()) {
+        branch.full.startIfStopped();
       }
     }
     return Future.succeededFuture();
@@ -133,12 +135,11 @@ final class TeeWriteStream extends QuietSink {
 
   /** A branch is stalled when it has stayed full, without a single drain, for its stall timeout. */
   private void dropStalled() {
-    long now = System.nanoTime();
     for (Branch branch : List.copyOf(branches)) {
       long limit = branch.stallTimeoutMs > 0 ? branch.stallTimeoutMs : stallTimeoutMs;
       if (!branch.stream.writeQueueFull()) {
-        branch.fullSince = 0;
-      } else if (branch.fullSince != 0 && (now - branch.fullSince) / 1_000_000 > limit) {
+        branch.full.stop();
+      } else if (branch.full.longerThan(limit)) {
         drop(branch, "stalled: accepted nothing for " + limit + " ms");
       }
     }

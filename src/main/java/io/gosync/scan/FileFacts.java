@@ -1,6 +1,5 @@
 package io.gosync.scan;
 
-import io.gosync.Constants;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -18,6 +17,10 @@ import java.util.concurrent.TimeUnit;
 
 /** Blocking file-system facts and changes that both sides of a sync need. Never follows symlinks. */
 public final class FileFacts {
+
+  /** Temporary files are named {@code .gosync-<task>-<index>.tmp} in their final directory. */
+  private static final String TEMP_MARK = ".gosync-";
+  private static final String TEMP_SUFFIX = ".tmp";
 
   private static final LinkOption[] NOFOLLOW = {LinkOption.NOFOLLOW_LINKS};
 
@@ -45,7 +48,7 @@ public final class FileFacts {
     return ((Integer) Files.getAttribute(path, "unix:mode", NOFOLLOW)) & 07777;
   }
 
-  public static void setMode(Path path, int mode) throws IOException {
+  private static void setMode(Path path, int mode) throws IOException {
     Files.setAttribute(path, "unix:mode", mode & 07777, NOFOLLOW);
   }
 
@@ -53,9 +56,30 @@ public final class FileFacts {
     return attributes.lastModifiedTime().to(TimeUnit.NANOSECONDS);
   }
 
-  public static void setMtime(Path path, long mtimeNanos) throws IOException {
+  private static void setMtime(Path path, long mtimeNanos) throws IOException {
     Files.getFileAttributeView(path, BasicFileAttributeView.class, NOFOLLOW)
         .setTimes(FileTime.from(mtimeNanos, TimeUnit.NANOSECONDS), null, null);
+  }
+
+  /**
+   * Gives a path the entry's mode and mtime, changing only what differs: the one place where
+   * landing, preparing and finishing set metadata. Mode is read afresh (the set-id and sticky
+   * bits are not among the POSIX permissions).
+   *
+   * @param current the path's attributes, or null when its mtime is surely not the entry's
+   * @return how many of the two it changed
+   */
+  public static int applyMetadata(Path path, PosixFileAttributes current, Entry entry) throws IOException {
+    int changed = 0;
+    if (mode(path) != entry.mode()) {
+      setMode(path, entry.mode());
+      changed++;
+    }
+    if (current == null || mtimeNanos(current) != entry.mtimeNanos()) {
+      setMtime(path, entry.mtimeNanos());
+      changed++;
+    }
+    return changed;
   }
 
   public static MessageDigest sha256() {
@@ -99,13 +123,13 @@ public final class FileFacts {
 
   /** The temporary name a file of a task lands under, in its final directory. */
   public static String temporaryName(String taskId, int index) {
-    return Constants.TEMP_MARK + taskId + "-" + index + Constants.TEMP_SUFFIX;
+    return TEMP_MARK + taskId + "-" + index + TEMP_SUFFIX;
   }
 
   /** True for our own temporary files, which a later task may remove when a crash left them. */
   public static boolean isTemporary(Path path) {
     String name = path.getFileName().toString();
-    return name.startsWith(Constants.TEMP_MARK) && name.endsWith(Constants.TEMP_SUFFIX);
+    return name.startsWith(TEMP_MARK) && name.endsWith(TEMP_SUFFIX);
   }
 
   /** True when every directory from root down to dir is a real directory, not a symlink. */

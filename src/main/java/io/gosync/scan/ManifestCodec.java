@@ -1,6 +1,5 @@
 package io.gosync.scan;
 
-import com.github.luben.zstd.Zstd;
 import com.github.luben.zstd.ZstdInputStream;
 import com.github.luben.zstd.ZstdOutputStream;
 
@@ -16,14 +15,13 @@ import java.io.UncheckedIOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.BitSet;
 import java.util.HexFormat;
 import java.util.List;
 
 /**
- * The compact wire form of manifests and need-lists. A manifest of a million entries is about
+ * The compact wire form of manifests. A manifest of a million entries is about
  * 100 bytes an entry before zstd, far less after; it travels in chunks (see the task control
- * verticle), never as one event bus message. Need-lists are bit sets over manifest indices.
+ * verticle), never as one event bus message.
  */
 public final class ManifestCodec {
 
@@ -127,7 +125,7 @@ public final class ManifestCodec {
   private static void checkTree(List<Entry> entries) {
     java.util.Map<String, Entry.Kind> seen = new java.util.HashMap<>(entries.size() * 2);
     for (Entry entry : entries) {
-      if (!entry.path().isEmpty() && seen.get(TargetPreparer.parentOf(entry.path())) != Entry.Kind.DIR) {
+      if (!entry.path().isEmpty() && seen.get(WirePath.parentOf(entry.path())) != Entry.Kind.DIR) {
         throw new IllegalArgumentException("manifest: the parent of " + entry.path() + " is not a directory listed before it");
       }
       if (seen.put(entry.path(), entry.kind()) != null) {
@@ -142,27 +140,5 @@ public final class ManifestCodec {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
-  }
-
-  public static byte[] encodeNeed(BitSet need) {
-    return Zstd.compress(need.toByteArray());
-  }
-
-  public static BitSet decodeNeed(byte[] compressed, int manifestSize) {
-    byte[] bits;
-    try {
-      long size = compressed.length == 0 ? -1 : Zstd.getFrameContentSize(compressed);
-      if (size < 0 || size > manifestSize / 8 + 1) {
-        throw new IllegalArgumentException("need-list: bad size");
-      }
-      bits = size == 0 ? new byte[0] : Zstd.decompress(compressed, (int) size);
-    } catch (RuntimeException e) {
-      throw e instanceof IllegalArgumentException ? e : new IllegalArgumentException("need-list: unreadable (" + e.getMessage() + ")");
-    }
-    BitSet need = BitSet.valueOf(bits);
-    if (need.length() > manifestSize) {
-      throw new IllegalArgumentException("need-list: index beyond the manifest");
-    }
-    return need;
   }
 }

@@ -1,13 +1,14 @@
 package io.gosync.scan;
 
+import io.gosync.protocol.NeedList;
+
 import java.nio.file.Path;
-import java.util.BitSet;
 import java.util.List;
 
 /**
  * What preparing a destination did and what it still needs. {@code need} holds manifest
- * indices; it is never changed after it is made.
+ * indices.
  */
-public record PrepareOutcome(Path dst, BitSet need, int needFiles, long needBytes, int created, int deleted,
+public record PrepareOutcome(Path dst, NeedList need, int needFiles, long needBytes, int created, int deleted,
                              int fixed, int conflictCount, List<String> conflicts) {
 }

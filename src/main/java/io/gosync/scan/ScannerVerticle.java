@@ -12,10 +12,10 @@ import io.vertx.core.eventbus.Message;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
-import static io.gosync.Constants.SCAN_FINISH;
-import static io.gosync.Constants.SCAN_PREPARE;
-import static io.gosync.Constants.SCAN_SOURCE;
-import static io.gosync.Constants.nodeAddress;
+import static io.gosync.protocol.Constants.SCAN_FINISH;
+import static io.gosync.protocol.Constants.SCAN_PREPARE;
+import static io.gosync.protocol.Constants.SCAN_SOURCE;
+import static io.gosync.protocol.Constants.nodeAddress;
 
 /**
  * Everything that blocks on the file system before and after a transfer: walking and hashing

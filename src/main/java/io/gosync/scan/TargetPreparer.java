@@ -1,5 +1,7 @@
 package io.gosync.scan;
 
+import io.gosync.protocol.NeedList;
+
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -63,7 +65,7 @@ final class TargetPreparer {
         prepareEntry(i, manifest.entry(i));
       }
     }
-    return new PrepareOutcome(dst, need, need.cardinality(), needBytes, created, deleted, fixed,
+    return new PrepareOutcome(dst, NeedList.of(need), need.cardinality(), needBytes, created, deleted, fixed,
         conflictCount, List.copyOf(conflicts));
   }
 
@@ -126,7 +128,7 @@ final class TargetPreparer {
   }
 
   private void prepareEntry(int index, Entry entry) throws IOException {
-    String parent = parentOf(entry.path());
+    String parent = WirePath.parentOf(entry.path());
     if (blocked.contains(parent)) {
       blocked.add(entry.path());
       return;
@@ -183,7 +185,7 @@ final class TargetPreparer {
           && (sameTime || cache.hash(path, attributes).equals(entry.hash()));
       if (sameContent) {
         if (overwrite) {
-          fixMetadata(entry, path, sameTime);
+          fixed += FileFacts.applyMetadata(path, attributes, entry);
         }
         return;
       }
@@ -196,17 +198,6 @@ final class TargetPreparer {
     }
     need.set(index);
     needBytes += entry.size();
-  }
-
-  private void fixMetadata(Entry entry, Path path, boolean sameTime) throws IOException {
-    if (FileFacts.mode(path) != entry.mode()) {
-      FileFacts.setMode(path, entry.mode());
-      fixed++;
-    }
-    if (!sameTime) {
-      FileFacts.setMtime(path, entry.mtimeNanos());
-      fixed++;
-    }
   }
 
   /** Removes an entry of the wrong kind so the source's can take its place; false under no-overwrite. */
@@ -226,11 +217,6 @@ final class TargetPreparer {
     }
   }
 
-  public static String parentOf(String path) {
-    int slash = path.lastIndexOf('/');
-    return slash < 0 ? "" : path.substring(0, slash);
-  }
-
   /** After the files have landed: directory modes and mtimes, deepest first. @return entries changed */
   static int finish(Path dst, Manifest manifest) throws IOException {
     int changed = 0;
@@ -244,14 +230,7 @@ final class TargetPreparer {
       if (attributes == null || !attributes.isDirectory()) {
         continue; // left alone under no-overwrite
       }
-      if (FileFacts.mode(path) != entry.mode()) {
-        FileFacts.setMode(path, entry.mode());
-        changed++;
-      }
-      if (FileFacts.mtimeNanos(attributes) != entry.mtimeNanos()) {
-        FileFacts.setMtime(path, entry.mtimeNanos());
-        changed++;
-      }
+      changed += FileFacts.applyMetadata(path, attributes, entry);
     }
     return changed;
   }

@@ -53,6 +53,12 @@ public final class WirePath {
     return resolved;
   }
 
+  /** The wire path of an entry's parent directory: "" for entries at the root. */
+  public static String parentOf(String path) {
+    int slash = path.lastIndexOf('/');
+    return slash < 0 ? "" : path.substring(0, slash);
+  }
+
   /** The wire form of a path below a root: '/'-separated, relative. */
   public static String of(Path root, Path path) {
     String relative = root.relativize(path).toString();

@@ -1,6 +1,7 @@
 package io.gosync.control;
 
-import io.gosync.Constants;
+import io.gosync.protocol.Constants;
+import io.gosync.protocol.NeedList;
 import io.gosync.scan.Entry;
 import io.gosync.scan.Manifest;
 import io.gosync.scan.ManifestCodec;
@@ -16,7 +17,6 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.Base64;
 import java.util.BitSet;
 import java.util.List;
 
@@ -92,7 +92,7 @@ class UnreachableRelayTest {
         }
       }
       message.reply(new JsonObject()
-          .put("need", Base64.getEncoder().encodeToString(ManifestCodec.encodeNeed(need)))
+          .put("need", NeedList.of(need).toBase64())
           .put("needFiles", (long) need.cardinality()).put("needBytes", needBytes)
           .put("created", 0L).put("deleted", 0L).put("fixed", 0L).put("conflicts", 0L)
           .put("conflictPaths", new JsonArray()));

@@ -1,5 +1,6 @@
 package io.gosync.relay;
 
+import io.gosync.protocol.NeedList;
 import io.gosync.scan.Entry;
 import io.gosync.scan.FileFacts;
 import io.gosync.scan.Manifest;
@@ -52,7 +53,7 @@ class LandingSinkTest {
     // On a Vert.x context, as in the relay verticle; written faster than anything can land.
     Promise<LandingSink.Summary> landed = Promise.promise();
     vertx.runOnContext(v -> {
-      LandingSink sink = new LandingSink(vertx, new ReceivePlan("t1", "src", dst, manifest, need));
+      LandingSink sink = new LandingSink(vertx, new ReceivePlan("t1", "src", dst, manifest, NeedList.of(need)));
       for (int at = 0; at < body.length(); at += piece) {
         sink.write(body.slice(at, Math.min(body.length(), at + piece)));
       }

@@ -1,6 +1,6 @@
 package io.gosync.relay;
 
-import io.gosync.Constants;
+import io.gosync.protocol.Constants;
 import io.gosync.scan.Entry;
 import io.gosync.scan.FileFacts;
 import io.gosync.scan.Manifest;
@@ -38,8 +38,8 @@ import java.util.List;
 import java.util.Random;
 import java.util.UUID;
 
-import static io.gosync.Constants.nodeAddress;
-import static io.gosync.Constants.taskAddress;
+import static io.gosync.protocol.Constants.nodeAddress;
+import static io.gosync.protocol.Constants.taskAddress;
 import static io.gosync.testkit.TestCluster.await;
 import static io.gosync.testkit.Trees.assertNoTemporaryFiles;
 import static io.gosync.testkit.Trees.assertSameTree;
@@ -248,15 +248,15 @@ class MaliciousPeerTest {
   @Test
   void aWrongMagicIsDropped() throws IOException {
     Buffer header = header(taskId, TARGET);
-    header.setInt(0, Constants.RELAY_MAGIC + 1);
+    header.setInt(0, StreamHeader.MAGIC + 1);
     assertDropped(header.getBytes());
     assertTargetUnchanged();
   }
 
   @ParameterizedTest
-  @ValueSource(ints = {Constants.MAX_HEADER_BYTES + 1, Integer.MAX_VALUE, 0, -1, Integer.MIN_VALUE})
+  @ValueSource(ints = {StreamHeader.MAX_BYTES + 1, Integer.MAX_VALUE, 0, -1, Integer.MIN_VALUE})
   void aHeaderLengthOutOfRangeIsDropped(int length) throws IOException {
-    assertDropped(Buffer.buffer().appendInt(Constants.RELAY_MAGIC).appendInt(length).getBytes());
+    assertDropped(Buffer.buffer().appendInt(StreamHeader.MAGIC).appendInt(length).getBytes());
     assertTargetUnchanged();
   }
 
@@ -265,7 +265,7 @@ class MaliciousPeerTest {
     for (String json : List.of("not json at all", "[1,2,3]", "{\"taskId\":\"x\"}",
         new JsonObject().put("taskId", taskId).put("group", "one").encode())) {
       byte[] text = json.getBytes(StandardCharsets.UTF_8);
-      assertDropped(Buffer.buffer().appendInt(Constants.RELAY_MAGIC).appendInt(text.length).appendBytes(text).getBytes());
+      assertDropped(Buffer.buffer().appendInt(StreamHeader.MAGIC).appendInt(text.length).appendBytes(text).getBytes());
     }
     assertTargetUnchanged();
   }

@@ -10,7 +10,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.Arrays;
-import java.util.BitSet;
 import java.util.List;
 import java.util.Random;
 
@@ -187,41 +186,6 @@ class ManifestCodecTest {
       out.writeUTF("");
     });
     assertRefusedBytes(bytes, "kind");
-  }
-
-  @Test
-  void needListRoundTrip() {
-    BitSet need = new BitSet();
-    need.set(1);
-    need.set(9);
-    assertEquals(need, ManifestCodec.decodeNeed(ManifestCodec.encodeNeed(need), 10));
-  }
-
-  @Test
-  void needListRefusesAnIndexBeyondTheManifest() {
-    BitSet need = new BitSet();
-    need.set(10);
-    // 11 bits fit the size check for 9 or 10 entries, so this is the index check
-    assertThrows(IllegalArgumentException.class, () -> ManifestCodec.decodeNeed(ManifestCodec.encodeNeed(need), 10));
-    assertThrows(IllegalArgumentException.class, () -> ManifestCodec.decodeNeed(ManifestCodec.encodeNeed(need), 9));
-    // and far beyond
-    assertThrows(IllegalArgumentException.class, () -> ManifestCodec.decodeNeed(ManifestCodec.encodeNeed(need), 2));
-    BitSet huge = new BitSet();
-    huge.set(1_000_000);
-    assertThrows(IllegalArgumentException.class, () -> ManifestCodec.decodeNeed(ManifestCodec.encodeNeed(huge), 100));
-  }
-
-  @Test
-  void needListRefusesGarbage() {
-    byte[] garbage = new byte[64];
-    new Random(9).nextBytes(garbage);
-    assertThrows(IllegalArgumentException.class, () -> ManifestCodec.decodeNeed(garbage, 1000));
-  }
-
-  /** No bytes at all is a clear IllegalArgumentException, not an index error from inside zstd. */
-  @Test
-  void needListRefusesNoBytes() {
-    assertThrows(IllegalArgumentException.class, () -> ManifestCodec.decodeNeed(new byte[0], 1000));
   }
 
   private static void assertRefused(Manifest manifest, String reason) {

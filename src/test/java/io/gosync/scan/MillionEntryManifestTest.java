@@ -1,6 +1,7 @@
 package io.gosync.scan;
 
 import io.gosync.config.ConfigLoader;
+import io.gosync.protocol.NeedList;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -47,8 +48,8 @@ class MillionEntryManifestTest {
 
     BitSet all = new BitSet();
     all.set(0, manifest.size());
-    byte[] need = ManifestCodec.encodeNeed(all);
+    byte[] need = NeedList.of(all).encode();
     assertTrue(need.length < 1024, "a need-list of every index is " + need.length + " bytes");
-    assertEquals(all, ManifestCodec.decodeNeed(need, manifest.size()));
+    assertEquals(NeedList.of(all), NeedList.decode(need, manifest.size()));
   }
 }

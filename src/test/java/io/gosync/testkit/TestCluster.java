@@ -1,10 +1,10 @@
 package io.gosync.testkit;
 
-import io.gosync.Constants;
+import io.gosync.GosyncNode;
 import io.gosync.cli.FreePorts;
-import io.gosync.cluster.GosyncNode;
 import io.gosync.config.ConfigLoader;
 import io.gosync.config.NodeConfig;
+import io.gosync.protocol.Constants;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.eventbus.MessageConsumer;

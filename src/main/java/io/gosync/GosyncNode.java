@@ -1,9 +1,11 @@
-package io.gosync.cluster;
+package io.gosync;
 
-import com.hazelcast.cluster.MembershipEvent;
-import com.hazelcast.cluster.MembershipListener;
 import io.gosync.api.HttpApiVerticle;
+import io.gosync.cluster.HazelcastSetup;
+import io.gosync.cluster.LocalCodec;
+import io.gosync.cluster.NodeRegistryVerticle;
 import io.gosync.config.NodeConfig;
+import io.gosync.config.Transport;
 import io.gosync.control.TaskControlVerticle;
 import io.gosync.relay.RelayVerticle;
 import io.gosync.scan.ScannerVerticle;
@@ -12,20 +14,13 @@ import io.vertx.core.Future;
 import io.vertx.core.ThreadingModel;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.core.file.FileSystemOptions;
-import io.vertx.core.json.JsonObject;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 
-import java.util.Set;
-import java.util.function.Supplier;
-import java.util.stream.Collectors;
-
-import static io.gosync.Constants.nodeAddress;
-
 /**
- * One running daemon: a clustered Vert.x instance with gosync's verticles deployed. The daemon
- * command, the demo and the tests all start nodes through here.
+ * The composition root: one running daemon, a clustered Vert.x instance with gosync's verticles
+ * deployed. The daemon command, the demo and the tests all start nodes through here; no feature
+ * package imports it.
  */
 public final class GosyncNode {
 
@@ -38,9 +33,9 @@ public final class GosyncNode {
   }
 
   public static Future<GosyncNode> start(NodeConfig config) {
-    HazelcastClusterManager cluster = new HazelcastClusterManager(HazelcastSetup.config(config));
+    HazelcastClusterManager cluster = HazelcastSetup.clusterManager(config);
     VertxOptions options = new VertxOptions()
-        .setEventBusOptions(new EventBusOptions().setHost(config.host()).setPort(0).setClusterPublicHost(config.host()))
+        .setEventBusOptions(Transport.eventBus(config))
         // gosync only ever means real paths, never classpath resources.
         .setFileSystemOptions(new FileSystemOptions().setClassPathResolvingEnabled(false).setFileCachingEnabled(false));
     return Vertx.builder().with(options).withClusterManager(cluster).buildClustered()
@@ -51,21 +46,7 @@ public final class GosyncNode {
 
   private static Future<Void> deploy(Vertx vertx, HazelcastClusterManager cluster, NodeConfig config) {
     LocalCodec.register(vertx.eventBus());
-    cluster.getHazelcastInstance().getCluster().addMembershipListener(new MembershipListener() {
-      @Override
-      public void memberAdded(MembershipEvent event) {
-      }
-
-      @Override
-      public void memberRemoved(MembershipEvent event) {
-        vertx.eventBus().send(nodeAddress(config.name(), NodeRegistryVerticle.MEMBER_LEFT), new JsonObject()
-            .put("clusterNodeId", event.getMember().getUuid().toString())
-            .put("name", event.getMember().getAttribute(HazelcastSetup.NAME_ATTRIBUTE)));
-      }
-    });
-    Supplier<Set<String>> liveMembers = () -> cluster.getHazelcastInstance().getCluster().getMembers().stream()
-        .map(member -> member.getUuid().toString()).collect(Collectors.toSet());
-    return vertx.deployVerticle(new NodeRegistryVerticle(config, cluster.getNodeId(), liveMembers))
+    return vertx.deployVerticle(new NodeRegistryVerticle(config, cluster))
         .compose(id -> vertx.deployVerticle(new ScannerVerticle(config),
             new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER)))
         .compose(id -> vertx.deployVerticle(new RelayVerticle(config)))

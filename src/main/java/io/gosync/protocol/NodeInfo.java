@@ -1,4 +1,4 @@
-package io.gosync.cluster;
+package io.gosync.protocol;
 
 import io.vertx.core.json.JsonObject;
 

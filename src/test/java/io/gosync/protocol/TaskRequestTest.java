@@ -1,4 +1,4 @@
-package io.gosync.control;
+package io.gosync.protocol;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

@@ -1,36 +1,17 @@
-package io.gosync;
+package io.gosync.protocol;
 
 /**
- * The one place for names that several parts of gosync must agree on: event bus addresses,
- * the relay protocol's magic, temporary file names. Tunable values (ports, timeouts) are not
- * here: they live in {@code config/gosync.json}.
+ * The names that several nodes, or several verticles of one node, must agree on: event bus
+ * addresses and the cluster's shared map. Tunable values (ports, timeouts) are not here: they
+ * live in {@code config/gosync.json}. Facts of one part live with that part (the data port's
+ * magic in {@code relay.wire.StreamHeader}, temporary names in {@code scan.FileFacts}).
  */
 public final class Constants {
 
   public static final String VERSION = "0.1.0";
 
-  /** Classpath location of the documented defaults (copied from the repository's config/). */
-  public static final String DEFAULTS_RESOURCE = "config/gosync.json";
-  /** Environment variables with this prefix override configuration keys (GOSYNC_DATA_PORT → dataPort). */
-  public static final String ENV_PREFIX = "GOSYNC_";
-
   /** Cluster-wide map of live nodes, keyed by cluster node id. */
   public static final String NODES_MAP = "gosync.nodes";
-
-  /** First bytes of every relay connection: protocol name and version. */
-  public static final int RELAY_MAGIC = 0x47535931; // "GSY1"
-  /** Largest relay stream header we accept, so a bad peer cannot make us buffer without bound. */
-  public static final int MAX_HEADER_BYTES = 16 * 1024 * 1024;
-
-  /**
-   * Timeout of node-local requests that may legitimately take hours (scanning, preparing or
-   * sending a huge tree); liveness is watched by heartbeats instead.
-   */
-  public static final long LONG_WAIT_MS = 30L * 24 * 3600 * 1000;
-
-  /** Temporary files are named {@code .gosync-<task>-<index>.tmp} in their final directory. */
-  public static final String TEMP_MARK = ".gosync-";
-  public static final String TEMP_SUFFIX = ".tmp";
 
   // Event bus verbs under gosync.node.<name>. (cluster-wide API)
   public static final String SUBMIT = "tasks.submit";
@@ -41,6 +22,8 @@ public final class Constants {
   // ... and node-local ones, used between the verticles of one node.
   public static final String NODES = "local.nodes";
   public static final String NODE_LEFT = "local.node-left";
+  /** The bootstrap sends {clusterNodeId, name} of each member Hazelcast removed, to the node registry. */
+  public static final String MEMBER_LEFT = "local.member-left";
   public static final String SCAN_SOURCE = "local.scan.source";
   public static final String SCAN_PREPARE = "local.scan.prepare";
   public static final String SCAN_FINISH = "local.scan.finish";

@@ -1,6 +1,5 @@
-package io.gosync.control;
+package io.gosync.protocol;
 
-import io.gosync.config.NodeConfig;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -16,6 +15,9 @@ import java.util.UUID;
  */
 public record TaskRequest(String id, String src, String dst, List<String> targets, boolean delete,
                           boolean overwrite, boolean compress, int fanout) {
+
+  /** The widest relay tree a task may ask for: each node forwards to at most this many children. */
+  public static final int MAX_FANOUT = 64;
 
   private static final Set<String> FIELDS =
       Set.of("id", "src", "dst", "targets", "delete", "overwrite", "compress", "fanout");
@@ -123,8 +125,8 @@ public record TaskRequest(String id, String src, String dst, List<String> target
       return fallback;
     }
     if (!(value instanceof Number n) || n.doubleValue() != n.intValue()
-        || n.intValue() < 1 || n.intValue() > NodeConfig.MAX_FANOUT) {
-      throw new IllegalArgumentException("fanout: must be a whole number from 1 to " + NodeConfig.MAX_FANOUT);
+        || n.intValue() < 1 || n.intValue() > MAX_FANOUT) {
+      throw new IllegalArgumentException("fanout: must be a whole number from 1 to " + MAX_FANOUT);
     }
     return n.intValue();
   }
