@@ -7,7 +7,7 @@ import io.gosync.protocol.Constants;
 import io.gosync.protocol.NeedList;
 import io.gosync.protocol.TaskRequest;
 import io.gosync.relay.RelayMessages.SendRequest;
-import io.gosync.relay.TreeNode;
+import io.gosync.relay.wire.TreeNode;
 import io.gosync.scan.Manifest;
 import io.gosync.scan.ManifestCodec;
 import io.gosync.scan.ScanMessages.SourceRequest;

@@ -1,5 +1,7 @@
 package io.gosync.relay;
 
+import io.gosync.relay.wire.StreamHeader;
+import io.gosync.relay.wire.TreeNode;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.net.NetClient;

@@ -2,6 +2,7 @@ package io.gosync.relay;
 
 import io.gosync.relay.RelayMessages.SendOutcome;
 import io.gosync.relay.RelayMessages.SendRequest;
+import io.gosync.relay.wire.Frames;
 import io.gosync.scan.Entry;
 import io.gosync.scan.WirePath;
 import io.vertx.core.Future;

@@ -1,6 +1,7 @@
 package io.gosync.relay;
 
 import com.github.luben.zstd.Zstd;
+import io.gosync.relay.wire.Frames;
 import io.gosync.scan.Entry;
 import io.gosync.scan.FileFacts;
 import io.vertx.core.Context;

@@ -1,6 +1,7 @@
 package io.gosync.relay;
 
 import io.gosync.protocol.NeedList;
+import io.gosync.relay.wire.TreeNode;
 import io.gosync.scan.Manifest;
 
 import java.nio.file.Path;

@@ -7,6 +7,8 @@ import io.gosync.protocol.Constants;
 import io.gosync.relay.RelayMessages.Received;
 import io.gosync.relay.RelayMessages.SendOutcome;
 import io.gosync.relay.RelayMessages.SendRequest;
+import io.gosync.relay.wire.StreamHeader;
+import io.gosync.relay.wire.TreeNode;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;

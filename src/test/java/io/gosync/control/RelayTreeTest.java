@@ -1,6 +1,6 @@
 package io.gosync.control;
 
-import io.gosync.relay.TreeNode;
+import io.gosync.relay.wire.TreeNode;
 import io.gosync.testkit.TestCluster;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

@@ -1,6 +1,7 @@
 package io.gosync.relay;
 
 import io.gosync.protocol.NeedList;
+import io.gosync.relay.wire.Frames;
 import io.gosync.scan.Entry;
 import io.gosync.scan.FileFacts;
 import io.gosync.scan.Manifest;

@@ -1,6 +1,9 @@
 package io.gosync.relay;
 
 import io.gosync.protocol.Constants;
+import io.gosync.relay.wire.Frames;
+import io.gosync.relay.wire.StreamHeader;
+import io.gosync.relay.wire.TreeNode;
 import io.gosync.scan.Entry;
 import io.gosync.scan.FileFacts;
 import io.gosync.scan.Manifest;

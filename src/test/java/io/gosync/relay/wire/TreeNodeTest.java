@@ -1,4 +1,4 @@
-package io.gosync.relay;
+package io.gosync.relay.wire;
 
 import org.junit.jupiter.api.Test;
 

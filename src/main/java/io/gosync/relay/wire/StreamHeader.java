@@ -1,4 +1,4 @@
-package io.gosync.relay;
+package io.gosync.relay.wire;
 
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
