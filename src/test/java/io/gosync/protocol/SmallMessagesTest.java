@@ -62,10 +62,25 @@ class SmallMessagesTest {
 
   @Test
   void noMessageIsRefused() {
-    for (Function<JsonObject, ?> read : List.<Function<JsonObject, ?>>of(Finish::fromJson, Abort::fromJson,
-        Keepalive::fromJson, ChunkRequest::fromJson, SubmitReply::fromJson, StatusRequest::fromJson)) {
+    List<Function<JsonObject, ?>> readers = List.of(Finish::fromJson, Abort::fromJson, Keepalive::fromJson,
+        ChunkRequest::fromJson, SubmitReply::fromJson, StatusRequest::fromJson, NodeInfo::fromJson);
+    for (Function<JsonObject, ?> read : readers) {
       assertThrows(IllegalArgumentException.class, () -> read.apply(null));
     }
+  }
+
+  @Test
+  void aNodeMapEntryIsReadBackAndABadFieldIsNamed() {
+    NodeInfo node = new NodeInfo("web1", "10.0.0.1", 7000, 8998, "0.1.0", "uuid-1");
+    assertEquals("{\"name\":\"web1\",\"host\":\"10.0.0.1\",\"dataPort\":7000,\"httpPort\":8998,"
+        + "\"version\":\"0.1.0\",\"clusterNodeId\":\"uuid-1\"}", node.toJson().encode());
+    assertEquals(node, NodeInfo.fromJson(new JsonObject(node.toJson().encode())));
+    for (String field : List.of("name", "host", "dataPort", "httpPort", "version", "clusterNodeId")) {
+      JsonObject entry = node.toJson();
+      entry.remove(field);
+      assertRefused(NodeInfo::fromJson, entry, field);
+    }
+    assertRefused(NodeInfo::fromJson, node.toJson().put("dataPort", "7000"), "dataPort");
   }
 
   @Test
