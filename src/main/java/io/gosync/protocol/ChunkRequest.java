@@ -2,7 +2,10 @@ package io.gosync.protocol;
 
 import io.vertx.core.json.JsonObject;
 
-/** A target asks the source for one chunk of a task's manifest (gosync.task.&lt;id&gt;.manifest); the reply is a Buffer. */
+/**
+ * A target asks the source for one chunk of a task's manifest (gosync.task.&lt;id&gt;.manifest);
+ * the reply is the chunk, a Buffer.
+ */
 public record ChunkRequest(int chunk) {
 
   public JsonObject toJson() {

@@ -96,7 +96,8 @@ class PrepareTest {
   void aReplyIsWrittenAsOnTheWire() {
     PrepareReply reply = reply();
     assertEquals("{\"need\":\"" + reply.need().toBase64() + "\",\"needFiles\":2,\"needBytes\":300,\"created\":4,"
-        + "\"deleted\":1,\"fixed\":0,\"conflicts\":2,\"conflictPaths\":[\"a.txt\",\"d/b.txt\"]}", reply.toJson().encode());
+        + "\"deleted\":1,\"fixed\":0,\"conflicts\":2,\"conflictPaths\":[\"a.txt\",\"d/b.txt\"]}",
+        reply.toJson().encode());
   }
 
   @Test
