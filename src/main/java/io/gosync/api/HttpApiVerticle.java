@@ -3,12 +3,15 @@ package io.gosync.api;
 import io.gosync.config.NodeConfig;
 import io.gosync.config.Transport;
 import io.gosync.protocol.Constants;
+import io.gosync.protocol.ReplyCode;
+import io.gosync.protocol.StatusRequest;
+import io.gosync.protocol.SubmitReply;
+import io.gosync.protocol.TaskEvent;
+import io.gosync.protocol.TaskReport;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.MessageConsumer;
-import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
@@ -16,6 +19,8 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -30,6 +35,7 @@ import static io.gosync.protocol.Constants.taskAddress;
  */
 public final class HttpApiVerticle extends VerticleBase {
 
+  private static final Logger LOG = LoggerFactory.getLogger(HttpApiVerticle.class);
   private static final long BODY_LIMIT = 1 << 20;
 
   private final NodeConfig config;
@@ -65,15 +71,22 @@ public final class HttpApiVerticle extends VerticleBase {
       error(ctx, 400, "the body must be a JSON object with src, dst and targets");
       return;
     }
+    // The body goes on as the client wrote it: the task control verticle is the one place that checks it.
     bus.<JsonObject>request(nodeAddress(config.name(), Constants.SUBMIT), body)
-        .onSuccess(reply -> json(ctx, 202, reply.body()))
+        .map(reply -> SubmitReply.fromJson(reply.body()))
+        .onSuccess(accepted -> json(ctx, 202, accepted.toJson()))
         .onFailure(err -> fail(ctx, err));
   }
 
   private void status(RoutingContext ctx) {
-    bus.<JsonObject>request(nodeAddress(config.name(), Constants.STATUS), new JsonObject().put("id", ctx.pathParam("id")))
-        .onSuccess(reply -> json(ctx, 200, reply.body()))
+    task(ctx.pathParam("id"))
+        .onSuccess(task -> json(ctx, 200, task.toJson()))
         .onFailure(err -> fail(ctx, err));
+  }
+
+  private Future<TaskReport> task(String id) {
+    return bus.<JsonObject>request(nodeAddress(config.name(), Constants.STATUS), new StatusRequest(id).toJson())
+        .map(reply -> TaskReport.fromJson(reply.body()));
   }
 
   /**
@@ -84,23 +97,25 @@ public final class HttpApiVerticle extends VerticleBase {
   private void events(RoutingContext ctx) {
     String id = ctx.pathParam("id");
     HttpServerResponse response = ctx.response();
-    List<JsonObject> early = new ArrayList<>();
+    List<TaskEvent> early = new ArrayList<>();
     MessageConsumer<JsonObject> consumer = bus.localConsumer(taskAddress(id, Constants.EVENTS));
-    consumer.handler(event -> {
+    consumer.handler(message -> {
+      TaskEvent event = event(id, message.body());
+      if (event == null) {
+        return;
+      }
       if (response.headWritten()) {
-        forward(response, consumer, event.body());
+        forward(response, consumer, event);
       } else {
-        early.add(event.body());
+        early.add(event);
       }
     });
     response.closeHandler(v -> consumer.unregister());
     consumer.completion()
-        .compose(v -> bus.<JsonObject>request(nodeAddress(config.name(), Constants.STATUS), new JsonObject().put("id", id)))
-        .onSuccess(reply -> {
-          JsonObject task = reply.body();
-          boolean finished = "done".equals(task.getString("state"));
+        .compose(v -> task(id))
+        .onSuccess(task -> {
           response.setChunked(true).putHeader("Content-Type", "text/event-stream").putHeader("Cache-Control", "no-cache");
-          forward(response, consumer, task.put("type", finished ? "done" : "status"));
+          forward(response, consumer, new TaskEvent.Snapshot(task));
           early.forEach(event -> forward(response, consumer, event));
         })
         .onFailure(err -> {
@@ -109,13 +124,22 @@ public final class HttpApiVerticle extends VerticleBase {
         });
   }
 
-  private static void forward(HttpServerResponse response, MessageConsumer<JsonObject> consumer, JsonObject event) {
+  /** @return the event, or null for a message on the task's address that is none (it is not streamed) */
+  private static TaskEvent event(String id, JsonObject body) {
+    try {
+      return TaskEvent.fromJson(body);
+    } catch (IllegalArgumentException e) {
+      LOG.warn("task {}: not streaming an unreadable event: {}", id, e.getMessage());
+      return null;
+    }
+  }
+
+  private static void forward(HttpServerResponse response, MessageConsumer<JsonObject> consumer, TaskEvent event) {
     if (response.ended()) {
       return;
     }
-    String type = event.getString("type");
-    response.write("event: " + type + "\ndata: " + event.encode() + "\n\n");
-    if ("done".equals(type)) {
+    response.write("event: " + event.type() + "\ndata: " + event.toJson().encode() + "\n\n");
+    if (event.ends()) {
       consumer.unregister();
       response.end();
     }
@@ -132,9 +156,7 @@ public final class HttpApiVerticle extends VerticleBase {
   }
 
   private static void fail(RoutingContext ctx, Throwable err) {
-    int code = err instanceof ReplyException reply && reply.failureType() == ReplyFailure.RECIPIENT_FAILURE
-        ? reply.failureCode() : 503;
-    error(ctx, code >= 400 && code < 600 ? code : 500, err.getMessage());
+    error(ctx, ReplyCode.of(err), err.getMessage());
   }
 
   private static void error(RoutingContext ctx, int code, String message) {

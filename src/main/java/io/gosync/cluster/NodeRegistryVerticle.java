@@ -12,7 +12,13 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.AsyncMap;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -24,6 +30,8 @@ import static io.gosync.protocol.Constants.nodeAddress;
  * nodes are there". See verticles-docs/node-registry.md.
  */
 public final class NodeRegistryVerticle extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(NodeRegistryVerticle.class);
 
   private final NodeConfig config;
   private final HazelcastClusterManager cluster;
@@ -59,10 +67,9 @@ public final class NodeRegistryVerticle extends VerticleBase {
           return map.values();
         })
         .compose(existing -> {
-          for (JsonObject other : existing) {
+          for (NodeInfo other : readable(existing)) {
             // An entry left by a crashed member that Hazelcast has already dropped does not count.
-            if (config.name().equals(other.getString("name"))
-                && liveMembers().contains(other.getString("clusterNodeId"))) {
+            if (config.name().equals(other.name()) && liveMembers().contains(other.clusterNodeId())) {
               return Future.failedFuture(new IllegalStateException(
                   "a node named '" + config.name() + "' is already in the cluster; give this one another --name"));
             }
@@ -80,6 +87,22 @@ public final class NodeRegistryVerticle extends VerticleBase {
         .map(member -> member.getUuid().toString()).collect(Collectors.toSet());
   }
 
+  /**
+   * The entries of the node map that are nodes. Hazelcast carries no trust, so anything may be
+   * in the map: an entry that is not a node is left out (and named in the log), not fatal.
+   */
+  private static List<NodeInfo> readable(Collection<JsonObject> entries) {
+    List<NodeInfo> nodes = new ArrayList<>();
+    for (JsonObject entry : entries) {
+      try {
+        nodes.add(NodeInfo.fromJson(entry));
+      } catch (IllegalArgumentException e) {
+        LOG.warn("node map: leaving out an entry that is not a node ({}): {}", e.getMessage(), entry);
+      }
+    }
+    return nodes;
+  }
+
   @Override
   public Future<?> stop() {
     return nodes == null ? Future.succeededFuture() : nodes.remove(clusterNodeId);
@@ -87,9 +110,10 @@ public final class NodeRegistryVerticle extends VerticleBase {
 
   private void onList(Message<Void> message) {
     nodes.values()
-        .onSuccess(values -> message.reply(new JsonArray(values.stream()
-            .sorted((a, b) -> a.getString("name").compareTo(b.getString("name")))
-            .map(Object.class::cast).toList())))
+        .map(values -> new JsonArray(readable(values).stream()
+            .sorted(Comparator.comparing(NodeInfo::name))
+            .map(node -> (Object) node.toJson()).toList()))
+        .onSuccess(message::reply)
         .onFailure(err -> message.fail(503, "cannot read the node list: " + err.getMessage()));
   }
 
@@ -102,8 +126,8 @@ public final class NodeRegistryVerticle extends VerticleBase {
     String id = message.body().getString("clusterNodeId");
     String name = message.body().getString("name");
     nodes.remove(id).compose(v -> nodes.values()).onSuccess(values -> {
-      boolean stillHere = values.stream().anyMatch(other -> name != null && name.equals(other.getString("name"))
-          && !id.equals(other.getString("clusterNodeId")) && liveMembers().contains(other.getString("clusterNodeId")));
+      boolean stillHere = readable(values).stream().anyMatch(other -> other.name().equals(name)
+          && !id.equals(other.clusterNodeId()) && liveMembers().contains(other.clusterNodeId()));
       if (name != null && !stillHere) {
         vertx.eventBus().publish(nodeAddress(config.name(), Constants.NODE_LEFT), name);
       }

@@ -1,33 +1,36 @@
 package io.gosync.control;
 
 import io.gosync.config.NodeConfig;
-import io.gosync.control.TargetState.Status;
 import io.gosync.liveness.Silence;
+import io.gosync.protocol.Abort;
 import io.gosync.protocol.Constants;
-import io.gosync.protocol.NeedList;
+import io.gosync.protocol.Finish;
+import io.gosync.protocol.Keepalive;
+import io.gosync.protocol.Prepare;
+import io.gosync.protocol.PrepareReply;
+import io.gosync.protocol.TargetReport;
+import io.gosync.protocol.TargetStatus;
+import io.gosync.protocol.TaskReport;
 import io.gosync.protocol.TaskRequest;
+import io.gosync.protocol.TaskState;
 import io.gosync.relay.RelayMessages.SendRequest;
-import io.gosync.relay.wire.TreeNode;
 import io.gosync.scan.Manifest;
-import io.gosync.scan.ManifestCodec;
 import io.gosync.scan.ScanMessages.SourceRequest;
 import io.gosync.scan.ScanMessages.SourceScan;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,12 +39,16 @@ import static io.gosync.protocol.Constants.nodeAddress;
 import static io.gosync.protocol.Constants.taskAddress;
 
 /**
- * One task on its source node, from scan to report: serves the manifest in chunks, asks every
- * target to prepare, groups targets by need-list, runs one relay tree per group (a few groups
- * at once), and gathers one result per target. A target that falls silent, leaves the cluster
- * or fails is reported for itself; the others go on. Lives on the control verticle's event loop.
+ * One task on its source node, from scan to report: it scans, has the manifest served
+ * ({@link SharedManifest}), asks every target to prepare, groups targets by need-list
+ * ({@link Grouping}), runs one relay tree per group ({@link GroupRunner}, {@link RelayPlan}), and
+ * gathers one result per target ({@link TargetState}). A target that falls silent, leaves the
+ * cluster or fails is reported for itself; the others go on. Lives on the control verticle's
+ * event loop.
  */
 final class SourceTask {
+
+  private static final Logger LOG = LoggerFactory.getLogger(SourceTask.class);
 
   private final Vertx vertx;
   private final EventBus bus;
@@ -49,28 +56,25 @@ final class SourceTask {
   private final TaskRequest request;
   private final Map<String, TargetState> targets = new LinkedHashMap<>();
   private final Promise<Void> done = Promise.promise();
-  private final Deque<List<TargetState>> waitingGroups = new ArrayDeque<>();
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
+  private final TaskEvents events;
+  private final SourceReport sourceReport;
+  private final GroupRunner<Group<TargetState>> groups;
 
-  private String state = "accepted";
-  private String message;
-  private final long startedAt = System.currentTimeMillis();
-  private long finishedAt;
+  private TaskState state = TaskState.ACCEPTED;
   private long timer = -1;
-  private Manifest manifest;
-  private Long fileCount;
-  private Long totalBytes;
   private Path src;
-  private List<Buffer> chunks = List.of();
-  private String digest;
-  private int runningGroups;
-  private int groupCount;
+  private Manifest manifest;
+  private SharedManifest shared = SharedManifest.none();
 
   SourceTask(Vertx vertx, NodeConfig config, TaskRequest request, List<TargetState> targets) {
     this.vertx = vertx;
     this.bus = vertx.eventBus();
     this.config = config;
     this.request = request;
+    this.events = new TaskEvents(bus, request.id());
+    this.sourceReport = new SourceReport(request, config.name());
+    this.groups = new GroupRunner<>(config.maxParallelGroups(), this::send);
     targets.forEach(target -> this.targets.put(target.name(), target));
   }
 
@@ -84,67 +88,58 @@ final class SourceTask {
 
   /** @return completes when every target has its result */
   Future<Void> run() {
-    checkDone(); // every target may already have failed (unknown names): nothing to do then
+    settle(); // every target may already have failed (unknown names): nothing to do then
     if (isDone()) {
       return done.future();
     }
-    consumers.add(bus.consumer(taskAddress(id(), Constants.CONTROL), this::onControl));
-    consumers.add(bus.consumer(taskAddress(id(), Constants.MANIFEST), this::onManifestChunk));
+    consumers.add(bus.consumer(taskAddress(id(), Constants.CONTROL), this::onReport));
+    consumers.add(bus.<JsonObject>consumer(taskAddress(id(), Constants.MANIFEST), chunk -> shared.serve(chunk)));
     timer = vertx.setPeriodic(config.heartbeatMs(), id -> tick());
     Future.all(consumers.stream().map(MessageConsumer::completion).toList())
         .compose(v -> scan())
         .compose(v -> prepareAll())
         .onSuccess(v -> transferAll())
         .onFailure(err -> {
-          message = err.getMessage();
+          sourceReport.failedOnSource(err.getMessage());
           failRemaining("the task failed on the source: " + err.getMessage());
         });
     return done.future();
   }
 
   private Future<Void> scan() {
-    setState("scanning");
+    moveTo(TaskState.SCANNING);
     return bus.<SourceScan>request(nodeAddress(config.name(), Constants.SCAN_SOURCE),
             SourceRequest.scan(request.src()), new DeliveryOptions().setSendTimeout(Silence.LONG_WAIT_MS))
         .map(Message::body)
         .compose(scan -> {
           src = scan.path();
           manifest = scan.manifest();
-          fileCount = manifest.fileCount();
-          totalBytes = manifest.totalBytes();
-          return vertx.executeBlocking(() -> ManifestCodec.encode(manifest), false);
+          sourceReport.scanned(manifest);
+          return SharedManifest.encode(vertx, manifest, config.manifestChunkBytes());
         })
         .map(encoded -> {
-          digest = ManifestCodec.digest(encoded);
-          List<Buffer> pieces = new ArrayList<>();
-          for (int at = 0; at < encoded.length; at += config.manifestChunkBytes()) {
-            pieces.add(Buffer.buffer(java.util.Arrays.copyOfRange(encoded, at,
-                Math.min(encoded.length, at + config.manifestChunkBytes()))));
-          }
-          chunks = pieces;
+          shared = encoded;
           return null;
         });
   }
 
   private Future<Void> prepareAll() {
-    setState("preparing");
+    moveTo(TaskState.PREPARING);
+    Prepare ask = new Prepare(id(), config.name(), request.dst(), request.delete(), request.overwrite(), shared.ref());
     List<Future<Void>> prepared = new ArrayList<>();
     for (TargetState target : targets.values()) {
-      if (!target.status.isFinal()) {
-        prepared.add(prepare(target));
+      if (!target.isFinal()) {
+        prepared.add(prepare(target, ask));
       }
     }
     return Future.join(prepared).mapEmpty();
   }
 
-  private Future<Void> prepare(TargetState target) {
-    setStatus(target, Status.PREPARING, null);
-    JsonObject ask = new JsonObject()
-        .put("taskId", id()).put("source", config.name()).put("dst", request.dst())
-        .put("delete", request.delete()).put("overwrite", request.overwrite())
-        .put("manifest", new JsonObject().put("digest", digest).put("chunks", chunks.size())
-            .put("entries", manifest.size()));
-    return bus.<JsonObject>request(nodeAddress(target.name(), Constants.PREPARE), ask,
+  private Future<Void> prepare(TargetState target, Prepare ask) {
+    if (target.preparing()) {
+      changed(target);
+    }
+    return bus.<JsonObject>request(nodeAddress(target.name(), Constants.PREPARE), ask.toJson(),
             new DeliveryOptions().setSendTimeout(config.prepareTimeoutMs()))
         .onSuccess(reply -> prepared(target, reply.body()))
         .onFailure(err -> fail(target, describe(err)))
@@ -152,24 +147,20 @@ final class SourceTask {
         .recover(err -> Future.succeededFuture());
   }
 
-  private void prepared(TargetState target, JsonObject reply) {
-    if (target.status.isFinal()) {
+  private void prepared(TargetState target, JsonObject body) {
+    if (target.isFinal()) {
       return;
     }
+    PrepareReply reply;
     try {
-      target.need = NeedList.fromBase64(reply.getString("need"), manifest.size());
-    } catch (RuntimeException e) {
-      fail(target, "sent a bad need-list: " + e.getMessage());
+      reply = PrepareReply.fromJson(body, shared.ref().entries());
+    } catch (IllegalArgumentException e) {
+      fail(target, "sent a bad prepare reply: " + e.getMessage());
       return;
     }
-    target.needFiles = reply.getLong("needFiles");
-    target.needBytes = reply.getLong("needBytes");
-    target.created = reply.getLong("created");
-    target.deleted = reply.getLong("deleted");
-    target.fixed = reply.getLong("fixed");
-    target.conflicts = reply.getLong("conflicts");
-    target.conflictPaths = reply.getJsonArray("conflictPaths", new JsonArray());
-    setStatus(target, Status.PREPARED, null);
+    if (target.prepared(reply)) {
+      changed(target);
+    }
   }
 
   /** Targets with identical need-lists form a group; each group gets its own relay tree. */
@@ -177,111 +168,62 @@ final class SourceTask {
     if (isDone()) {
       return;
     }
-    setState("transferring");
-    Map<NeedList, List<TargetState>> groups = new LinkedHashMap<>();
-    for (TargetState target : targets.values()) {
-      if (target.status == Status.PREPARED) {
-        groups.computeIfAbsent(target.need, need -> new ArrayList<>()).add(target);
-      }
-    }
-    for (Map.Entry<NeedList, List<TargetState>> group : groups.entrySet()) {
-      if (group.getKey().isEmpty()) {
-        group.getValue().forEach(this::finishWithoutData);
-      } else {
-        waitingGroups.add(group.getValue());
-      }
-    }
-    startGroups();
-    checkDone();
+    moveTo(TaskState.TRANSFERRING);
+    List<TargetState> prepared = targets.values().stream()
+        .filter(target -> target.status() == TargetStatus.PREPARED).toList();
+    Grouping<TargetState> grouping = Grouping.of(prepared, TargetState::need);
+    grouping.withoutData().forEach(target ->
+        bus.send(nodeAddress(target.name(), Constants.FINISH), new Finish(id()).toJson()));
+    groups.run(grouping.groups());
   }
 
-  private void finishWithoutData(TargetState target) {
-    bus.send(nodeAddress(target.name(), Constants.FINISH), new JsonObject().put("taskId", id()));
-  }
-
-  private void startGroups() {
-    while (runningGroups < config.maxParallelGroups() && !waitingGroups.isEmpty()) {
-      List<TargetState> members = waitingGroups.poll();
-      int group = ++groupCount;
-      runningGroups++;
-      send(group, members).onComplete(v -> {
-        runningGroups--;
-        startGroups();
-      });
-    }
-  }
-
-  private Future<Void> send(int group, List<TargetState> members) {
-    List<TreeNode> nodes = new ArrayList<>();
-    for (TargetState member : members) {
-      if (!member.status.isFinal()) {
-        setStatus(member, Status.TRANSFERRING, null);
-        nodes.add(new TreeNode(member.name(), member.node.host(), member.node.dataPort(), List.of()));
+  /** Streams one group down its relay tree; a send that fails fails every member of the group. */
+  private Future<Void> send(int number, Group<TargetState> group) {
+    List<TargetState> live = group.members().stream().filter(member -> !member.isFinal()).toList();
+    for (TargetState member : live) {
+      if (member.transferring()) {
+        changed(member);
       }
     }
-    if (nodes.isEmpty()) {
+    RelayPlan plan = new RelayPlan(live.stream().map(TargetState::node).toList(), request.fanout());
+    if (plan.isEmpty()) {
       return Future.succeededFuture();
     }
-    SendRequest send = new SendRequest(id(), group, src, manifest, members.get(0).need,
-        TreeNode.plan(nodes, request.fanout()), request.compress());
+    SendRequest send = new SendRequest(id(), number, src, manifest, group.need(), plan.children(), request.compress());
     return bus.request(nodeAddress(config.name(), Constants.RELAY_SEND), send,
             new DeliveryOptions().setSendTimeout(Silence.LONG_WAIT_MS))
-        .onFailure(err -> members.forEach(member -> fail(member, "the source could not send: " + err.getMessage())))
+        .onFailure(err -> group.members().forEach(
+            member -> fail(member, "the source could not send: " + err.getMessage())))
         .<Void>mapEmpty()
         .recover(err -> Future.succeededFuture());
   }
 
-  private void onControl(Message<JsonObject> message) {
-    JsonObject body = message.body();
-    TargetState target = targets.get(body.getString("target", ""));
-    if (target == null || target.status.isFinal()) {
+  /** A report from a target or a relay; any report is a sign of life of its target. */
+  private void onReport(Message<JsonObject> message) {
+    TargetReport word;
+    try {
+      word = TargetReport.fromJson(message.body());
+    } catch (IllegalArgumentException e) {
+      LOG.warn("task {}: unreadable report from a target: {}", id(), e.getMessage());
       return;
     }
-    target.silence.heard();
-    switch (body.getString("type", "")) {
-      case "progress" -> {
-        target.files = body.getLong("files", target.files);
-        target.bytes = body.getLong("bytes", target.bytes);
-        publish("progress", new JsonObject().put("target", target.requested).put("files", target.files)
-            .put("bytes", target.bytes).put("totalFiles", target.needFiles).put("totalBytes", target.needBytes));
-      }
-      case "result" -> onResult(target, body);
-      default -> { } // "live": being heard is all it says
+    TargetState target = targets.get(word.target());
+    if (target == null || target.isFinal()) {
+      return;
     }
-  }
-
-  private void onResult(TargetState target, JsonObject result) {
-    Status status = switch (result.getString("status", "")) {
-      case "ok" -> Status.OK;
-      case "unchanged" -> Status.UNCHANGED;
-      default -> Status.FAILED;
-    };
-    target.files = result.getLong("files", target.files);
-    target.bytes = result.getLong("bytes", target.bytes);
-    target.fixed += result.getLong("fixedDirectories", 0L);
-    target.via = result.getString("via");
-    if (status == Status.FAILED) {
-      fail(target, result.getString("message", "failed"));
-    } else {
-      setStatus(target, status, result.getString("message"));
-    }
-  }
-
-  private void onManifestChunk(Message<JsonObject> message) {
-    Integer chunk = message.body() == null ? null : message.body().getInteger("chunk");
-    if (chunk == null || chunk < 0 || chunk >= chunks.size()) {
-      message.fail(400, "chunk: must be 0.." + (chunks.size() - 1));
-    } else {
-      message.reply(chunks.get(chunk));
+    target.heard();
+    if (word instanceof TargetReport.Progress progress && target.progress(progress.files(), progress.bytes())) {
+      events.progress(target.line());
+    } else if (word instanceof TargetReport.Result result && target.finished(result)) {
+      changed(target);
     }
   }
 
   /** Heartbeat: tells targets the source is alive, and gives up on targets that fell silent. */
   private void tick() {
-    bus.publish(taskAddress(id(), Constants.KEEPALIVE), new JsonObject().put("source", config.name()));
-    for (TargetState target : List.copyOf(targets.values())) {
-      if (target.status != Status.PENDING && !target.status.isFinal()
-          && target.silence.longerThan(config.targetTimeoutMs())) {
+    bus.publish(taskAddress(id(), Constants.KEEPALIVE), new Keepalive(config.name()).toJson());
+    for (TargetState target : targets.values()) {
+      if (target.silentFor(config.targetTimeoutMs())) {
         fail(target, "no word from " + target.name() + " for " + config.targetTimeoutMs() / 1000 + " s");
       }
     }
@@ -289,86 +231,63 @@ final class SourceTask {
 
   /** The node hosting these targets left the cluster. */
   void nodeLeft(String node) {
-    for (TargetState target : List.copyOf(targets.values())) {
-      if (target.node != null && target.node.name().equals(node)) {
+    for (TargetState target : targets.values()) {
+      if (target.runsOn(node)) {
         fail(target, node + " left the cluster (stopped or died) during the task");
       }
     }
   }
 
   private void failRemaining(String reason) {
-    for (TargetState target : List.copyOf(targets.values())) {
-      fail(target, reason);
-    }
+    targets.values().forEach(target -> fail(target, reason));
   }
 
   private void fail(TargetState target, String reason) {
-    if (target.status.isFinal()) {
-      return;
-    }
-    setStatus(target, Status.FAILED, reason);
-    if (target.node != null) {
-      bus.send(nodeAddress(target.name(), Constants.ABORT), new JsonObject().put("taskId", id()).put("reason", reason));
+    if (target.failed(reason)) {
+      changed(target);
     }
   }
 
-  private void setStatus(TargetState target, Status status, String text) {
-    if (target.status.isFinal()) {
-      return;
+  /** After every transition: the target event, the end of the task perhaps, and an abort for a target that failed. */
+  private void changed(TargetState target) {
+    events.target(target.line());
+    if (target.isFinal()) {
+      settle();
     }
-    target.status = status;
-    if (text != null) {
-      target.message = text;
-    }
-    publish("target", target.toJson());
-    if (status.isFinal()) {
-      checkDone();
+    if (target.status() == TargetStatus.FAILED && target.node() != null) {
+      bus.send(nodeAddress(target.name(), Constants.ABORT), new Abort(id(), target.line().message()).toJson());
     }
   }
 
-  private void setState(String next) {
+  private void moveTo(TaskState next) {
     if (isDone()) {
       return;
     }
     state = next;
-    publish("state", new JsonObject().put("state", next));
+    events.state(next);
   }
 
-  private void checkDone() {
-    if (isDone() || !targets.values().stream().allMatch(target -> target.status.isFinal())) {
+  /** The one place that decides the task is done: when every target is final. */
+  private void settle() {
+    if (isDone() || !targets.values().stream().allMatch(TargetState::isFinal)) {
       return;
     }
-    state = "done";
-    finishedAt = System.currentTimeMillis();
+    state = TaskState.DONE;
+    sourceReport.finished();
     vertx.cancelTimer(timer);
     consumers.forEach(MessageConsumer::unregister);
     // A finished task stays in the history for status queries: keep its report, not its manifest.
     manifest = null;
-    chunks = List.of();
+    shared.release();
     done.complete();
-    publish("done", toJson());
+    events.done(report());
   }
 
-  private void publish(String type, JsonObject event) {
-    bus.publish(taskAddress(id(), Constants.EVENTS), event.put("type", type).put("taskId", id()));
+  TaskReport report() {
+    return sourceReport.render(state, groups.started(), targets.values());
   }
 
-  JsonObject toJson() {
-    JsonArray results = new JsonArray();
-    targets.values().forEach(target -> results.add(target.toJson()));
-    return new JsonObject()
-        .put("id", id()).put("source", config.name())
-        .put("request", request.toJson())
-        .put("state", state).put("message", message)
-        .put("files", fileCount)
-        .put("bytes", totalBytes)
-        .put("groups", groupCount)
-        .put("startedAt", startedAt).put("finishedAt", finishedAt == 0 ? null : finishedAt)
-        .put("ok", isDone() && targets.values().stream().noneMatch(target -> target.status == Status.FAILED))
-        .put("targets", results);
-  }
-
-  static String describe(Throwable err) {
+  private static String describe(Throwable err) {
     if (err instanceof ReplyException reply) {
       return switch (reply.failureType()) {
         case NO_HANDLERS -> "does not answer on the event bus (is its gosync daemon running?)";

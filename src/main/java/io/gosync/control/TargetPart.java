@@ -2,7 +2,13 @@ package io.gosync.control;
 
 import io.gosync.config.NodeConfig;
 import io.gosync.liveness.Silence;
+import io.gosync.protocol.ChunkRequest;
 import io.gosync.protocol.Constants;
+import io.gosync.protocol.Prepare;
+import io.gosync.protocol.PrepareReply;
+import io.gosync.protocol.TargetReport.Live;
+import io.gosync.protocol.TargetReport.Result;
+import io.gosync.protocol.TargetStatus;
 import io.gosync.relay.ReceivePlan;
 import io.gosync.relay.Reports;
 import io.gosync.scan.Manifest;
@@ -18,7 +24,6 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import static io.gosync.protocol.Constants.nodeAddress;
@@ -41,7 +46,7 @@ final class TargetPart {
   private final Runnable onClosed;
   final String taskId;
   final String source;
-  private final JsonObject ask;
+  private final Prepare ask;
 
   private Manifest manifest;
   private PrepareOutcome outcome;
@@ -53,23 +58,23 @@ final class TargetPart {
   private String phase = "queued";
   private boolean closed;
 
-  TargetPart(Vertx vertx, NodeConfig config, DestinationQueue queue, JsonObject ask, Runnable onClosed) {
+  TargetPart(Vertx vertx, NodeConfig config, DestinationQueue queue, Prepare ask, Runnable onClosed) {
     this.vertx = vertx;
     this.bus = vertx.eventBus();
     this.config = config;
     this.queue = queue;
     this.ask = ask;
     this.onClosed = onClosed;
-    this.taskId = ask.getString("taskId");
-    this.source = ask.getString("source");
+    this.taskId = ask.taskId();
+    this.source = ask.source();
   }
 
   /** @return the reply to the source's prepare request: the need-list and what was done */
-  Future<JsonObject> prepare() {
+  Future<PrepareReply> prepare() {
     keepalive = bus.consumer(taskAddress(taskId, Constants.KEEPALIVE), m -> sourceSilence.heard());
     timer = vertx.setPeriodic(config.heartbeatMs(), id -> heartbeat());
     heartbeat();
-    return queue.acquire(ask.getString("dst"))
+    return queue.acquire(ask.dst())
         .compose(this::ourTurn)
         .compose(v -> fetchManifest())
         .compose(bytes -> vertx.executeBlocking(() -> decode(bytes), false))
@@ -77,12 +82,12 @@ final class TargetPart {
           manifest = decoded;
           phase = "diffing";
           return bus.<PrepareOutcome>request(nodeAddress(config.name(), Constants.SCAN_PREPARE),
-              new PrepareRequest(ask.getString("dst"), decoded, ask.getBoolean("delete"), ask.getBoolean("overwrite")),
+              new PrepareRequest(ask.dst(), decoded, ask.delete(), ask.overwrite()),
               new DeliveryOptions().setSendTimeout(Silence.LONG_WAIT_MS));
         })
         .map(Message::body)
         .compose(this::expectData)
-        .map(this::answer)
+        .map(TargetPart::answer)
         .onSuccess(reply -> phase = "waiting")
         .onFailure(err -> close());
   }
@@ -98,8 +103,7 @@ final class TargetPart {
   }
 
   private Future<Buffer> fetchManifest() {
-    JsonObject info = ask.getJsonObject("manifest");
-    int count = info.getInteger("chunks");
+    int count = ask.manifest().chunks();
     if (count < 1 || count > MAX_CHUNKS) {
       return Future.failedFuture(new IllegalArgumentException("manifest: bad chunk count " + count));
     }
@@ -113,14 +117,14 @@ final class TargetPart {
       all.complete(sofar);
       return;
     }
-    bus.<Buffer>request(taskAddress(taskId, Constants.MANIFEST), new JsonObject().put("chunk", chunk))
+    bus.<Buffer>request(taskAddress(taskId, Constants.MANIFEST), new ChunkRequest(chunk).toJson())
         .onSuccess(reply -> fetchChunk(chunk + 1, count, sofar.appendBuffer(reply.body()), all))
         .onFailure(err -> all.tryFail("cannot fetch the manifest from " + source + ": " + err.getMessage()));
   }
 
   private Manifest decode(Buffer bytes) {
     byte[] encoded = bytes.getBytes();
-    if (!ManifestCodec.digest(encoded).equals(ask.getJsonObject("manifest").getString("digest"))) {
+    if (!ManifestCodec.digest(encoded).equals(ask.manifest().digest())) {
       throw new IllegalArgumentException("manifest: digest mismatch; it was damaged in transit");
     }
     return ManifestCodec.decode(encoded);
@@ -139,13 +143,9 @@ final class TargetPart {
         .map(prepared);
   }
 
-  private JsonObject answer(PrepareOutcome prepared) {
-    return new JsonObject()
-        .put("need", prepared.need().toBase64())
-        .put("needFiles", (long) prepared.needFiles()).put("needBytes", prepared.needBytes())
-        .put("created", (long) prepared.created()).put("deleted", (long) prepared.deleted())
-        .put("fixed", (long) prepared.fixed()).put("conflicts", (long) prepared.conflictCount())
-        .put("conflictPaths", new JsonArray(prepared.conflicts()));
+  private static PrepareReply answer(PrepareOutcome prepared) {
+    return new PrepareReply(prepared.need(), prepared.needFiles(), prepared.needBytes(), prepared.created(),
+        prepared.deleted(), prepared.fixed(), prepared.conflictCount(), prepared.conflicts());
   }
 
   /** The data has landed (or there was none): set directory metadata and report. */
@@ -156,19 +156,21 @@ final class TargetPart {
     phase = "finishing";
     bus.<Integer>request(nodeAddress(config.name(), Constants.SCAN_FINISH), new FinishRequest(outcome.dst(), manifest),
             new DeliveryOptions().setSendTimeout(Silence.LONG_WAIT_MS))
-        .onSuccess(reply -> {
-          int fixedDirectories = reply.body();
-          boolean changed = files > 0 || outcome.created() > 0 || outcome.deleted() > 0 || outcome.fixed() > 0
-              || fixedDirectories > 0 || outcome.conflictCount() > 0;
-          report(new JsonObject().put("status", changed ? "ok" : "unchanged").put("files", files).put("bytes", bytes)
-              .put("fixedDirectories", fixedDirectories).put("via", via).put("message", conflictNote()));
-        })
+        .onSuccess(reply -> report(finished(files, bytes, reply.body(), via)))
         .onFailure(err -> fail("cannot finish the destination: " + err.getMessage()));
+  }
+
+  /** Ok if anything changed here (files landed, entries created, deleted or fixed, conflicts), else unchanged. */
+  private Result finished(long files, long bytes, int fixedDirectories, String via) {
+    boolean changed = files > 0 || outcome.created() > 0 || outcome.deleted() > 0 || outcome.fixed() > 0
+        || fixedDirectories > 0 || outcome.conflictCount() > 0;
+    return new Result(config.name(), changed ? TargetStatus.OK : TargetStatus.UNCHANGED, files, bytes,
+        fixedDirectories, via, conflictNote());
   }
 
   void fail(String reason) {
     if (!closed) {
-      report(new JsonObject().put("status", "failed").put("message", reason));
+      report(Result.failed(config.name(), reason));
     }
   }
 
@@ -180,8 +182,8 @@ final class TargetPart {
         + String.join(", ", outcome.conflicts()) + (outcome.conflictCount() > outcome.conflicts().size() ? ", …" : "");
   }
 
-  private void report(JsonObject result) {
-    Reports.result(bus, taskId, config.name(), result);
+  private void report(Result result) {
+    Reports.result(bus, taskId, result);
     close();
   }
 
@@ -190,7 +192,7 @@ final class TargetPart {
       close();
       return;
     }
-    Reports.live(bus, taskId, config.name(), phase);
+    Reports.live(bus, taskId, new Live(config.name(), phase));
   }
 
   /** Gives everything back: timers, the destination, the relay's plan and any temporary file. */

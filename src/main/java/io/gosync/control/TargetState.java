@@ -3,66 +3,163 @@ package io.gosync.control;
 import io.gosync.liveness.Silence;
 import io.gosync.protocol.NeedList;
 import io.gosync.protocol.NodeInfo;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
+import io.gosync.protocol.PrepareReply;
+import io.gosync.protocol.TargetLine;
+import io.gosync.protocol.TargetReport.Result;
+import io.gosync.protocol.TargetStatus;
 
+import java.util.List;
 
-/** What the source knows of one target of a task; owned by that task on the control event loop. */
+/**
+ * What the source knows of one target of a task, and the only code that changes it: pending →
+ * preparing → prepared → transferring → ok | unchanged | failed. Every transition returns
+ * whether it happened; none leaves a final status. Owned by its task on the control event loop.
+ */
 final class TargetState {
 
-  enum Status {
-    PENDING, PREPARING, PREPARED, TRANSFERRING, OK, UNCHANGED, FAILED;
-
-    boolean isFinal() {
-      return this == OK || this == UNCHANGED || this == FAILED;
-    }
-
-    String label() {
-      return name().toLowerCase();
-    }
-  }
-
-  final String requested;
-  final NodeInfo node;
-  Status status = Status.PENDING;
-  NeedList need = NeedList.NONE;
-  long needFiles;
-  long needBytes;
-  long files;
-  long bytes;
-  long created;
-  long deleted;
-  long fixed;
-  long conflicts;
-  JsonArray conflictPaths = new JsonArray();
-  String message;
+  private final String requested;
+  private final NodeInfo node;
+  private TargetStatus status = TargetStatus.PENDING;
+  private NeedList need = NeedList.NONE;
+  private long needFiles;
+  private long needBytes;
+  private long files;
+  private long bytes;
+  private long created;
+  private long deleted;
+  private long fixed;
+  private long conflicts;
+  private List<String> conflictPaths = List.of();
+  private String message;
   /** The node whose relay stream fed this target (the source, or a relay). */
-  String via;
+  private String via;
   /** Any word from the target counts; the source gives up on it after the target timeout. */
-  final Silence silence = Silence.fromNow();
+  private final Silence silence = Silence.fromNow();
 
-  TargetState(String requested, NodeInfo node) {
+  private TargetState(String requested, NodeInfo node) {
     this.requested = requested;
     this.node = node;
   }
 
+  /** A target that resolved to exactly one live node. */
+  static TargetState resolved(String requested, NodeInfo node) {
+    return new TargetState(requested, node);
+  }
+
+  /** A target no node answers to (or several do): failed from the start, with the reason. */
+  static TargetState unresolved(String requested, String reason) {
+    TargetState target = new TargetState(requested, null);
+    target.status = TargetStatus.FAILED;
+    target.message = reason;
+    return target;
+  }
+
+  /** The node's name, or the target as requested when it did not resolve. */
   String name() {
     return node != null ? node.name() : requested;
   }
 
-  JsonObject toJson() {
-    JsonObject json = new JsonObject()
-        .put("target", requested)
-        .put("node", node == null ? null : node.name())
-        .put("status", status.label())
-        .put("files", files).put("bytes", bytes)
-        .put("totalFiles", needFiles).put("totalBytes", needBytes)
-        .put("created", created).put("deleted", deleted).put("fixed", fixed)
-        .put("conflicts", conflicts)
-        .put("via", via);
-    if (!conflictPaths.isEmpty()) {
-      json.put("conflictPaths", conflictPaths);
+  NodeInfo node() {
+    return node;
+  }
+
+  TargetStatus status() {
+    return status;
+  }
+
+  boolean isFinal() {
+    return status.isFinal();
+  }
+
+  NeedList need() {
+    return need;
+  }
+
+  boolean runsOn(String nodeName) {
+    return node != null && node.name().equals(nodeName);
+  }
+
+  /** Something was heard from the target. */
+  void heard() {
+    silence.heard();
+  }
+
+  /** True when the source waits for the target's word (it was asked something) and heard none for that long. */
+  boolean silentFor(long limitMs) {
+    return status != TargetStatus.PENDING && !isFinal() && silence.longerThan(limitMs);
+  }
+
+  boolean preparing() {
+    return move(TargetStatus.PREPARING);
+  }
+
+  boolean prepared(PrepareReply reply) {
+    if (isFinal()) {
+      return false;
     }
-    return json.put("message", message);
+    need = reply.need();
+    needFiles = reply.needFiles();
+    needBytes = reply.needBytes();
+    created = reply.created();
+    deleted = reply.deleted();
+    fixed = reply.fixed();
+    conflicts = reply.conflicts();
+    conflictPaths = reply.conflictPaths();
+    return move(TargetStatus.PREPARED);
+  }
+
+  boolean transferring() {
+    return move(TargetStatus.TRANSFERRING);
+  }
+
+  /** Files and bytes landed so far; not a change of status. */
+  boolean progress(long landedFiles, long landedBytes) {
+    if (isFinal()) {
+      return false;
+    }
+    files = landedFiles;
+    bytes = landedBytes;
+    return true;
+  }
+
+  /** The target's result: ok or unchanged with what landed, or failed with its message. */
+  boolean finished(Result result) {
+    if (isFinal()) {
+      return false;
+    }
+    if (result.status() == TargetStatus.FAILED) {
+      return failed(result.message() == null ? "failed" : result.message());
+    }
+    files = result.files();
+    bytes = result.bytes();
+    fixed += result.fixedDirectories();
+    via = result.via();
+    if (result.message() != null) {
+      message = result.message();
+    }
+    return move(result.status());
+  }
+
+  boolean failed(String reason) {
+    if (isFinal()) {
+      return false;
+    }
+    if (reason != null) {
+      message = reason;
+    }
+    return move(TargetStatus.FAILED);
+  }
+
+  private boolean move(TargetStatus next) {
+    if (isFinal()) {
+      return false;
+    }
+    status = next;
+    return true;
+  }
+
+  TargetLine line() {
+    return new TargetLine(requested, node == null ? null : node.name(), status, files, bytes, needFiles, needBytes,
+        created, deleted, fixed, conflicts, via, conflictPaths, message);
   }
 }

@@ -1,8 +1,14 @@
 package io.gosync.control;
 
 import io.gosync.config.NodeConfig;
+import io.gosync.protocol.Abort;
 import io.gosync.protocol.Constants;
+import io.gosync.protocol.Finish;
 import io.gosync.protocol.NodeInfo;
+import io.gosync.protocol.Prepare;
+import io.gosync.protocol.ReplyCode;
+import io.gosync.protocol.StatusRequest;
+import io.gosync.protocol.SubmitReply;
 import io.gosync.protocol.TaskRequest;
 import io.gosync.relay.RelayMessages.Received;
 import io.gosync.scan.ScanMessages.SourceRequest;
@@ -10,10 +16,10 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -22,6 +28,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 import static io.gosync.protocol.Constants.nodeAddress;
 
@@ -31,6 +38,8 @@ import static io.gosync.protocol.Constants.nodeAddress;
  * nodes' tasks, one task per destination at a time. See verticles-docs/task-control.md.
  */
 public final class TaskControlVerticle extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(TaskControlVerticle.class);
 
   private final NodeConfig config;
   private final Map<String, SourceTask> tasks = new LinkedHashMap<>();
@@ -75,13 +84,13 @@ public final class TaskControlVerticle extends VerticleBase {
     bus.<JsonArray>request(nodeAddress(config.name(), Constants.NODES), null)
         .map(nodes -> resolveTargets(request, nodes.body()))
         .compose(targets -> {
-          boolean local = targets.stream().anyMatch(t -> t.node != null && t.node.name().equals(config.name()));
+          boolean local = targets.stream().anyMatch(target -> target.runsOn(config.name()));
           SourceRequest check = new SourceRequest(request.src(), true, local ? request.dst() : null);
           return bus.request(nodeAddress(config.name(), Constants.SCAN_SOURCE), check).map(targets);
         })
         .onComplete(done -> accepting.remove(request.id()))
         .onSuccess(targets -> start(message, request, targets))
-        .onFailure(err -> message.fail(code(err), err.getMessage()));
+        .onFailure(err -> message.fail(ReplyCode.of(err), err.getMessage()));
   }
 
   private List<TargetState> resolveTargets(TaskRequest request, JsonArray nodes) {
@@ -94,17 +103,14 @@ public final class TaskControlVerticle extends VerticleBase {
       if (matches.size() == 1) {
         NodeInfo node = matches.get(0);
         if (seen.add(node.name())) {
-          targets.add(new TargetState(target, node));
+          targets.add(TargetState.resolved(target, node));
         }
         continue;
       }
-      TargetState unresolved = new TargetState(target, null);
-      unresolved.status = TargetState.Status.FAILED;
-      unresolved.message = matches.isEmpty()
+      targets.add(TargetState.unresolved(target, matches.isEmpty()
           ? "unknown target: no live node in the cluster is named or listens at '" + target + "'"
           : "ambiguous target '" + target + "': nodes " + matches.stream().map(NodeInfo::name).toList()
-              + " all run there; give a node name or host:dataPort";
-      targets.add(unresolved);
+              + " all run there; give a node name or host:dataPort"));
     }
     return targets;
   }
@@ -113,7 +119,7 @@ public final class TaskControlVerticle extends VerticleBase {
     SourceTask task = new SourceTask(vertx, config, request, targets);
     tasks.put(task.id(), task);
     forgetOldTasks();
-    message.reply(new JsonObject().put("id", task.id()).put("source", config.name()));
+    message.reply(new SubmitReply(task.id(), config.name()).toJson());
     task.run();
   }
 
@@ -125,64 +131,66 @@ public final class TaskControlVerticle extends VerticleBase {
   }
 
   private void onStatus(Message<JsonObject> message) {
-    String id = message.body() == null ? null : message.body().getString("id");
-    SourceTask task = id == null ? null : tasks.get(id);
+    String id;
+    try {
+      id = StatusRequest.fromJson(message.body()).id();
+    } catch (IllegalArgumentException e) {
+      message.fail(400, e.getMessage());
+      return;
+    }
+    SourceTask task = tasks.get(id);
     if (task == null) {
       message.fail(404, "no task " + id + " on " + config.name());
     } else {
-      message.reply(task.toJson());
+      message.reply(task.report().toJson());
     }
   }
 
   // ---- as a target ----
 
   private void onPrepare(Message<JsonObject> message) {
-    JsonObject ask = message.body();
-    String problem = checkPrepare(ask);
-    if (problem != null) {
-      message.fail(400, problem);
+    Prepare ask;
+    try {
+      ask = Prepare.fromJson(message.body());
+    } catch (IllegalArgumentException e) {
+      message.fail(400, e.getMessage());
       return;
     }
-    String taskId = ask.getString("taskId");
-    TargetPart part = new TargetPart(vertx, config, queue, ask, () -> parts.remove(taskId));
-    parts.put(taskId, part);
-    part.prepare()
-        .onSuccess(message::reply)
-        .onFailure(err -> message.fail(code(err), err.getMessage()));
-  }
-
-  private String checkPrepare(JsonObject ask) {
-    try {
-      String taskId = ask.getString("taskId");
-      if (taskId == null || !taskId.matches("[A-Za-z0-9_-]{1,64}")) {
-        return "taskId: missing or malformed";
-      }
-      if (parts.containsKey(taskId)) {
-        return "taskId: " + taskId + " is already being prepared here";
-      }
-      if (ask.getString("source") == null || ask.getString("dst") == null
-          || ask.getBoolean("delete") == null || ask.getBoolean("overwrite") == null
-          || ask.getJsonObject("manifest") == null || ask.getJsonObject("manifest").getString("digest") == null
-          || ask.getJsonObject("manifest").getInteger("chunks") == null) {
-        return "prepare: source, dst, delete, overwrite and manifest {digest, chunks} are required";
-      }
-      return null;
-    } catch (ClassCastException e) {
-      return "prepare: a field has the wrong type: " + e.getMessage();
+    if (parts.containsKey(ask.taskId())) {
+      message.fail(400, "taskId: " + ask.taskId() + " is already being prepared here");
+      return;
     }
+    TargetPart part = new TargetPart(vertx, config, queue, ask, () -> parts.remove(ask.taskId()));
+    parts.put(ask.taskId(), part);
+    part.prepare()
+        .onSuccess(reply -> message.reply(reply.toJson()))
+        .onFailure(err -> message.fail(ReplyCode.of(err), err.getMessage()));
   }
 
   private void onFinish(Message<JsonObject> message) {
-    TargetPart part = parts.get(message.body().getString("taskId"));
+    TargetPart part = partOf(message.body(), body -> Finish.fromJson(body).taskId());
     if (part != null) {
       part.finish(0, 0, null);
     }
   }
 
   private void onAbort(Message<JsonObject> message) {
-    TargetPart part = parts.get(message.body().getString("taskId"));
+    TargetPart part = partOf(message.body(), body -> Abort.fromJson(body).taskId());
     if (part != null) {
       part.close();
+    }
+  }
+
+  /**
+   * The part a finish or an abort is for: null for a task this node has no part of, or for a
+   * message without a task id (the source expects no reply, so there is nobody to refuse).
+   */
+  private TargetPart partOf(JsonObject body, Function<JsonObject, String> taskId) {
+    try {
+      return parts.get(taskId.apply(body));
+    } catch (IllegalArgumentException e) {
+      LOG.debug("{}: ignoring a finish or abort: {}", config.name(), e.getMessage());
+      return null;
     }
   }
 
@@ -203,16 +211,5 @@ public final class TaskControlVerticle extends VerticleBase {
     String node = message.body();
     tasks.values().forEach(task -> task.nodeLeft(node));
     List.copyOf(parts.values()).stream().filter(part -> part.source.equals(node)).forEach(TargetPart::close);
-  }
-
-  /** Bad input is 400 wherever it was found; anything else keeps the code it came with, or 500. */
-  static int code(Throwable err) {
-    if (err instanceof IllegalArgumentException) {
-      return 400;
-    }
-    if (err instanceof ReplyException reply && reply.failureType() == ReplyFailure.RECIPIENT_FAILURE) {
-      return reply.failureCode();
-    }
-    return 500;
   }
 }

@@ -11,8 +11,9 @@ public record NodeInfo(String name, String host, int dataPort, int httpPort, Str
   }
 
   public static NodeInfo fromJson(JsonObject json) {
-    return new NodeInfo(json.getString("name"), json.getString("host"), json.getInteger("dataPort"),
-        json.getInteger("httpPort"), json.getString("version"), json.getString("clusterNodeId"));
+    JsonFields fields = JsonFields.of(json, "node");
+    return new NodeInfo(fields.text("name"), fields.text("host"), fields.whole("dataPort"), fields.whole("httpPort"),
+        fields.text("version"), fields.text("clusterNodeId"));
   }
 
   /** A target may be named by node name, by host (if only one node runs there) or by host:dataPort. */

@@ -35,14 +35,11 @@ public record TaskRequest(String id, String src, String dst, List<String> target
         throw new IllegalArgumentException(field + ": unknown field; expected one of " + FIELDS);
       }
     }
-    String id = optionalText(json, "id");
-    if (id == null) {
-      id = UUID.randomUUID().toString();
-    } else if (!id.matches("[A-Za-z0-9_-]{1,64}")) {
-      throw new IllegalArgumentException("id: must be 1-64 letters, digits, '_' or '-'");
-    }
-    return new TaskRequest(id, absolutePath(json, "src"), absolutePath(json, "dst"), targets(json),
-        flag(json, "delete", false), flag(json, "overwrite", true), flag(json, "compress", false),
+    JsonFields fields = JsonFields.of(json, "request");
+    String id = fields.optionalText("id");
+    id = id == null ? UUID.randomUUID().toString() : TaskId.check("id", id);
+    return new TaskRequest(id, absolutePath(fields, "src"), absolutePath(fields, "dst"), targets(json),
+        flag(fields, "delete", false), flag(fields, "overwrite", true), flag(fields, "compress", false),
         fanout(json, defaultFanout));
   }
 
@@ -51,19 +48,8 @@ public record TaskRequest(String id, String src, String dst, List<String> target
         .put("delete", delete).put("overwrite", overwrite).put("compress", compress).put("fanout", fanout);
   }
 
-  private static String optionalText(JsonObject json, String field) {
-    Object value = json.getValue(field);
-    if (value == null) {
-      return null;
-    }
-    if (!(value instanceof String text)) {
-      throw new IllegalArgumentException(field + ": must be a string");
-    }
-    return text;
-  }
-
-  private static String absolutePath(JsonObject json, String field) {
-    String path = optionalText(json, field);
+  private static String absolutePath(JsonFields fields, String field) {
+    String path = fields.optionalText(field);
     if (path == null || path.isBlank()) {
       throw new IllegalArgumentException(field + ": is required");
     }
@@ -108,15 +94,8 @@ public record TaskRequest(String id, String src, String dst, List<String> target
     return new ArrayList<>(targets);
   }
 
-  private static boolean flag(JsonObject json, String field, boolean fallback) {
-    Object value = json.getValue(field);
-    if (value == null) {
-      return fallback;
-    }
-    if (!(value instanceof Boolean b)) {
-      throw new IllegalArgumentException(field + ": must be true or false");
-    }
-    return b;
+  private static boolean flag(JsonFields fields, String field, boolean fallback) {
+    return fields.has(field) ? fields.flag(field) : fallback;
   }
 
   private static int fanout(JsonObject json, int fallback) {

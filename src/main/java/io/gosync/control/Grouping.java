@@ -1,0 +1,38 @@
+package io.gosync.control;
+
+import io.gosync.protocol.NeedList;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Prepared targets sorted by need-list: the groups that need data, in the order of their first
+ * member, and the targets that need nothing (they are finished without a stream).
+ */
+record Grouping<T>(List<Group<T>> groups, List<T> withoutData) {
+
+  Grouping {
+    groups = List.copyOf(groups);
+    withoutData = List.copyOf(withoutData);
+  }
+
+  static <T> Grouping<T> of(List<T> targets, Function<T, NeedList> needOf) {
+    Map<NeedList, List<T>> byNeed = new LinkedHashMap<>();
+    for (T target : targets) {
+      byNeed.computeIfAbsent(needOf.apply(target), need -> new ArrayList<>()).add(target);
+    }
+    List<Group<T>> groups = new ArrayList<>();
+    List<T> withoutData = new ArrayList<>();
+    byNeed.forEach((need, members) -> {
+      if (need.isEmpty()) {
+        withoutData.addAll(members);
+      } else {
+        groups.add(new Group<>(need, members));
+      }
+    });
+    return new Grouping<>(groups, withoutData);
+  }
+}

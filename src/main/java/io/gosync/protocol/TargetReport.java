@@ -1,0 +1,94 @@
+package io.gosync.protocol;
+
+import io.vertx.core.json.JsonObject;
+
+/**
+ * What targets and relays tell a task's source on gosync.task.&lt;id&gt;.control, each with its
+ * {@code type} and the {@code target} it is about (the sender itself, or a relay's child).
+ * Any report is a sign of life of its target.
+ */
+public sealed interface TargetReport {
+
+  String target();
+
+  JsonObject toJson();
+
+  static TargetReport fromJson(JsonObject json) {
+    JsonFields fields = JsonFields.of(json, "report");
+    String target = fields.text("target");
+    String type = fields.text("type");
+    return switch (type) {
+      case Live.TYPE -> new Live(target, fields.text("phase"));
+      case Progress.TYPE -> new Progress(target, fields.count("files"), fields.count("bytes"));
+      case Result.TYPE -> Result.fromJson(target, fields);
+      default -> throw fields.refused("type", "must be live, progress or result, got '" + type + "'");
+    };
+  }
+
+  private static JsonObject typed(JsonObject fields, String type, String target) {
+    return fields.put("type", type).put("target", target);
+  }
+
+  /** A target part's heartbeat, every heartbeatMs, with where it stands (queued, manifest, …). */
+  record Live(String target, String phase) implements TargetReport {
+
+    static final String TYPE = "live";
+
+    @Override
+    public JsonObject toJson() {
+      return typed(new JsonObject().put("phase", phase), TYPE, target);
+    }
+  }
+
+  /** What a receiving relay has landed so far. */
+  record Progress(String target, long files, long bytes) implements TargetReport {
+
+    static final String TYPE = "progress";
+
+    @Override
+    public JsonObject toJson() {
+      return typed(new JsonObject().put("files", files).put("bytes", bytes), TYPE, target);
+    }
+  }
+
+  /**
+   * A target's own final word, or a relay's about a child it could not reach or lost. A failed
+   * result carries only its message; the counts and {@code via} belong to ok and unchanged.
+   */
+  record Result(String target, TargetStatus status, long files, long bytes, long fixedDirectories, String via,
+                String message) implements TargetReport {
+
+    static final String TYPE = "result";
+
+    public Result {
+      if (!status.isFinal()) {
+        throw new IllegalArgumentException("a result is ok, unchanged or failed, not " + status.label());
+      }
+    }
+
+    public static Result failed(String target, String message) {
+      return new Result(target, TargetStatus.FAILED, 0, 0, 0, null, message);
+    }
+
+    @Override
+    public JsonObject toJson() {
+      JsonObject json = new JsonObject().put("status", status.label());
+      if (status != TargetStatus.FAILED) {
+        json.put("files", files).put("bytes", bytes).put("fixedDirectories", fixedDirectories).put("via", via);
+      }
+      return typed(json.put("message", message), TYPE, target);
+    }
+
+    static Result fromJson(String target, JsonFields fields) {
+      TargetStatus status = fields.parsed("status", TargetStatus::fromLabel);
+      if (!status.isFinal()) {
+        throw fields.refused("status", "a result is ok, unchanged or failed, not " + status.label());
+      }
+      if (status == TargetStatus.FAILED) {
+        return failed(target, fields.optionalText("message"));
+      }
+      return new Result(target, status, fields.count("files"), fields.count("bytes"),
+          fields.count("fixedDirectories"), fields.optionalText("via"), fields.optionalText("message"));
+    }
+  }
+}

@@ -1,0 +1,99 @@
+package io.gosync.control;
+
+import io.gosync.protocol.NeedList;
+import io.gosync.protocol.NodeInfo;
+import io.gosync.protocol.PrepareReply;
+import io.gosync.protocol.TargetLine;
+import io.gosync.protocol.TargetReport.Result;
+import io.gosync.protocol.TargetStatus;
+import org.junit.jupiter.api.Test;
+
+import java.util.BitSet;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** A target's transitions as the source sees them: in order, and never out of a final status. */
+class TargetStateTest {
+
+  private static final NodeInfo WEB2 = new NodeInfo("web2", "10.0.0.2", 7000, 8998, "0.1.0", "id-2");
+
+  private static PrepareReply reply() {
+    BitSet need = new BitSet();
+    need.set(1);
+    return new PrepareReply(NeedList.of(need), 1, 100, 2, 0, 1, 1, List.of("conf.ini"));
+  }
+
+  @Test
+  void aTargetGoesFromPendingToOkAndItsLineSaysWhatHappened() {
+    TargetState target = TargetState.resolved("10.0.0.2:7000", WEB2);
+    assertEquals(TargetStatus.PENDING, target.status());
+
+    assertTrue(target.preparing());
+    assertTrue(target.prepared(reply()));
+    assertEquals(reply().need(), target.need());
+    assertTrue(target.transferring());
+    assertTrue(target.progress(1, 50));
+    assertTrue(target.finished(new Result("web2", TargetStatus.OK, 1, 100, 2, "web1", null)));
+
+    assertEquals(new TargetLine("10.0.0.2:7000", "web2", TargetStatus.OK, 1, 100, 1, 100, 2, 0, 3, 1, "web1",
+        List.of("conf.ini"), null), target.line());
+    assertEquals("web2", target.name());
+  }
+
+  @Test
+  void aFinalTargetRefusesEveryTransition() {
+    TargetState target = TargetState.resolved("web2", WEB2);
+    assertTrue(target.failed("did not answer in time"));
+
+    assertFalse(target.preparing());
+    assertFalse(target.prepared(reply()));
+    assertFalse(target.transferring());
+    assertFalse(target.progress(5, 5));
+    assertFalse(target.finished(new Result("web2", TargetStatus.OK, 1, 1, 0, "web1", "late")));
+    assertFalse(target.failed("again"));
+
+    TargetLine line = target.line();
+    assertEquals(TargetStatus.FAILED, line.status());
+    assertEquals("did not answer in time", line.message());
+    assertEquals(0, line.files());
+    assertNull(line.via());
+  }
+
+  @Test
+  void aFailedResultFailsTheTargetWithItsMessageOrWithFailed() {
+    TargetState told = TargetState.resolved("web2", WEB2);
+    assertTrue(told.finished(Result.failed("web2", "disk full")));
+    assertEquals("disk full", told.line().message());
+
+    TargetState untold = TargetState.resolved("web2", WEB2);
+    assertTrue(untold.finished(Result.failed("web2", null)));
+    assertEquals(TargetStatus.FAILED, untold.status());
+    assertEquals("failed", untold.line().message());
+  }
+
+  @Test
+  void anUnresolvedTargetIsFailedFromTheStart() {
+    TargetState target = TargetState.unresolved("ghost", "unknown target: no live node …");
+
+    assertTrue(target.isFinal());
+    assertEquals("ghost", target.name());
+    assertNull(target.node());
+    assertNull(target.line().node());
+    assertEquals("unknown target: no live node …", target.line().message());
+    assertFalse(target.runsOn("ghost"));
+  }
+
+  @Test
+  void onlyATargetThatWasAskedSomethingCanFallSilent() {
+    TargetState target = TargetState.resolved("web2", WEB2);
+    assertFalse(target.silentFor(-1), "a pending target is not waited for");
+    target.preparing();
+    assertTrue(target.silentFor(-1));
+    target.failed("gone");
+    assertFalse(target.silentFor(-1), "a final target is not waited for");
+  }
+}

@@ -1,0 +1,88 @@
+package io.gosync.protocol;
+
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** What targets and relays tell a source: JSON as on the wire, read back, and every bad field named. */
+class TargetReportTest {
+
+  private static final TargetReport.Result OK =
+      new TargetReport.Result("web2", TargetStatus.OK, 3, 4096, 1, "web1", null);
+
+  @Test
+  void eachReportIsWrittenAsOnTheWire() {
+    assertEquals("{\"phase\":\"diffing\",\"type\":\"live\",\"target\":\"web2\"}",
+        new TargetReport.Live("web2", "diffing").toJson().encode());
+    assertEquals("{\"files\":3,\"bytes\":4096,\"type\":\"progress\",\"target\":\"web2\"}",
+        new TargetReport.Progress("web2", 3, 4096).toJson().encode());
+    assertEquals("{\"status\":\"ok\",\"files\":3,\"bytes\":4096,\"fixedDirectories\":1,\"via\":\"web1\","
+        + "\"message\":null,\"type\":\"result\",\"target\":\"web2\"}", OK.toJson().encode());
+    assertEquals("{\"status\":\"failed\",\"message\":\"disk full\",\"type\":\"result\",\"target\":\"web3\"}",
+        TargetReport.Result.failed("web3", "disk full").toJson().encode());
+  }
+
+  @Test
+  void eachReportIsReadBack() {
+    for (TargetReport report : List.of(new TargetReport.Live("web2", "queued"), new TargetReport.Progress("web2", 1, 2),
+        OK, new TargetReport.Result("web2", TargetStatus.UNCHANGED, 0, 0, 0, null, "2 differing entries left"),
+        TargetReport.Result.failed("web3", "disk full"))) {
+      assertEquals(report, TargetReport.fromJson(report.toJson()));
+      assertEquals(report, TargetReport.fromJson(new JsonObject(report.toJson().encode())));
+    }
+  }
+
+  @Test
+  void aFailedResultNeedsNoMessageAndCarriesNoCounts() {
+    TargetReport.Result failed = (TargetReport.Result) TargetReport.fromJson(
+        new JsonObject().put("type", "result").put("target", "web3").put("status", "failed").put("files", 9));
+    assertEquals(TargetReport.Result.failed("web3", null), failed);
+    assertNull(failed.message());
+  }
+
+  @Test
+  void theTypeAndTheTargetAreNamed() {
+    assertRefused(null, "report");
+    assertRefused(new JsonObject().put("type", "live").put("phase", "queued"), "target");
+    assertRefused(new JsonObject().put("target", 5).put("type", "live").put("phase", "queued"), "target");
+    assertRefused(new JsonObject().put("target", "web2").put("phase", "queued"), "type");
+    assertRefused(new JsonObject().put("target", "web2").put("type", "gossip"), "type");
+  }
+
+  @Test
+  void aBadFieldOfEachReportIsNamed() {
+    assertRefused(new TargetReport.Live("web2", "queued").toJson().put("phase", 3), "phase");
+    assertRefused(new TargetReport.Progress("web2", 1, 2).toJson().put("files", "1"), "files");
+    assertRefused(new TargetReport.Progress("web2", 1, 2).toJson().put("bytes", -2), "bytes");
+    assertRefused(OK.toJson().put("status", "great"), "status");
+    assertRefused(OK.toJson().put("status", "transferring"), "status");
+    assertRefused(without(OK.toJson(), "files"), "files");
+    assertRefused(without(OK.toJson(), "bytes"), "bytes");
+    assertRefused(without(OK.toJson(), "fixedDirectories"), "fixedDirectories");
+    assertRefused(OK.toJson().put("via", 1), "via");
+    assertRefused(OK.toJson().put("message", List.of()), "message");
+  }
+
+  @Test
+  void aResultIsFinal() {
+    assertThrows(IllegalArgumentException.class,
+        () -> new TargetReport.Result("web2", TargetStatus.PREPARED, 0, 0, 0, null, null));
+  }
+
+  private static JsonObject without(JsonObject json, String field) {
+    json.remove(field);
+    return json;
+  }
+
+  private static void assertRefused(JsonObject json, String field) {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TargetReport.fromJson(json),
+        String.valueOf(json));
+    assertTrue(e.getMessage().startsWith(field + ":"), "'" + field + ":' does not start: " + e.getMessage());
+  }
+}
