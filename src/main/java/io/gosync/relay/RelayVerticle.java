@@ -38,6 +38,7 @@ public final class RelayVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(RelayVerticle.class);
 
   private final NodeConfig config;
+  private final StallLadder ladder;
   private final Map<String, ReceivePlan> plans = new HashMap<>();
   private final Map<String, LandingSink> receiving = new HashMap<>();
   private ChildLinks links;
@@ -45,12 +46,13 @@ public final class RelayVerticle extends VerticleBase {
 
   public RelayVerticle(NodeConfig config) {
     this.config = config;
+    this.ladder = new StallLadder(config.stallTimeoutMs());
   }
 
   @Override
   public Future<?> start() {
     bus = vertx.eventBus();
-    links = new ChildLinks(vertx.createNetClient(Transport.dataClient(config)), bus, config.name(), config.stallTimeoutMs());
+    links = new ChildLinks(vertx.createNetClient(Transport.dataClient(config)), bus, config.name(), ladder);
     NetServer server = vertx.createNetServer(Transport.dataServer(config)).connectHandler(this::onConnection);
     String self = config.name();
     return Future.all(
@@ -178,7 +180,7 @@ public final class RelayVerticle extends VerticleBase {
       if (leftover.length() > 0) {
         tee.write(leftover);
       }
-      long idle = watchForSilence(socket, tee, header.idleLimitMs(config.stallTimeoutMs()));
+      long idle = watchForSilence(socket, tee, ladder.silenceMs(header.treeHeight()));
       pipe.to(tee).onComplete(piped -> {
         vertx.cancelTimer(idle);
         LOG.debug("task {}: stream from {} ended after {} bytes: {}", taskId,

@@ -21,15 +21,6 @@ public record StreamHeader(String taskId, int group, String source, String paren
     return new StreamHeader(taskId, group, source, node.name(), child, treeHeight, compressed, files, bytes);
   }
 
-  /**
-   * How long a receiver may go without a byte before it gives its parent up: an ancestor may
-   * legitimately pause the stream while it waits out a stalled child, up to its longest stall
-   * timeout (see ChildLinks), so allow that and one stall timeout more.
-   */
-  public long idleLimitMs(long stallTimeoutMs) {
-    return 2 * stallTimeoutMs + treeHeight * (stallTimeoutMs / 2);
-  }
-
   public Buffer encode() {
     Buffer json = new JsonObject()
         .put("taskId", taskId).put("group", group).put("source", source).put("parent", parent)
