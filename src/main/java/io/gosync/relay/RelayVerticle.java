@@ -80,10 +80,8 @@ public final class RelayVerticle extends VerticleBase {
 
   private void onSend(Message<SendRequest> message) {
     SendRequest request = message.body();
-    long bytes = request.need().indices().mapToLong(i -> request.manifest().entry(i).size()).sum();
     TreeNode root = new TreeNode(config.name(), config.host(), config.dataPort(), request.children());
-    StreamHeader header = new StreamHeader(request.taskId(), request.group(), config.name(), null, root,
-        root.height(), request.compress(), request.need().size(), bytes);
+    StreamHeader header = new StreamHeader(request.taskId(), null, root, root.height());
     links.connect(header, request.children())
         .map(branches -> Tees.over(vertx, bus, request.taskId(), branches, config.stallTimeoutMs()))
         .compose(tee -> new GroupSender(vertx, request, tee, config.compressionLevel()).run())
