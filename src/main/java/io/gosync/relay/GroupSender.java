@@ -12,6 +12,8 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.file.OpenOptions;
 import io.vertx.core.streams.WriteStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The source's side of one group: reads each needed file once and writes its frame to the tee
@@ -21,7 +23,7 @@ import io.vertx.core.streams.WriteStream;
  */
 final class GroupSender {
 
-  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(GroupSender.class);
+  private static final Logger LOG = LoggerFactory.getLogger(GroupSender.class);
 
   private final Vertx vertx;
   private final SendRequest request;
