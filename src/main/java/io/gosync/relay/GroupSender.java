@@ -29,14 +29,16 @@ final class GroupSender {
   private final SendRequest request;
   private final TeeWriteStream tee;
   private final int level;
+  private final RelayMetrics metrics;
   private long files;
   private long bytes;
 
-  GroupSender(Vertx vertx, SendRequest request, TeeWriteStream tee, int level) {
+  GroupSender(Vertx vertx, SendRequest request, TeeWriteStream tee, int level, RelayMetrics metrics) {
     this.vertx = vertx;
     this.request = request;
     this.tee = tee;
     this.level = level;
+    this.metrics = metrics;
   }
 
   Future<SendOutcome> run() {
@@ -68,6 +70,7 @@ final class GroupSender {
     }).onSuccess(v -> {
       files++;
       bytes += entry.size();
+      metrics.sent(entry.size());
       vertx.runOnContext(next -> sendFrom(request.need().next(index + 1), sent));
     }).onFailure(sent::fail);
   }

@@ -43,6 +43,7 @@ final class LandingSink extends QuietSink implements FrameParser.Events {
   private final Context context;
   private final ReceivePlan plan;
   private final Landing landing;
+  private final RelayMetrics metrics;
   private final FrameParser parser = new FrameParser(this);
   private final Promise<Summary> result = Promise.promise();
   private final BitSet received = new BitSet();
@@ -63,11 +64,12 @@ final class LandingSink extends QuietSink implements FrameParser.Events {
   private long files;
   private long bytes;
 
-  LandingSink(Vertx vertx, ReceivePlan plan) {
+  LandingSink(Vertx vertx, ReceivePlan plan, RelayMetrics metrics) {
     this.vertx = vertx;
     this.context = vertx.getOrCreateContext();
     this.plan = plan;
     this.landing = new Landing(plan.dst(), plan.manifest().singleFile(), plan.taskId());
+    this.metrics = metrics;
   }
 
   Future<Summary> result() {
@@ -175,7 +177,7 @@ final class LandingSink extends QuietSink implements FrameParser.Events {
     landings.add(step);
     later(step, v -> {
       landings.remove(step);
-      landed(at);
+      landed(at, file);
       resume();
     }, "cannot land " + file.path());
   }
@@ -193,7 +195,7 @@ final class LandingSink extends QuietSink implements FrameParser.Events {
     landings.add(step);
     later(step, v -> {
       landings.remove(step);
-      landed(at);
+      landed(at, file);
       if (failure == null && endCount >= 0 && landings.isEmpty()) {
         finish();
         resume();
@@ -203,9 +205,10 @@ final class LandingSink extends QuietSink implements FrameParser.Events {
     }, "cannot land " + file.path());
   }
 
-  private void landed(int at) {
+  private void landed(int at, Entry file) {
     files++;
     received.set(at);
+    metrics.landed(file.size());
   }
 
   /**

@@ -38,6 +38,7 @@ public final class RelayVerticle extends VerticleBase {
 
   private final NodeConfig config;
   private final StallLadder ladder;
+  private final RelayMetrics metrics = RelayMetrics.NONE;
   private final Map<String, ReceivePlan> plans = new HashMap<>();
   private final Map<String, LandingSink> receiving = new HashMap<>();
   private ChildLinks links;
@@ -83,7 +84,7 @@ public final class RelayVerticle extends VerticleBase {
     StreamHeader header = new StreamHeader(request.taskId(), null, root, root.height());
     links.connect(header, request.children())
         .map(branches -> tee(request.taskId(), branches))
-        .compose(tee -> new GroupSender(vertx, request, tee, config.compressionLevel()).run())
+        .compose(tee -> new GroupSender(vertx, request, tee, config.compressionLevel(), metrics).run())
         .onSuccess(message::<SendOutcome>reply)
         .onFailure(err -> message.fail(500, err.getMessage()));
   }
@@ -113,7 +114,7 @@ public final class RelayVerticle extends VerticleBase {
   /** Lands the stream on this node, with progress reports until it is over, then tells task control. */
   private LandingSink land(StreamHeader header, ReceivePlan plan) {
     String taskId = plan.taskId();
-    LandingSink sink = new LandingSink(vertx, plan);
+    LandingSink sink = new LandingSink(vertx, plan, metrics);
     receiving.put(taskId, sink);
     long progress = vertx.setPeriodic(config.progressIntervalMs(), id -> reportProgress(taskId, sink));
     sink.result().onComplete(done -> {
@@ -150,7 +151,7 @@ public final class RelayVerticle extends VerticleBase {
   }
 
   private TeeWriteStream tee(String taskId, List<TeeWriteStream.Branch> branches) {
-    return Tees.over(vertx, bus, taskId, branches, config.stallTimeoutMs());
+    return Tees.over(vertx, bus, taskId, branches, config.stallTimeoutMs(), metrics);
   }
 
   /** Closes the connection of a parent that has sent nothing for the limit: it hangs, or is gone. */

@@ -24,6 +24,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static io.gosync.testkit.Trees.assertNoTemporaryFiles;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -40,6 +41,7 @@ class LandingSinkTest {
 
   @TempDir
   Path dst;
+  private RelayMetrics metrics = RelayMetrics.NONE;
 
   private static Entry file(String path, String content) {
     byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
@@ -64,7 +66,8 @@ class LandingSinkTest {
     // On a Vert.x context, as in the relay verticle; written faster than anything can land.
     Promise<LandingSink.Summary> landed = Promise.promise();
     vertx.runOnContext(v -> {
-      LandingSink sink = new LandingSink(vertx, new ReceivePlan("t1", "src", dst, manifest, NeedList.of(need)));
+      LandingSink sink = new LandingSink(vertx, new ReceivePlan("t1", "src", dst, manifest, NeedList.of(need)),
+          RelayMetrics.NONE);
       for (int at = 0; at < body.length(); at += piece) {
         sink.write(body.slice(at, Math.min(body.length(), at + piece)));
       }
@@ -127,6 +130,28 @@ class LandingSinkTest {
     assertNoTemporaryFiles(dst);
   }
 
+  @Test
+  void eachLandedFileIsCounted(Vertx vertx) throws Exception {
+    byte[] large = content(Frames.SMALL_FILE + 1);
+    Manifest manifest = Manifest.of(List.of(Entry.dir("", 1L, 0755), file("a.bin", content(10)), file("b.bin", large),
+        file("c.bin", new byte[0])));
+    AtomicLong files = new AtomicLong();
+    AtomicLong bytes = new AtomicLong();
+    metrics = new RelayMetrics() {
+      @Override
+      public void landed(long size) {
+        files.incrementAndGet();
+        bytes.addAndGet(size);
+      }
+    };
+
+    land(vertx, manifest, body(manifest, false, content(10), large, new byte[0]), 65_536, null)
+        .await(30, TimeUnit.SECONDS);
+
+    assertEquals(3, files.get());
+    assertEquals(10 + large.length, bytes.get());
+  }
+
   /** What a source sends for every file of the manifest, with these contents; large ones in 1 MiB chunks. */
   private static Buffer body(Manifest manifest, boolean compressed, byte[]... contents) {
     Buffer body = Buffer.buffer();
@@ -153,7 +178,8 @@ class LandingSinkTest {
     need.set(1, manifest.size());
     Promise<LandingSink.Summary> landed = Promise.promise();
     vertx.runOnContext(v -> {
-      LandingSink sink = new LandingSink(vertx, new ReceivePlan("t1", "src", dst, manifest, NeedList.of(need)));
+      LandingSink sink = new LandingSink(vertx, new ReceivePlan("t1", "src", dst, manifest, NeedList.of(need)),
+          metrics);
       for (int at = 0; at < body.length(); at += piece) {
         sink.write(body.slice(at, Math.min(body.length(), at + piece)));
       }
