@@ -59,8 +59,8 @@ final class LandingFile {
   }
 
   /** Completes once the file can be written. */
-  Future<AsyncFile> opened() {
-    return opened;
+  Future<Void> opened() {
+    return opened.mapEmpty();
   }
 
   Path temp() {

@@ -1,8 +1,8 @@
 package io.gosync.relay;
 
 /**
- * What the data port counts as it goes, for whoever wants to watch it. Called on the event loop
- * for every write, so an implementation must be cheap and must not block.
+ * What the data port counts as it goes, for whoever wants to watch it. Called on the event loop,
+ * {@link #forwarded} for every write, so an implementation must be cheap and must not block.
  */
 public interface RelayMetrics {
 

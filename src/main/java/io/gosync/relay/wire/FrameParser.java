@@ -15,7 +15,7 @@ import java.util.HexFormat;
  * of the buffers that carried them.
  *
  * <p>While paused it keeps what arrives and parses it on {@link #resume}. Use it on one thread;
- * an event may pause or stop the parser, but must not feed it.
+ * an event may pause or stop the parser, but must not feed or resume it.
  */
 public final class FrameParser implements Handler<Buffer> {
 
@@ -43,7 +43,7 @@ public final class FrameParser implements Handler<Buffer> {
   private boolean paused;
   /** What arrived while paused. */
   private Buffer held;
-  /** The frame being gathered across reads: its length, and its bytes so far if any. */
+  /** The frame being read: its length and, when it spans reads, its bytes so far. */
   private int wanted;
   private Buffer partial;
 
