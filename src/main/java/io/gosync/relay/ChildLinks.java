@@ -5,7 +5,6 @@ import io.gosync.relay.wire.TreeNode;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.net.NetClient;
-import io.vertx.core.net.NetSocket;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -20,13 +19,13 @@ final class ChildLinks {
   private final NetClient client;
   private final EventBus bus;
   private final String self;
-  private final long stallTimeoutMs;
+  private final StallLadder ladder;
 
-  ChildLinks(NetClient client, EventBus bus, String self, long stallTimeoutMs) {
+  ChildLinks(NetClient client, EventBus bus, String self, StallLadder ladder) {
     this.client = client;
     this.bus = bus;
     this.self = self;
-    this.stallTimeoutMs = stallTimeoutMs;
+    this.ladder = ladder;
   }
 
   /** Never fails: unreachable children are reported and left out of the result. */
@@ -47,20 +46,12 @@ final class ChildLinks {
   private Future<List<TeeWriteStream.Branch>> connect(StreamHeader header, TreeNode child) {
     return client.connect(child.port(), child.host())
         .compose(socket -> socket.write(header.forChild(child).encode()).map(socket))
-        .map(socket -> List.of(branch(child, socket)))
+        // the higher the child's subtree, the longer it may stay full: its own stalled child goes first
+        .map(socket -> List.of(new TeeWriteStream.Branch(child.name(), socket, ladder.branchMs(child.height()))))
         .recover(err -> {
           Reports.childFailed(bus, header.taskId(), child.name(),
               "unreachable from " + self + " at " + child.host() + ":" + child.port() + ": " + err.getMessage());
           return connect(header, child.children());
         });
-  }
-
-  /**
-   * When a node stalls, every connection above it fills up too. Each level up waits half a
-   * stall timeout longer, so the stalled node's own parent drops it first and the healthy
-   * relays between it and the source are kept.
-   */
-  private TeeWriteStream.Branch branch(TreeNode child, NetSocket socket) {
-    return new TeeWriteStream.Branch(child.name(), socket, stallTimeoutMs + child.height() * (stallTimeoutMs / 2));
   }
 }

@@ -12,6 +12,8 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.file.OpenOptions;
 import io.vertx.core.streams.WriteStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The source's side of one group: reads each needed file once and writes its frame to the tee
@@ -21,20 +23,22 @@ import io.vertx.core.streams.WriteStream;
  */
 final class GroupSender {
 
-  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(GroupSender.class);
+  private static final Logger LOG = LoggerFactory.getLogger(GroupSender.class);
 
   private final Vertx vertx;
   private final SendRequest request;
   private final TeeWriteStream tee;
   private final int level;
+  private final RelayMetrics metrics;
   private long files;
   private long bytes;
 
-  GroupSender(Vertx vertx, SendRequest request, TeeWriteStream tee, int level) {
+  GroupSender(Vertx vertx, SendRequest request, TeeWriteStream tee, int level, RelayMetrics metrics) {
     this.vertx = vertx;
     this.request = request;
     this.tee = tee;
     this.level = level;
+    this.metrics = metrics;
   }
 
   Future<SendOutcome> run() {
@@ -66,6 +70,7 @@ final class GroupSender {
     }).onSuccess(v -> {
       files++;
       bytes += entry.size();
+      metrics.sent(entry.size());
       vertx.runOnContext(next -> sendFrom(request.need().next(index + 1), sent));
     }).onFailure(sent::fail);
   }

@@ -1,51 +1,36 @@
 package io.gosync.relay;
 
-import com.github.luben.zstd.Zstd;
+import io.gosync.relay.wire.FrameParser;
 import io.gosync.relay.wire.Frames;
 import io.gosync.scan.Entry;
-import io.gosync.scan.FileFacts;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.file.AsyncFile;
-import io.vertx.core.file.OpenOptions;
 import io.vertx.core.streams.WriteStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.util.BitSet;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 
 /**
- * The local branch of a relay node's tee: parses the body of the stream and lands each file
- * atomically. Small files are gathered in memory and landed in one blocking step; large ones
- * stream through an AsyncFile whose queue gives backpressure. It never fails a write: when the
- * local disk fails it records why, removes its temporary file and ignores the rest of the
- * stream, so the children keep receiving.
+ * The local branch of a relay node's tee: lands each file of the stream atomically, as the
+ * {@link FrameParser} reports it. Small files are gathered in memory and landed in one blocking
+ * step each, several at a time; large ones stream through a {@link LandingFile}. It never fails
+ * a write: when the local disk fails it records why, removes its temporary files and ignores the
+ * rest of the stream, so the children keep receiving.
  */
-final class LandingSink extends QuietSink {
+final class LandingSink extends QuietSink implements FrameParser.Events {
 
-  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LandingSink.class);
+  private static final Logger LOG = LoggerFactory.getLogger(LandingSink.class);
 
   record Summary(long files, long bytes) {
   }
-
-  /**
-   * Large files reach the disk in writes of this size. Each AsyncFile write is a hop to a worker
-   * thread; one per network read (a few KiB to 64 KiB) made those hops the largest CPU cost of a
-   * relay node (measured: 7 s of worker CPU per 1.3 GiB landed).
-   */
-  static final int WRITE_BATCH = 512 << 10;
-  /** Room for a few batches in flight, so the network keeps flowing while one is written. */
-  private static final int WRITE_QUEUE = 4 * WRITE_BATCH;
 
   /**
    * Small files land on worker threads while parsing goes on, up to this many at once. Landing
@@ -54,46 +39,37 @@ final class LandingSink extends QuietSink {
    */
   static final int LANDINGS_IN_FLIGHT = 8;
 
-  private enum State { FRAME, FILE_HEADER, RAW, CHUNK_HEADER, CHUNK_DATA, END, ABORT_LENGTH, ABORT_TEXT, DONE }
-
   private final Vertx vertx;
   private final Context context;
   private final ReceivePlan plan;
   private final Landing landing;
+  private final RelayMetrics metrics;
+  private final FrameParser parser = new FrameParser(this);
   private final Promise<Summary> result = Promise.promise();
   private final BitSet received = new BitSet();
-
-  private State state = State.FRAME;
-  private Buffer gathered = Buffer.buffer();
-  private int gatherTarget;
-  private Buffer pending;
-  private boolean busy;
-  /** Small files still landing; the end frame waits for them. */
+  /** Files on their way to their final name; the end of the stream, and a failure's report, wait for them. */
   private final Set<Future<Void>> landings = new HashSet<>();
-  private boolean awaitingLandings;
-  private boolean ended;
-  private String failure;
-  private Handler<Void> drainHandler;
 
+  /** The current file: gathered whole in memory if small, else written as it comes. */
   private int index;
   private Entry entry;
-  private long remaining;
-  private boolean compressed;
-  private int chunkRawLength;
-  private MessageDigest digest;
   private Buffer whole;
-  private Buffer batch;
-  private AsyncFile file;
-  private Path temp;
-
+  private LandingFile large;
+  /** The end frame's count of files, once it has come. */
+  private long endCount = -1;
+  private boolean ended;
+  private boolean finished;
+  private String failure;
+  private Handler<Void> drainHandler;
   private long files;
   private long bytes;
 
-  LandingSink(Vertx vertx, ReceivePlan plan) {
+  LandingSink(Vertx vertx, ReceivePlan plan, RelayMetrics metrics) {
     this.vertx = vertx;
     this.context = vertx.getOrCreateContext();
     this.plan = plan;
     this.landing = new Landing(plan.dst(), plan.manifest().singleFile(), plan.taskId());
+    this.metrics = metrics;
   }
 
   Future<Summary> result() {
@@ -115,232 +91,124 @@ final class LandingSink extends QuietSink {
 
   @Override
   public Future<Void> write(Buffer data) {
-    if (failure != null || state == State.DONE) {
-      return Future.succeededFuture();
-    }
-    if (busy) {
-      pending = pending == null ? data.copy() : pending.appendBuffer(data);
-    } else {
-      consume(data, 0);
+    if (failure == null && !finished) {
+      parser.handle(data);
     }
     return Future.succeededFuture();
   }
 
-  private void consume(Buffer buffer, int start) {
-    int pos = start;
-    while (pos < buffer.length() && !busy && failure == null && state != State.DONE) {
-      pos = switch (state) {
-        case FRAME -> frame(buffer.getByte(pos), pos + 1);
-        case RAW -> raw(buffer, pos);
-        default -> gather(buffer, pos);
-      };
-    }
-    if (busy && pos < buffer.length()) {
-      Buffer rest = buffer.slice(pos, buffer.length());
-      pending = pending == null ? rest.copy() : pending.appendBuffer(rest);
-    }
-  }
-
-  private int frame(byte type, int next) {
-    switch (type) {
-      case Frames.FILE -> expect(State.FILE_HEADER, Frames.FILE_HEADER_BYTES);
-      case Frames.END -> {
-        if (!landings.isEmpty()) {
-          awaitingLandings = true; // parse the end frame again once every small file has landed
-          busy = true;
-          return next - 1;
-        }
-        expect(State.END, 8);
-      }
-      case Frames.ABORT -> expect(State.ABORT_LENGTH, 4);
-      default -> fail("bad stream: unknown frame type " + type);
-    }
-    return next;
-  }
-
-  private void expect(State next, int length) {
-    state = next;
-    gatherTarget = length;
-    gathered = Buffer.buffer(Math.min(length, 1 << 16));
-  }
-
-  private int gather(Buffer buffer, int pos) {
-    int take = Math.min(gatherTarget - gathered.length(), buffer.length() - pos);
-    gathered.appendBuffer(buffer, pos, take);
-    if (gathered.length() == gatherTarget) {
-      onGathered(gathered);
-    }
-    return pos + take;
-  }
-
-  private void onGathered(Buffer frame) {
-    switch (state) {
-      case FILE_HEADER -> startFile(frame);
-      case CHUNK_HEADER -> startChunk(frame.getInt(0), frame.getInt(4));
-      case CHUNK_DATA -> inflate(frame);
-      case END -> finishStream(frame.getLong(0));
-      case ABORT_LENGTH -> {
-        int length = frame.getInt(0);
-        if (length < 0 || length > Frames.MAX_ABORT_TEXT) {
-          fail("bad stream: abort text of " + length + " bytes");
-        } else if (length == 0) {
-          fail("the source aborted the stream");
-        } else {
-          expect(State.ABORT_TEXT, length);
-        }
-      }
-      case ABORT_TEXT -> fail("the source aborted the stream: " + frame.toString(StandardCharsets.UTF_8));
-      default -> fail("bad stream: unexpected state " + state);
-    }
-  }
-
-  private void startFile(Buffer header) {
-    index = header.getInt(0);
-    long size = header.getLong(4);
-    compressed = (header.getByte(12) & Frames.COMPRESSED) != 0;
-    String hash = HexFormat.of().formatHex(header.getBytes(13, 45));
+  @Override
+  public void fileStarts(int index, long size, boolean compressed, String hash) {
     if (index < 0 || index >= plan.manifest().size() || !plan.need().contains(index) || received.get(index)) {
-      fail("bad stream: file index " + index + " was not asked for");
+      badStream("file index " + index + " was not asked for");
       return;
     }
-    entry = plan.manifest().entry(index);
-    if (size != entry.size() || !hash.equals(entry.hash())) {
-      fail("bad stream: file " + entry.path() + " does not match the manifest");
+    Entry next = plan.manifest().entry(index);
+    if (size != next.size() || !hash.equals(next.hash())) {
+      badStream("file " + next.path() + " does not match the manifest");
       return;
     }
-    remaining = size;
-    digest = FileFacts.sha256();
-    if (size <= Frames.SMALL_FILE) {
+    this.index = index;
+    this.entry = next;
+    if (size > Frames.SMALL_FILE) {
+      openLarge();
+    } else {
       whole = Buffer.buffer((int) size);
-      afterData();
-      return;
+      if (size == 0) {
+        landWhole();
+      }
     }
-    busy = true;
-    Future<AsyncFile> opened = vertx.executeBlocking(() -> landing.temporary(index, entry), false)
-        .compose(path -> {
-          temp = path;
-          return vertx.fileSystem().open(path.toString(), new OpenOptions().setCreateNew(true).setWrite(true));
-        });
-    later(opened, open -> {
-      file = open;
-      file.setWriteQueueMaxSize(WRITE_QUEUE);
-      batch = Buffer.buffer(WRITE_BATCH);
-      file.exceptionHandler(err -> fail("cannot write " + entry.path() + ": " + err.getMessage()));
-      file.drainHandler(v -> maybeDrain());
-      afterData();
-      resume();
-    }, "cannot create a temporary file for " + entry.path());
   }
 
-  private int raw(Buffer buffer, int pos) {
-    int take = (int) Math.min(remaining, buffer.length() - pos);
-    accept(buffer.slice(pos, pos + take));
-    return pos + take;
-  }
-
-  private void startChunk(int rawLength, int packedLength) {
-    if (rawLength <= 0 || rawLength > remaining || rawLength > Frames.MAX_CHUNK
-        || packedLength <= 0 || packedLength > Zstd.compressBound(rawLength)) {
-      fail("bad stream: bad chunk of " + rawLength + "/" + packedLength + " bytes");
-      return;
-    }
-    chunkRawLength = rawLength;
-    expect(State.CHUNK_DATA, packedLength);
-  }
-
-  private void inflate(Buffer packed) {
-    byte[] raw;
-    try {
-      raw = Zstd.decompress(packed.getBytes(), chunkRawLength);
-    } catch (RuntimeException e) {
-      fail("bad stream: cannot decompress " + entry.path() + ": " + e.getMessage());
-      return;
-    }
-    if (raw.length != chunkRawLength) {
-      fail("bad stream: chunk of " + entry.path() + " inflated to the wrong size");
-      return;
-    }
-    accept(Buffer.buffer(raw));
-  }
-
-  private void accept(Buffer data) {
-    remaining -= data.length();
+  @Override
+  public void fileData(Buffer data) {
     bytes += data.length();
     if (whole != null) {
       whole.appendBuffer(data);
-    } else {
-      batch.appendBuffer(data);
-      if (batch.length() >= WRITE_BATCH || remaining == 0) {
-        writeBatch();
+      if (whole.length() == entry.size()) {
+        landWhole();
       }
+    } else if (large.write(data) && failure == null) {
+      landLarge();
     }
-    afterData();
   }
 
-  private void writeBatch() {
-    Buffer full = batch;
-    batch = Buffer.buffer(WRITE_BATCH);
-    digest.update(full.getBytes());
-    file.write(full).onFailure(err -> fail("cannot write " + entry.path() + ": " + err.getMessage()));
-  }
-
-  /** Decides what comes next for the current file: more data, or landing it. */
-  private void afterData() {
-    if (remaining == 0) {
-      land();
-    } else if (compressed) {
-      expect(State.CHUNK_HEADER, Frames.CHUNK_HEADER_BYTES);
+  @Override
+  public void streamEnds(long count) {
+    endCount = count;
+    if (landings.isEmpty()) {
+      finish();
     } else {
-      state = State.RAW;
+      parser.pause(); // until the last small file has landed: only then is the stream over
     }
   }
 
-  private void land() {
-    state = State.FRAME;
-    if (whole != null) {
-      landWhole();
-      return;
-    }
-    busy = true;
-    String hash = HexFormat.of().formatHex(digest.digest());
-    Path written = temp;
-    Entry landingEntry = entry;
-    AsyncFile closing = file;
-    file = null; // no more writes or drain handlers on it
-    Future<Void> landed = closing.close().compose(v -> vertx.executeBlocking(() -> {
-      landing.commit(written, landingEntry, hash);
+  @Override
+  public void sourceAborts(String reason) {
+    fail(reason.isEmpty() ? "the source aborted the stream" : "the source aborted the stream: " + reason);
+  }
+
+  @Override
+  public void badStream(String reason) {
+    fail("bad stream: " + reason);
+  }
+
+  /** The file's bytes have nowhere to go until its temporary file exists: parsing waits. */
+  private void openLarge() {
+    parser.pause();
+    int at = index;
+    Entry file = entry;
+    large = new LandingFile(vertx, vertx.executeBlocking(() -> landing.temporary(at, file), false), file.size(),
+        err -> fail("cannot write " + file.path() + ": " + err.getMessage()), v -> maybeDrain());
+    later(large.opened(), open -> resume(), "cannot create a temporary file for " + file.path());
+  }
+
+  /** One large file at a time: parsing waits while it is closed, checked and renamed. */
+  private void landLarge() {
+    parser.pause();
+    LandingFile written = large;
+    int at = index;
+    Entry file = entry;
+    large = null; // no more writes or drain handlers on it
+    Future<Void> step = written.close().compose(hash -> vertx.executeBlocking(() -> {
+      landing.commit(written.temp(), file, hash);
       return null;
     }, false));
-    later(landed, v -> {
-      files++;
-      received.set(index);
-      clearFile();
+    landings.add(step);
+    later(step, v -> {
+      landings.remove(step);
+      landed(at, file);
       resume();
-    }, "cannot land " + entry.path());
+    }, "cannot land " + file.path());
   }
 
   /** A small file lands on a worker thread while the stream goes on; see {@link #LANDINGS_IN_FLIGHT}. */
   private void landWhole() {
     byte[] data = whole.getBytes();
-    int landingIndex = index;
-    Entry landingEntry = entry;
-    clearFile();
-    Future<Void> landed = vertx.executeBlocking(() -> {
-      landing.landWhole(landingIndex, landingEntry, data);
+    int at = index;
+    Entry file = entry;
+    whole = null;
+    Future<Void> step = vertx.executeBlocking(() -> {
+      landing.landWhole(at, file, data);
       return null;
     }, false);
-    landings.add(landed);
-    later(landed, v -> {
-      landings.remove(landed);
-      files++;
-      received.set(landingIndex);
-      if (awaitingLandings && landings.isEmpty()) {
-        awaitingLandings = false;
+    landings.add(step);
+    later(step, v -> {
+      landings.remove(step);
+      landed(at, file);
+      if (failure == null && endCount >= 0 && landings.isEmpty()) {
+        finish();
         resume();
       } else {
         maybeDrain();
       }
-    }, "cannot land " + landingEntry.path());
+    }, "cannot land " + file.path());
+  }
+
+  private void landed(int at, Entry file) {
+    files++;
+    received.set(at);
+    metrics.landed(file.size());
   }
 
   /**
@@ -359,31 +227,18 @@ final class LandingSink extends QuietSink {
     }));
   }
 
-  private void clearFile() {
-    whole = null;
-    batch = null;
-    file = null;
-    temp = null;
-    digest = null;
-  }
-
-  private void finishStream(long count) {
-    if (count != received.cardinality() || !plan.need().sameAs(received)) {
-      fail("bad stream: it ended with " + received.cardinality() + " of " + plan.need().size() + " files");
+  private void finish() {
+    if (endCount != received.cardinality() || !plan.need().sameAs(received)) {
+      badStream("it ended with " + received.cardinality() + " of " + plan.need().size() + " files");
       return;
     }
-    state = State.DONE;
+    finished = true;
     result.tryComplete(new Summary(files, bytes));
   }
 
   private void resume() {
-    busy = false;
-    Buffer rest = pending;
-    pending = null;
-    if (rest != null) {
-      consume(rest, 0);
-    }
-    if (!busy) {
+    parser.resume();
+    if (!parser.isPaused()) {
       if (ended) {
         checkEnded();
       }
@@ -399,36 +254,33 @@ final class LandingSink extends QuietSink {
   }
 
   private void fail(String reason) {
-    if (failure != null || state == State.DONE) {
+    if (failure != null || finished) {
       return;
     }
     failure = reason;
-    busy = false;
-    pending = null;
-    AsyncFile open = file;
-    Path leftover = temp;
-    clearFile();
-    Future<Void> closed = open == null ? Future.succeededFuture() : open.close().recover(err -> Future.succeededFuture());
-    // Small files still landing either land whole or remove their temporary file; the failure
-    // is reported once they have, so a failed target is never seen with one left behind.
+    parser.stop();
+    Future<Void> discarded = large == null ? Future.succeededFuture() : large.discard();
+    large = null;
+    whole = null;
+    // Files still landing either land or remove their temporary file; the failure is reported
+    // once they have, so a failed target is never seen with one left behind.
     Future<?> landed = Future.join(List.copyOf(landings)).otherwiseEmpty();
-    closed.compose(v -> vertx.executeBlocking(() -> leftover != null && Files.deleteIfExists(leftover), false))
-        .eventually(() -> landed)
-        .onComplete(done -> result.tryFail(reason));
+    discarded.eventually(() -> landed).onComplete(done -> result.tryFail(reason));
     maybeDrain();
   }
 
   private void checkEnded() {
-    if (state != State.DONE) {
-      LOG.debug("stream ended early: state {}, busy {}, file {}, remaining {}, received {}", state, busy,
-          entry == null ? null : entry.path(), remaining, received.cardinality());
+    if (!finished && failure == null) {
+      LOG.debug("task {}: the stream ended early: {} of {} files landed, last {}", plan.taskId(),
+          received.cardinality(), plan.need().size(), entry == null ? null : entry.path());
       fail("the stream from the parent ended before its end frame");
     }
   }
 
   @Override
   public boolean writeQueueFull() {
-    return failure == null && (busy || landings.size() >= LANDINGS_IN_FLIGHT || (file != null && file.writeQueueFull()));
+    return failure == null
+        && (parser.isPaused() || landings.size() >= LANDINGS_IN_FLIGHT || (large != null && large.writeQueueFull()));
   }
 
   @Override
@@ -440,7 +292,7 @@ final class LandingSink extends QuietSink {
   @Override
   public Future<Void> end() {
     ended = true;
-    if (!busy) {
+    if (!parser.isPaused()) {
       checkEnded();
     }
     return Future.succeededFuture();

@@ -7,16 +7,15 @@ import io.gosync.protocol.Constants;
 import io.gosync.relay.RelayMessages.Received;
 import io.gosync.relay.RelayMessages.SendOutcome;
 import io.gosync.relay.RelayMessages.SendRequest;
+import io.gosync.relay.wire.HeaderReader;
 import io.gosync.relay.wire.StreamHeader;
 import io.gosync.relay.wire.TreeNode;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetSocket;
-import io.vertx.core.streams.Pipe;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,6 +37,8 @@ public final class RelayVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(RelayVerticle.class);
 
   private final NodeConfig config;
+  private final StallLadder ladder;
+  private final RelayMetrics metrics = RelayMetrics.NONE;
   private final Map<String, ReceivePlan> plans = new HashMap<>();
   private final Map<String, LandingSink> receiving = new HashMap<>();
   private ChildLinks links;
@@ -45,12 +46,13 @@ public final class RelayVerticle extends VerticleBase {
 
   public RelayVerticle(NodeConfig config) {
     this.config = config;
+    this.ladder = new StallLadder(config.stallTimeoutMs());
   }
 
   @Override
   public Future<?> start() {
     bus = vertx.eventBus();
-    links = new ChildLinks(vertx.createNetClient(Transport.dataClient(config)), bus, config.name(), config.stallTimeoutMs());
+    links = new ChildLinks(vertx.createNetClient(Transport.dataClient(config)), bus, config.name(), ladder);
     NetServer server = vertx.createNetServer(Transport.dataServer(config)).connectHandler(this::onConnection);
     String self = config.name();
     return Future.all(
@@ -78,85 +80,41 @@ public final class RelayVerticle extends VerticleBase {
 
   private void onSend(Message<SendRequest> message) {
     SendRequest request = message.body();
-    long bytes = request.need().indices().mapToLong(i -> request.manifest().entry(i).size()).sum();
     TreeNode root = new TreeNode(config.name(), config.host(), config.dataPort(), request.children());
-    StreamHeader header = new StreamHeader(request.taskId(), request.group(), config.name(), null, root,
-        root.height(), request.compress(), request.need().size(), bytes);
+    StreamHeader header = new StreamHeader(request.taskId(), null, root, root.height());
     links.connect(header, request.children())
-        .map(branches -> Tees.over(vertx, bus, request.taskId(), branches, config.stallTimeoutMs()))
-        .compose(tee -> new GroupSender(vertx, request, tee, config.compressionLevel()).run())
+        .map(branches -> tee(request.taskId(), branches))
+        .compose(tee -> new GroupSender(vertx, request, tee, config.compressionLevel(), metrics).run())
         .onSuccess(message::<SendOutcome>reply)
         .onFailure(err -> message.fail(500, err.getMessage()));
   }
 
   private void onConnection(NetSocket socket) {
-    Buffer start = Buffer.buffer();
-    boolean[] headerRead = {false};
-    long headerTimer = vertx.setTimer(config.connectTimeoutMs(), id -> {
-      LOG.warn("closing a connection from " + socket.remoteAddress() + ": no complete header in "
-          + config.connectTimeoutMs() + " ms");
-      socket.close();
-    });
-    socket.closeHandler(v -> vertx.cancelTimer(headerTimer));
-    socket.handler(data -> {
-      if (headerRead[0]) {
-        return; // cannot happen once paused; never parse a header twice
-      }
-      start.appendBuffer(data);
-      if (!startsLikeRelayStream(start)) {
-        LOG.warn("refusing a connection from " + socket.remoteAddress() + ": not a gosync relay stream");
-        socket.close();
-        return;
-      }
-      if (start.length() < 8) {
-        return;
-      }
-      int length = start.getInt(4);
-      if (length <= 0 || length > StreamHeader.MAX_BYTES) {
-        LOG.warn("refusing a connection from " + socket.remoteAddress() + ": not a gosync relay stream");
-        socket.close();
-        return;
-      }
-      if (start.length() < 8 + length) {
-        return;
-      }
-      headerRead[0] = true;
-      vertx.cancelTimer(headerTimer);
-      Pipe<Buffer> pipe = socket.pipe();
-      try {
-        StreamHeader header = StreamHeader.decode(start.slice(8, 8 + length));
-        receive(socket, pipe, header, start.slice(8 + length, start.length()));
-      } catch (IllegalArgumentException e) {
-        LOG.warn("refusing a relay stream from " + socket.remoteAddress() + ": " + e.getMessage());
-        pipe.close();
-        socket.close();
-      }
-    });
+    HeaderReader.read(vertx, socket, config.connectTimeoutMs())
+        .onSuccess(start -> receive(socket, start))
+        .onFailure(err -> LOG.warn("refusing a connection from {}: {}", socket.remoteAddress(), err.getMessage()));
   }
 
-  /** Checks the magic as soon as its first bytes arrive, so garbage is refused at once. */
-  private static boolean startsLikeRelayStream(Buffer start) {
-    Buffer magic = Buffer.buffer(4).appendInt(StreamHeader.MAGIC);
-    for (int i = 0; i < Math.min(4, start.length()); i++) {
-      if (start.getByte(i) != magic.getByte(i)) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private void receive(NetSocket socket, Pipe<Buffer> pipe, StreamHeader header, Buffer leftover) {
+  private void receive(NetSocket socket, HeaderReader.Start start) {
+    StreamHeader header = start.header();
     String taskId = header.taskId();
     boolean ours = header.node().name().equals(config.name()) && !receiving.containsKey(taskId);
     ReceivePlan plan = ours ? plans.remove(taskId) : null;
     if (plan == null) {
-      LOG.warn("refusing a relay stream for task " + taskId + " from " + socket.remoteAddress()
-          + ": this node was not prepared for it");
-      pipe.close();
+      LOG.warn("task {}: refusing a relay stream from {}: this node was not prepared for it",
+          taskId, socket.remoteAddress());
+      start.pipe().close();
       socket.close();
       return;
     }
-    LandingSink sink = new LandingSink(vertx, plan);
+    LandingSink sink = land(header, plan);
+    links.connect(header, header.node().children()).onSuccess(children -> forward(socket, start, sink, children));
+  }
+
+  /** Lands the stream on this node, with progress reports until it is over, then tells task control. */
+  private LandingSink land(StreamHeader header, ReceivePlan plan) {
+    String taskId = plan.taskId();
+    LandingSink sink = new LandingSink(vertx, plan, metrics);
     receiving.put(taskId, sink);
     long progress = vertx.setPeriodic(config.progressIntervalMs(), id -> reportProgress(taskId, sink));
     sink.result().onComplete(done -> {
@@ -170,30 +128,39 @@ public final class RelayVerticle extends VerticleBase {
           ? new Received(taskId, true, done.result().files(), done.result().bytes(), header.parent(), null)
           : new Received(taskId, false, sink.files(), sink.bytes(), header.parent(), done.cause().getMessage()));
     });
-    links.connect(header, header.node().children()).onSuccess(children -> {
-      List<TeeWriteStream.Branch> branches = new ArrayList<>();
-      branches.add(new TeeWriteStream.Branch(config.name(), sink));
-      branches.addAll(children);
-      TeeWriteStream tee = Tees.over(vertx, bus, taskId, branches, config.stallTimeoutMs());
-      if (leftover.length() > 0) {
-        tee.write(leftover);
-      }
-      long idle = watchForSilence(socket, tee, header.idleLimitMs(config.stallTimeoutMs()));
-      pipe.to(tee).onComplete(piped -> {
-        vertx.cancelTimer(idle);
-        LOG.debug("task {}: stream from {} ended after {} bytes: {}", taskId,
-            socket.remoteAddress(), tee.written(), piped.succeeded() ? "cleanly" : piped.cause());
-      });
+    return sink;
+  }
+
+  /** Feeds this node's landing and its children from the parent's connection, through one tee. */
+  private void forward(NetSocket socket, HeaderReader.Start start, LandingSink sink,
+                       List<TeeWriteStream.Branch> children) {
+    String taskId = start.header().taskId();
+    List<TeeWriteStream.Branch> branches = new ArrayList<>();
+    branches.add(new TeeWriteStream.Branch(config.name(), sink));
+    branches.addAll(children);
+    TeeWriteStream tee = tee(taskId, branches);
+    if (start.leftover().length() > 0) {
+      tee.write(start.leftover());
+    }
+    long idle = watchForSilence(taskId, socket, tee, ladder.silenceMs(start.header().treeHeight()));
+    start.pipe().to(tee).onComplete(piped -> {
+      vertx.cancelTimer(idle);
+      LOG.debug("task {}: stream from {} ended after {} bytes: {}", taskId,
+          socket.remoteAddress(), tee.written(), piped.succeeded() ? "cleanly" : piped.cause());
     });
   }
 
+  private TeeWriteStream tee(String taskId, List<TeeWriteStream.Branch> branches) {
+    return Tees.over(vertx, bus, taskId, branches, config.stallTimeoutMs(), metrics);
+  }
+
   /** Closes the connection of a parent that has sent nothing for the limit: it hangs, or is gone. */
-  private long watchForSilence(NetSocket socket, TeeWriteStream tee, long limitMs) {
+  private long watchForSilence(String taskId, NetSocket socket, TeeWriteStream tee, long limitMs) {
     Silence parent = Silence.fromNow();
     return vertx.setPeriodic(Math.max(100, config.stallTimeoutMs() / 4), id -> {
       parent.count(tee.written());
       if (parent.longerThan(limitMs)) {
-        LOG.warn("closing the stream from " + socket.remoteAddress() + ": nothing for " + limitMs + " ms");
+        LOG.warn("task {}: closing the stream from {}: nothing for {} ms", taskId, socket.remoteAddress(), limitMs);
         vertx.cancelTimer(id);
         socket.close();
       }

@@ -45,17 +45,20 @@ final class TeeWriteStream extends QuietSink {
   private final List<Branch> branches;
   private final BiConsumer<String, String> onDropped;
   private final long stallTimeoutMs;
+  private final RelayMetrics metrics;
   private final long stallTimer;
   private Handler<Void> drainHandler;
   private boolean ended;
   private long written;
 
   /** @param onDropped called with a dropped branch's name and the reason */
-  TeeWriteStream(Vertx vertx, List<Branch> branches, long stallTimeoutMs, BiConsumer<String, String> onDropped) {
+  TeeWriteStream(Vertx vertx, List<Branch> branches, long stallTimeoutMs, RelayMetrics metrics,
+                 BiConsumer<String, String> onDropped) {
     this.vertx = vertx;
     this.branches = new ArrayList<>(branches);
     this.onDropped = onDropped;
     this.stallTimeoutMs = stallTimeoutMs;
+    this.metrics = metrics;
     this.stallTimer = vertx.setPeriodic(Math.max(100, stallTimeoutMs / 4), id -> dropStalled());
     // The tee owns each branch's drain handler: a drain is progress, and may free the tee.
     for (Branch branch : this.branches) {
@@ -94,6 +97,7 @@ final class TeeWriteStream extends QuietSink {
     for (Branch branch : List.copyOf(branches)) {
       branch.lastWrite = branch.stream.write(data);
       branch.lastWrite.onFailure(err -> drop(branch, reason(err)));
+      metrics.forwarded(branch.name, data.length());
       if (branch.stream.writeQueueFull()) {
         branch.full.startIfStopped();
       }

@@ -18,8 +18,8 @@ final class Tees {
   }
 
   static TeeWriteStream over(Vertx vertx, EventBus bus, String taskId, List<TeeWriteStream.Branch> branches,
-                             long stallTimeoutMs) {
-    TeeWriteStream tee = new TeeWriteStream(vertx, branches, stallTimeoutMs, (child, reason) -> {
+                             long stallTimeoutMs, RelayMetrics metrics) {
+    TeeWriteStream tee = new TeeWriteStream(vertx, branches, stallTimeoutMs, metrics, (child, reason) -> {
       LOG.warn("task {}: dropping relay branch {}: {}", taskId, child, reason);
       Reports.childFailed(bus, taskId, child, "relay to " + child + " broke: " + reason);
       branches.stream().filter(b -> b.name.equals(child) && b.stream instanceof NetSocket)

@@ -5,10 +5,12 @@ import io.gosync.relay.wire.Frames;
 import io.gosync.scan.Entry;
 import io.gosync.scan.FileFacts;
 import io.gosync.scan.Manifest;
+import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.junit5.VertxExtension;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -20,16 +22,26 @@ import java.nio.file.Path;
 import java.util.BitSet;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
+import static io.gosync.testkit.Trees.assertNoTemporaryFiles;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
-/** The landing sink parses a body however the network splits it, and ends only after its end frame. */
+/**
+ * The landing sink parses a body however the network splits it, and ends only after its end
+ * frame; when it fails it leaves no temporary file behind.
+ */
 @ExtendWith(VertxExtension.class)
 class LandingSinkTest {
 
   @TempDir
   Path dst;
+  private RelayMetrics metrics = RelayMetrics.NONE;
 
   private static Entry file(String path, String content) {
     byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
@@ -54,7 +66,8 @@ class LandingSinkTest {
     // On a Vert.x context, as in the relay verticle; written faster than anything can land.
     Promise<LandingSink.Summary> landed = Promise.promise();
     vertx.runOnContext(v -> {
-      LandingSink sink = new LandingSink(vertx, new ReceivePlan("t1", "src", dst, manifest, NeedList.of(need)));
+      LandingSink sink = new LandingSink(vertx, new ReceivePlan("t1", "src", dst, manifest, NeedList.of(need)),
+          RelayMetrics.NONE);
       for (int at = 0; at < body.length(); at += piece) {
         sink.write(body.slice(at, Math.min(body.length(), at + piece)));
       }
@@ -67,5 +80,129 @@ class LandingSinkTest {
     assertEquals("first file\n", Files.readString(dst.resolve("a.txt")));
     assertEquals("second\n", Files.readString(dst.resolve("b.txt")));
     assertEquals("", Files.readString(dst.resolve("c.txt")));
+  }
+
+  @ParameterizedTest(name = "compressed {0}")
+  @ValueSource(booleans = {false, true})
+  void aLargeFileLandsBesideSmallOnesWhateverTheSplits(boolean compressed, Vertx vertx) throws Exception {
+    byte[] large = content(Frames.SMALL_FILE + 3 * LandingFile.WRITE_BATCH + 17);
+    byte[] small = content(100);
+    Manifest manifest = Manifest.of(List.of(Entry.dir("", 1L, 0755), file("a.bin", small), file("b.bin", large),
+        file("c.bin", small)));
+    Buffer body = body(manifest, compressed, small, large, small);
+
+    for (int piece : new int[] {7, 65_536}) {
+      LandingSink.Summary summary = land(vertx, manifest, body, piece, null).await(60, TimeUnit.SECONDS);
+
+      assertEquals(3, summary.files());
+      assertArrayEquals(large, Files.readAllBytes(dst.resolve("b.bin")));
+      assertArrayEquals(small, Files.readAllBytes(dst.resolve("c.bin")));
+      assertNoTemporaryFiles(dst);
+    }
+  }
+
+  /** Aborted while the large file's temporary file opens, is written, or is waited on. */
+  @ParameterizedTest(name = "after {0} ms")
+  @ValueSource(ints = {0, 300})
+  void anAbortedLandingLeavesNoTemporaryFile(int afterMs, Vertx vertx) throws Exception {
+    byte[] large = content(Frames.SMALL_FILE + 3 * LandingFile.WRITE_BATCH);
+    Manifest manifest = Manifest.of(List.of(Entry.dir("", 1L, 0755), file("a.bin", content(100)), file("b.bin", large)));
+    Buffer body = body(manifest, false, content(100), large);
+
+    Future<LandingSink.Summary> landed = land(vertx, manifest, body.slice(0, body.length() - 1000), 65_536, afterMs);
+    Throwable failure = assertThrows(Exception.class, () -> landed.await(30, TimeUnit.SECONDS));
+
+    assertEquals("the task was aborted", failure.getMessage());
+    assertNoTemporaryFiles(dst);
+  }
+
+  @Test
+  void aStreamCutInALargeFileLeavesNoTemporaryFile(Vertx vertx) throws Exception {
+    byte[] large = content(Frames.SMALL_FILE + 3 * LandingFile.WRITE_BATCH);
+    Manifest manifest = Manifest.of(List.of(Entry.dir("", 1L, 0755), file("b.bin", large)));
+    Buffer body = body(manifest, true, large);
+
+    Future<LandingSink.Summary> landed = land(vertx, manifest, body.slice(0, body.length() / 2), 65_536, null);
+    Throwable failure = assertThrows(Exception.class, () -> landed.await(30, TimeUnit.SECONDS));
+
+    assertEquals("the stream from the parent ended before its end frame", failure.getMessage());
+    assertFalse(Files.exists(dst.resolve("b.bin")));
+    assertNoTemporaryFiles(dst);
+  }
+
+  @Test
+  void eachLandedFileIsCounted(Vertx vertx) throws Exception {
+    byte[] large = content(Frames.SMALL_FILE + 1);
+    Manifest manifest = Manifest.of(List.of(Entry.dir("", 1L, 0755), file("a.bin", content(10)), file("b.bin", large),
+        file("c.bin", new byte[0])));
+    AtomicLong files = new AtomicLong();
+    AtomicLong bytes = new AtomicLong();
+    metrics = new RelayMetrics() {
+      @Override
+      public void landed(long size) {
+        files.incrementAndGet();
+        bytes.addAndGet(size);
+      }
+    };
+
+    land(vertx, manifest, body(manifest, false, content(10), large, new byte[0]), 65_536, null)
+        .await(30, TimeUnit.SECONDS);
+
+    assertEquals(3, files.get());
+    assertEquals(10 + large.length, bytes.get());
+  }
+
+  /** What a source sends for every file of the manifest, with these contents; large ones in 1 MiB chunks. */
+  private static Buffer body(Manifest manifest, boolean compressed, byte[]... contents) {
+    Buffer body = Buffer.buffer();
+    for (int i = 1; i < manifest.size(); i++) {
+      Buffer data = Buffer.buffer(contents[i - 1]);
+      body.appendBuffer(Frames.file(i, manifest.entry(i), compressed));
+      for (int at = 0; compressed && at < data.length(); at += Frames.SMALL_FILE) {
+        body.appendBuffer(Frames.chunk(data.slice(at, Math.min(data.length(), at + Frames.SMALL_FILE)), 1));
+      }
+      if (!compressed) {
+        body.appendBuffer(data);
+      }
+    }
+    return body.appendBuffer(Frames.end(manifest.size() - 1));
+  }
+
+  /**
+   * Writes the body in pieces to a sink for every file of the manifest, on a Vert.x context as in
+   * the relay verticle, then ends it; or, given {@code abortAfterMs}, aborts it that much later.
+   */
+  private Future<LandingSink.Summary> land(Vertx vertx, Manifest manifest, Buffer body, int piece,
+                                           Integer abortAfterMs) {
+    BitSet need = new BitSet();
+    need.set(1, manifest.size());
+    Promise<LandingSink.Summary> landed = Promise.promise();
+    vertx.runOnContext(v -> {
+      LandingSink sink = new LandingSink(vertx, new ReceivePlan("t1", "src", dst, manifest, NeedList.of(need)),
+          metrics);
+      for (int at = 0; at < body.length(); at += piece) {
+        sink.write(body.slice(at, Math.min(body.length(), at + piece)));
+      }
+      if (abortAfterMs == null) {
+        sink.end();
+      } else if (abortAfterMs == 0) {
+        sink.abort("the task was aborted");
+      } else {
+        vertx.setTimer(abortAfterMs, id -> sink.abort("the task was aborted"));
+      }
+      sink.result().onComplete(landed);
+    });
+    return landed.future();
+  }
+
+  private static Entry file(String path, byte[] bytes) {
+    return Entry.file(path, bytes.length, 1_000_000_000_000_000L, 0644,
+        HexFormat.of().formatHex(FileFacts.sha256().digest(bytes)));
+  }
+
+  private static byte[] content(int size) {
+    byte[] bytes = new byte[size];
+    new Random(size).nextBytes(bytes);
+    return bytes;
   }
 }

@@ -462,7 +462,7 @@ class MaliciousPeerTest {
 
   private Buffer header(String id, String node) {
     TreeNode self = new TreeNode(node, "127.0.0.1", cluster.config(TARGET).dataPort(), List.of());
-    return new StreamHeader(id, 1, FAKE_SOURCE, FAKE_SOURCE, self, 0, false, 1, 0).encode();
+    return new StreamHeader(id, FAKE_SOURCE, self, 0).encode();
   }
 
   private JsonObject send(Buffer stream) throws IOException {

@@ -15,6 +15,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -49,6 +51,26 @@ class TeeWriteStreamTest {
       assertEquals(List.of("one", "two"), b.written);
       assertFalse(tee.writeQueueFull());
       assertEquals(List.of(), dropped);
+    });
+  }
+
+  @Test
+  void everyWriteIsCountedForEachBranch(Vertx vertx, VertxTestContext test) {
+    onContext(vertx, test, () -> {
+      Map<String, Long> forwarded = new TreeMap<>();
+      RelayMetrics metrics = new RelayMetrics() {
+        @Override
+        public void forwarded(String branch, int bytes) {
+          forwarded.merge(branch, (long) bytes, Long::sum);
+        }
+      };
+      TeeWriteStream tee = new TeeWriteStream(vertx, List.of(new TeeWriteStream.Branch("a", new FakeBranch()),
+          new TeeWriteStream.Branch("b", new FakeBranch())), NO_STALL_MS, metrics, (name, reason) -> { });
+
+      tee.write(Buffer.buffer("one"));
+      tee.write(Buffer.buffer("three"));
+
+      assertEquals(Map.of("a", 8L, "b", 8L), forwarded);
     });
   }
 
@@ -185,7 +207,7 @@ class TeeWriteStreamTest {
       long start = System.nanoTime();
       TeeWriteStream[] tee = new TeeWriteStream[1];
       tee[0] = new TeeWriteStream(vertx, List.of(new TeeWriteStream.Branch("fast", fast),
-          new TeeWriteStream.Branch("stuck", stuck)), STALL_MS, (name, reason) -> test.verify(() -> {
+          new TeeWriteStream.Branch("stuck", stuck)), STALL_MS, RelayMetrics.NONE, (name, reason) -> test.verify(() -> {
             long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
             assertEquals("stuck", name);
             assertTrue(reason.startsWith("stalled"), reason);
@@ -345,7 +367,8 @@ class TeeWriteStreamTest {
     for (int i = 0; i < fakes.length; i++) {
       branches.add(new TeeWriteStream.Branch(String.valueOf((char) ('a' + i)), fakes[i]));
     }
-    return new TeeWriteStream(vertx, branches, stallMs, (name, reason) -> dropped.add(name + ": " + reason));
+    return new TeeWriteStream(vertx, branches, stallMs, RelayMetrics.NONE,
+        (name, reason) -> dropped.add(name + ": " + reason));
   }
 
   /** A branch that records what it receives and is full, drained or failing when the test says so. */

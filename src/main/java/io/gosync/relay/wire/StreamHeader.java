@@ -5,57 +5,49 @@ import io.vertx.core.json.JsonObject;
 
 /**
  * The first thing on every relay connection, written by the parent for this one edge: which
- * task and group the stream belongs to, who the source is, and the subtree the receiving node
- * must serve. Everything after it (the body) is the same bytes on every edge of the tree.
+ * task the stream belongs to, who writes it, the subtree the receiving node must serve, and the
+ * height of the whole tree (its silence limit depends on it). Everything after it (the body) is
+ * the same bytes on every edge of the tree.
  */
-public record StreamHeader(String taskId, int group, String source, String parent, TreeNode node,
-                           int treeHeight, boolean compressed, long files, long bytes) {
+public record StreamHeader(String taskId, String parent, TreeNode node, int treeHeight) {
 
   /** First bytes of every relay connection: protocol name and version. */
   public static final int MAGIC = 0x47535931; // "GSY1"
   /** Largest relay stream header we accept, so a bad peer cannot make us buffer without bound. */
   public static final int MAX_BYTES = 16 * 1024 * 1024;
+  /** The magic and the length of the JSON that follows. */
+  static final int PREAMBLE_BYTES = 8;
 
   /** The header this node writes for one of its children: the child's subtree, this node as parent. */
   public StreamHeader forChild(TreeNode child) {
-    return new StreamHeader(taskId, group, source, node.name(), child, treeHeight, compressed, files, bytes);
-  }
-
-  /**
-   * How long a receiver may go without a byte before it gives its parent up: an ancestor may
-   * legitimately pause the stream while it waits out a stalled child, up to its longest stall
-   * timeout (see ChildLinks), so allow that and one stall timeout more.
-   */
-  public long idleLimitMs(long stallTimeoutMs) {
-    return 2 * stallTimeoutMs + treeHeight * (stallTimeoutMs / 2);
+    return new StreamHeader(taskId, node.name(), child, treeHeight);
   }
 
   public Buffer encode() {
     Buffer json = new JsonObject()
-        .put("taskId", taskId).put("group", group).put("source", source).put("parent", parent)
-        .put("node", node.toJson()).put("treeHeight", treeHeight)
-        .put("compressed", compressed).put("files", files).put("bytes", bytes)
+        .put("taskId", taskId).put("parent", parent).put("node", node.toJson()).put("treeHeight", treeHeight)
         .toBuffer();
-    return Buffer.buffer(8 + json.length()).appendInt(MAGIC).appendInt(json.length()).appendBuffer(json);
+    return Buffer.buffer(PREAMBLE_BYTES + json.length()).appendInt(MAGIC).appendInt(json.length()).appendBuffer(json);
   }
 
+  /** The one check of a header from a peer: names the first field that is missing or wrong. */
   public static StreamHeader decode(Buffer json) {
     try {
-      JsonObject object = json.toJsonObject();
-      for (String field : new String[] {"taskId", "source", "parent"}) {
-        if (object.getString(field) == null) {
-          throw new IllegalArgumentException(field + " is missing");
-        }
-      }
-      if (object.getJsonObject("node") == null || object.getJsonObject("node").getString("name") == null) {
-        throw new IllegalArgumentException("node.name is missing");
-      }
-      return new StreamHeader(object.getString("taskId"), object.getInteger("group"), object.getString("source"),
-          object.getString("parent"), TreeNode.fromJson(object.getJsonObject("node")),
-          object.getInteger("treeHeight", 0), object.getBoolean("compressed"),
-          object.getLong("files"), object.getLong("bytes"));
+      JsonObject header = json.toJsonObject();
+      String taskId = JsonFields.text(header, "taskId");
+      String parent = JsonFields.text(header, "parent");
+      TreeNode node = node(JsonFields.object(header, "node"));
+      return new StreamHeader(taskId, parent, node, JsonFields.integer(header, "treeHeight", 0, Integer.MAX_VALUE));
     } catch (RuntimeException e) {
       throw new IllegalArgumentException("bad relay stream header: " + e.getMessage());
+    }
+  }
+
+  private static TreeNode node(JsonObject json) {
+    try {
+      return TreeNode.fromJson(json);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("node." + e.getMessage());
     }
   }
 }

@@ -57,11 +57,29 @@ public record TreeNode(String name, String host, int port, List<TreeNode> childr
     return new JsonObject().put("name", name).put("host", host).put("port", port).put("children", kids);
   }
 
+  /** Checks every field: the tree comes from a peer. Names the first bad one, e.g. {@code children[1].port}. */
   public static TreeNode fromJson(JsonObject json) {
-    List<TreeNode> kids = new ArrayList<>();
-    for (Object child : json.getJsonArray("children", new JsonArray())) {
-      kids.add(fromJson((JsonObject) child));
+    String name = JsonFields.text(json, "name");
+    String host = JsonFields.text(json, "host");
+    int port = JsonFields.integer(json, "port", 1, 65535);
+    Object children = json.getValue("children");
+    if (children == null) {
+      return new TreeNode(name, host, port, List.of());
     }
-    return new TreeNode(json.getString("name"), json.getString("host"), json.getInteger("port"), kids);
+    if (!(children instanceof JsonArray array)) {
+      throw new IllegalArgumentException("children is not an array");
+    }
+    List<TreeNode> kids = new ArrayList<>();
+    for (int i = 0; i < array.size(); i++) {
+      if (!(array.getValue(i) instanceof JsonObject child)) {
+        throw new IllegalArgumentException("children[" + i + "] is not an object");
+      }
+      try {
+        kids.add(fromJson(child));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("children[" + i + "]." + e.getMessage());
+      }
+    }
+    return new TreeNode(name, host, port, kids);
   }
 }

@@ -1,0 +1,248 @@
+package io.gosync.relay.wire;
+
+import com.github.luben.zstd.Zstd;
+import io.vertx.core.Handler;
+import io.vertx.core.buffer.Buffer;
+
+import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
+
+/**
+ * Turns the body of a relay stream (see {@link Frames}), however the network splits it, into
+ * frame events. Every size from the wire is checked before anything is allocated for it, and
+ * compressed chunks are inflated here. Hand-written rather than a vertx {@code RecordParser},
+ * which copies every record it emits: raw file bytes, nearly all of a stream, pass on as slices
+ * of the buffers that carried them.
+ *
+ * <p>While paused it keeps what arrives and parses it on {@link #resume}. Use it on one thread;
+ * an event may pause or stop the parser, but must not feed or resume it.
+ */
+public final class FrameParser implements Handler<Buffer> {
+
+  /** What a stream says, in order; nothing follows an end, an abort or a bad stream. */
+  public interface Events {
+
+    /** A file's frame; its {@code size} bytes follow as {@link #fileData} (none for an empty file). */
+    void fileStarts(int index, long size, boolean compressed, String hash);
+
+    /** More bytes of the current file, inflated if they were compressed; not to be modified. */
+    void fileData(Buffer bytes);
+
+    void streamEnds(long files);
+
+    /** @param reason the source's words, empty if it gave none */
+    void sourceAborts(String reason);
+
+    void badStream(String reason);
+  }
+
+  private enum State { TYPE, FILE_HEADER, RAW, CHUNK_HEADER, CHUNK_DATA, END, ABORT_LENGTH, ABORT_TEXT, DONE }
+
+  private final Events events;
+  private State state = State.TYPE;
+  private boolean paused;
+  /** What arrived while paused. */
+  private Buffer held;
+  /** The frame being read: its length and, when it spans reads, its bytes so far. */
+  private int wanted;
+  private Buffer partial;
+
+  private int index;
+  private boolean compressed;
+  /** Raw bytes of the current file still to come. */
+  private long remaining;
+  private int chunkRawLength;
+
+  public FrameParser(Events events) {
+    this.events = events;
+  }
+
+  @Override
+  public void handle(Buffer data) {
+    if (state == State.DONE) {
+      return;
+    }
+    if (paused) {
+      hold(data);
+    } else {
+      parse(data, 0);
+    }
+  }
+
+  public void pause() {
+    paused = true;
+  }
+
+  /** Parses what arrived while paused, unless an event pauses the parser again. */
+  public void resume() {
+    if (!paused) {
+      return;
+    }
+    paused = false;
+    Buffer rest = held;
+    held = null;
+    if (rest != null && state != State.DONE) {
+      parse(rest, 0);
+    }
+  }
+
+  public boolean isPaused() {
+    return paused;
+  }
+
+  /** Ignores the rest of the stream. */
+  public void stop() {
+    state = State.DONE;
+    paused = false;
+    held = null;
+    partial = null;
+  }
+
+  private void parse(Buffer buffer, int from) {
+    int at = from;
+    while (at < buffer.length() && !paused && state != State.DONE) {
+      at = switch (state) {
+        case TYPE -> type(buffer.getByte(at), at + 1);
+        case RAW -> raw(buffer, at);
+        default -> gather(buffer, at);
+      };
+    }
+    if (paused && at < buffer.length()) {
+      hold(buffer.slice(at, buffer.length()));
+    }
+  }
+
+  /** Copies: later reads are appended to it, and the caller's buffer may be shared. */
+  private void hold(Buffer data) {
+    held = held == null ? data.copy() : held.appendBuffer(data);
+  }
+
+  private int type(byte type, int next) {
+    switch (type) {
+      case Frames.FILE -> expect(State.FILE_HEADER, Frames.FILE_HEADER_BYTES);
+      case Frames.END -> expect(State.END, Long.BYTES);
+      case Frames.ABORT -> expect(State.ABORT_LENGTH, Integer.BYTES);
+      default -> bad("unknown frame type " + type);
+    }
+    return next;
+  }
+
+  /** The caller has checked {@code length}: it is allocated as soon as a frame spans reads. */
+  private void expect(State next, int length) {
+    state = next;
+    wanted = length;
+  }
+
+  /** A frame inside one read is parsed in place; one that spans reads is gathered. */
+  private int gather(Buffer buffer, int at) {
+    int available = buffer.length() - at;
+    if (partial == null && available >= wanted) {
+      int end = at + wanted; // before the frame's event sets what is wanted next
+      frame(buffer.slice(at, end));
+      return end;
+    }
+    if (partial == null) {
+      partial = Buffer.buffer(wanted);
+    }
+    int take = Math.min(wanted - partial.length(), available);
+    partial.appendBuffer(buffer, at, take);
+    if (partial.length() == wanted) {
+      Buffer frame = partial;
+      partial = null;
+      frame(frame);
+    }
+    return at + take;
+  }
+
+  private void frame(Buffer frame) {
+    switch (state) {
+      case FILE_HEADER -> file(frame);
+      case CHUNK_HEADER -> chunk(frame.getInt(0), frame.getInt(4));
+      case CHUNK_DATA -> inflate(frame);
+      case END -> {
+        state = State.DONE;
+        events.streamEnds(frame.getLong(0));
+      }
+      case ABORT_LENGTH -> abortLength(frame.getInt(0));
+      case ABORT_TEXT -> {
+        state = State.DONE;
+        events.sourceAborts(frame.toString(StandardCharsets.UTF_8));
+      }
+    }
+  }
+
+  private void file(Buffer header) {
+    index = header.getInt(0);
+    long size = header.getLong(4);
+    compressed = (header.getByte(12) & Frames.COMPRESSED) != 0;
+    if (size < 0) {
+      bad("file " + index + " of " + size + " bytes");
+      return;
+    }
+    remaining = size;
+    afterData();
+    events.fileStarts(index, size, compressed, HexFormat.of().formatHex(header.getBytes(13, Frames.FILE_HEADER_BYTES)));
+  }
+
+  private int raw(Buffer buffer, int at) {
+    int take = (int) Math.min(remaining, buffer.length() - at);
+    remaining -= take;
+    afterData();
+    events.fileData(buffer.slice(at, at + take));
+    return at + take;
+  }
+
+  private void chunk(int rawLength, int packedLength) {
+    if (rawLength <= 0 || rawLength > remaining || rawLength > Frames.MAX_CHUNK
+        || packedLength <= 0 || packedLength > Zstd.compressBound(rawLength)) {
+      bad("bad chunk of " + rawLength + "/" + packedLength + " bytes");
+      return;
+    }
+    chunkRawLength = rawLength;
+    expect(State.CHUNK_DATA, packedLength);
+  }
+
+  private void inflate(Buffer packed) {
+    byte[] raw;
+    try {
+      raw = Zstd.decompress(packed.getBytes(), chunkRawLength);
+    } catch (RuntimeException e) {
+      bad("cannot decompress file " + index + ": " + e.getMessage());
+      return;
+    }
+    if (raw.length != chunkRawLength) {
+      bad("chunk of file " + index + " inflated to the wrong size");
+      return;
+    }
+    remaining -= raw.length;
+    afterData();
+    events.fileData(Buffer.buffer(raw));
+  }
+
+  /** Set before each event, so that the parser goes on correctly if the event pauses it. */
+  private void afterData() {
+    if (remaining == 0) {
+      state = State.TYPE;
+    } else if (compressed) {
+      expect(State.CHUNK_HEADER, Frames.CHUNK_HEADER_BYTES);
+    } else {
+      state = State.RAW;
+    }
+  }
+
+  private void abortLength(int length) {
+    if (length < 0 || length > Frames.MAX_ABORT_TEXT) {
+      bad("abort text of " + length + " bytes");
+    } else if (length == 0) {
+      state = State.DONE;
+      events.sourceAborts("");
+    } else {
+      expect(State.ABORT_TEXT, length);
+    }
+  }
+
+  private void bad(String reason) {
+    stop();
+    events.badStream(reason);
+  }
+}

@@ -1,0 +1,257 @@
+package io.gosync.relay.wire;
+
+import com.github.luben.zstd.Zstd;
+import io.gosync.scan.Entry;
+import io.gosync.scan.FileFacts;
+import io.vertx.core.buffer.Buffer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The stream body's encoder against its parser, in memory: what Frames writes, FrameParser reads back. */
+class FrameParserTest {
+
+  private static final String SOME_HASH = "ab".repeat(32);
+
+  @ParameterizedTest(name = "compressed {0}")
+  @ValueSource(booleans = {false, true})
+  void everyFileAndTheEndComeBackWhereverTheStreamIsSplit(boolean compressed) {
+    List<byte[]> files = List.of(new byte[0], content(1), content(3000), content(700));
+    Buffer body = body(files, compressed);
+    List<String> expected = expected(files, compressed);
+
+    assertEquals(expected, parse(body, body.length()), "in one piece");
+    assertEquals(expected, parse(body, 1), "byte by byte");
+    for (int at = 1; at < body.length(); at++) {
+      assertEquals(expected, parse(body.slice(0, at), body.slice(at, body.length())), "split at " + at);
+    }
+  }
+
+  @Test
+  void anAbortComesBackWithItsReason() {
+    for (String reason : List.of("source file a.txt changed size during the sync", "", "x".repeat(5000))) {
+      Buffer body = Frames.file(1, entry(content(10)), false).appendBytes(content(10)).appendBuffer(Frames.abort(reason));
+      List<String> events = parse(body, 1);
+      assertEquals("abort " + reason.substring(0, Math.min(reason.length(), Frames.MAX_ABORT_TEXT)),
+          events.get(events.size() - 1));
+      assertEquals(events, parse(body, body.length()));
+    }
+  }
+
+  static Stream<Arguments> badStreams() {
+    Buffer bigCompressed = Frames.file(1, Entry.file("big", 5L << 20, 1, 0644, SOME_HASH), true);
+    Buffer small = Frames.file(1, Entry.file("small", 100, 1, 0644, SOME_HASH), true);
+    byte[] ten = Zstd.compress(content(10), 3);
+    return Stream.of(
+        Arguments.of("an unknown frame", Buffer.buffer("X"), "unknown frame type 88"),
+        Arguments.of("a negative file size", Frames.file(1, Entry.file("f", -1, 1, 0644, SOME_HASH), false),
+            "file 1 of -1 bytes"),
+        Arguments.of("an abort text over the cap",
+            Buffer.buffer().appendByte(Frames.ABORT).appendInt(Frames.MAX_ABORT_TEXT + 1), "abort text of 4097 bytes"),
+        Arguments.of("a negative abort text", Buffer.buffer().appendByte(Frames.ABORT).appendInt(-1),
+            "abort text of -1 bytes"),
+        Arguments.of("a chunk longer than the file", small.copy().appendInt(101).appendInt(10), "bad chunk of 101/10 bytes"),
+        Arguments.of("a chunk over MAX_CHUNK", bigCompressed.copy().appendInt(Frames.MAX_CHUNK + 1).appendInt(10),
+            "bad chunk of 4194305/10 bytes"),
+        Arguments.of("an empty chunk", small.copy().appendInt(0).appendInt(10), "bad chunk of 0/10 bytes"),
+        Arguments.of("no packed bytes", small.copy().appendInt(10).appendInt(0), "bad chunk of 10/0 bytes"),
+        Arguments.of("packed bytes over the bound", small.copy().appendInt(10).appendInt(Integer.MAX_VALUE),
+            "bad chunk of 10/2147483647 bytes"),
+        Arguments.of("packed bytes that are not zstd", small.copy().appendInt(10).appendInt(10).appendBytes(new byte[10]),
+            "cannot decompress file 1: "),
+        Arguments.of("a chunk that inflates short", small.copy().appendInt(20).appendInt(ten.length).appendBytes(ten),
+            "chunk of file 1 inflated to the wrong size"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("badStreams")
+  void aBadStreamIsReportedOnceAndNothingFollows(String what, Buffer bad, String reason) {
+    Buffer body = bad.copy().appendBuffer(Frames.end(1));
+    for (int piece : new int[] {1, body.length()}) {
+      List<String> events = parse(body, piece);
+      String last = events.get(events.size() - 1);
+      assertTrue(last.startsWith("bad " + reason), piece + "-byte pieces: " + events);
+      assertEquals(1, events.stream().filter(e -> e.startsWith("bad ")).count(), events.toString());
+    }
+  }
+
+  @Test
+  void aPausedParserHoldsWhatComesAndGoesOnWhereItStopped() {
+    List<byte[]> files = List.of(content(10), new byte[0], content(2000));
+    Buffer body = body(files, false);
+    Recorder recorder = new Recorder();
+    FrameParser parser = new FrameParser(recorder);
+    recorder.pauseOnFile = parser;
+
+    parser.handle(body);
+    assertEquals(1, recorder.events.size(), "events while paused: " + recorder.events);
+    while (parser.isPaused()) {
+      parser.resume();
+    }
+
+    assertEquals(expected(files, false), recorder.events());
+  }
+
+  @Test
+  void rawFileBytesPassAsSlicesOfTheReadThatCarriedThem() {
+    byte[] data = content(100);
+    Buffer read = Frames.file(1, entry(data), false).appendBytes(data);
+    List<Buffer> seen = new ArrayList<>();
+    FrameParser parser = new FrameParser(new Recorder() {
+      @Override
+      public void fileData(Buffer bytes) {
+        seen.add(bytes);
+      }
+    });
+
+    parser.handle(read);
+    read.setByte(read.length() - 1, (byte) (data[99] + 1));
+
+    assertEquals(1, seen.size());
+    assertEquals((byte) (data[99] + 1), seen.get(0).getByte(99), "the data event copied the bytes");
+  }
+
+  @Test
+  void aStoppedParserIgnoresTheRest() {
+    Recorder recorder = new Recorder();
+    FrameParser parser = new FrameParser(recorder);
+    Buffer body = body(List.of(content(10)), false);
+
+    parser.handle(body.slice(0, 50));
+    parser.stop();
+    parser.handle(body.slice(50, body.length()));
+
+    assertEquals(List.of(expected(List.of(content(10)), false).get(0), "data 4 " + sha256(Arrays.copyOf(content(10), 4))),
+        recorder.events());
+  }
+
+  // ---- helpers ----
+
+  /** The body a source writes for these files (index 1, 2, ...), compressed in chunks of at most 1000 bytes. */
+  private static Buffer body(List<byte[]> files, boolean compressed) {
+    Buffer body = Buffer.buffer();
+    for (int i = 0; i < files.size(); i++) {
+      byte[] data = files.get(i);
+      body.appendBuffer(Frames.file(i + 1, entry(data), compressed));
+      if (!compressed) {
+        body.appendBytes(data);
+      }
+      for (int at = 0; compressed && at < data.length; at += 1000) {
+        body.appendBuffer(Frames.chunk(Buffer.buffer(data).slice(at, Math.min(data.length, at + 1000)), 3));
+      }
+    }
+    return body.appendBuffer(Frames.end(files.size()));
+  }
+
+  private static List<String> expected(List<byte[]> files, boolean compressed) {
+    List<String> events = new ArrayList<>();
+    for (int i = 0; i < files.size(); i++) {
+      byte[] data = files.get(i);
+      events.add("file " + (i + 1) + " " + data.length + (compressed ? " compressed " : " ") + sha256(data));
+      if (data.length > 0) {
+        events.add("data " + data.length + " " + sha256(data));
+      }
+    }
+    events.add("end " + files.size());
+    return events;
+  }
+
+  private static List<String> parse(Buffer body, int piece) {
+    Recorder recorder = new Recorder();
+    FrameParser parser = new FrameParser(recorder);
+    for (int at = 0; at < body.length(); at += piece) {
+      parser.handle(body.slice(at, Math.min(body.length(), at + piece)));
+    }
+    return recorder.events();
+  }
+
+  private static List<String> parse(Buffer... reads) {
+    Recorder recorder = new Recorder();
+    FrameParser parser = new FrameParser(recorder);
+    for (Buffer read : reads) {
+      parser.handle(read);
+    }
+    return recorder.events();
+  }
+
+  private static Entry entry(byte[] data) {
+    return Entry.file("f", data.length, 1, 0644, sha256(data));
+  }
+
+  /** Compressible, as most files are, but not trivially. */
+  private static byte[] content(int size) {
+    byte[] bytes = new byte[size];
+    Random random = new Random(size);
+    for (int i = 0; i < size; i++) {
+      bytes[i] = (byte) ('a' + random.nextInt(4));
+    }
+    return bytes;
+  }
+
+  private static String sha256(byte[] data) {
+    return HexFormat.of().formatHex(FileFacts.sha256().digest(data));
+  }
+
+  /** Writes each event as a line; a file's data events are joined, since the splits decide how many there are. */
+  private static class Recorder implements FrameParser.Events {
+    final List<String> events = new ArrayList<>();
+    private Buffer data;
+    FrameParser pauseOnFile;
+
+    List<String> events() {
+      flush();
+      return events;
+    }
+
+    private void flush() {
+      if (data != null) {
+        events.add("data " + data.length() + " " + sha256(data.getBytes()));
+        data = null;
+      }
+    }
+
+    @Override
+    public void fileStarts(int index, long size, boolean compressed, String hash) {
+      flush();
+      events.add("file " + index + " " + size + (compressed ? " compressed " : " ") + hash);
+      if (pauseOnFile != null) {
+        pauseOnFile.pause();
+      }
+    }
+
+    @Override
+    public void fileData(Buffer bytes) {
+      data = data == null ? bytes.copy() : data.appendBuffer(bytes);
+    }
+
+    @Override
+    public void streamEnds(long files) {
+      flush();
+      events.add("end " + files);
+    }
+
+    @Override
+    public void sourceAborts(String reason) {
+      flush();
+      events.add("abort " + reason);
+    }
+
+    @Override
+    public void badStream(String reason) {
+      flush();
+      events.add("bad " + reason);
+    }
+  }
+}

@@ -1,0 +1,140 @@
+package io.gosync.relay.wire;
+
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.NetSocket;
+import io.vertx.core.streams.WriteStream;
+import io.vertx.junit5.VertxExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The header reader on a loopback connection: what it accepts, what it refuses, and how soon. */
+@ExtendWith(VertxExtension.class)
+class HeaderReaderTest {
+
+  private static final StreamHeader HEADER =
+      new StreamHeader("task-1", "source", new TreeNode("t1", "127.0.0.1", 7001, List.of()), 1);
+  private static final long NO_TIMEOUT_MS = 30_000;
+
+  @Test
+  void aHeaderInPiecesIsReadAndWhatFollowsIsHandedOn(Vertx vertx) throws Exception {
+    Buffer header = HEADER.encode();
+    Buffer body = Buffer.buffer("the body of the stream, ".repeat(100));
+    Buffer stream = header.copy().appendBuffer(body);
+    Collected rest = new Collected();
+
+    Future<HeaderReader.Start> read = serve(vertx, NO_TIMEOUT_MS, true, List.of(stream.slice(0, 3), stream.slice(3, 9),
+        stream.slice(9, header.length() + 10), stream.slice(header.length() + 10, stream.length())));
+    HeaderReader.Start start = read.await(10, TimeUnit.SECONDS);
+    start.pipe().to(rest);
+    rest.ended.future().await(10, TimeUnit.SECONDS);
+
+    assertEquals(HEADER, start.header());
+    assertEquals(body, start.leftover().copy().appendBuffer(rest.bytes));
+  }
+
+  @Test
+  void aWrongFirstByteIsRefusedAtOnce(Vertx vertx) {
+    assertRefused(serve(vertx, NO_TIMEOUT_MS, false, List.of(Buffer.buffer("X"))), "not a gosync relay stream");
+  }
+
+  @Test
+  void aHeaderLengthOverTheCapIsRefusedBeforeTheHeaderComes(Vertx vertx) {
+    Buffer preamble = Buffer.buffer().appendInt(StreamHeader.MAGIC).appendInt(StreamHeader.MAX_BYTES + 1);
+    assertRefused(serve(vertx, NO_TIMEOUT_MS, false, List.of(preamble)), "not a gosync relay stream");
+  }
+
+  @Test
+  void aHeaderThatDoesNotDecodeIsRefusedWithTheField(Vertx vertx) {
+    Buffer json = Buffer.buffer("{\"taskId\":\"t\"}");
+    Buffer preamble = Buffer.buffer().appendInt(StreamHeader.MAGIC).appendInt(json.length()).appendBuffer(json);
+    assertRefused(serve(vertx, NO_TIMEOUT_MS, false, List.of(preamble)), "bad relay stream header: parent");
+  }
+
+  @Test
+  void aHeaderThatStallsIsRefusedAtTheTimeout(Vertx vertx) {
+    long start = System.nanoTime();
+    assertRefused(serve(vertx, 300, false, List.of(HEADER.encode().slice(0, 10))), "no complete header in 300 ms");
+    assertTrue(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) >= 300);
+  }
+
+  /**
+   * Reads the header of a connection to a fresh server, from a client that writes these pieces
+   * apart and then ends the connection or, to show that a refusal does not wait for that, keeps it.
+   */
+  private static Future<HeaderReader.Start> serve(Vertx vertx, long timeoutMs, boolean end, List<Buffer> pieces) {
+    Promise<HeaderReader.Start> read = Promise.promise();
+    vertx.createNetServer()
+        .connectHandler(socket -> HeaderReader.read(vertx, socket, timeoutMs).onComplete(read))
+        .listen(0, "127.0.0.1")
+        .compose(server -> vertx.createNetClient().connect(server.actualPort(), "127.0.0.1"))
+        .onSuccess(client -> write(vertx, client, pieces, 0, end));
+    return read.future();
+  }
+
+  /** Separate writes a little apart, so that the server sees separate reads. */
+  private static void write(Vertx vertx, NetSocket client, List<Buffer> pieces, int next, boolean end) {
+    if (next == pieces.size()) {
+      if (end) {
+        client.end();
+      }
+      return;
+    }
+    client.write(pieces.get(next))
+        .onSuccess(v -> vertx.setTimer(50, id -> write(vertx, client, pieces, next + 1, end)));
+  }
+
+  /** Well before the connection's own timeout, if there is one. */
+  private static void assertRefused(Future<HeaderReader.Start> read, String reason) {
+    Exception refused = assertThrows(Exception.class, () -> read.await(5, TimeUnit.SECONDS));
+    assertTrue(refused.getMessage().startsWith(reason), refused.getMessage());
+  }
+
+  /** Keeps what it is given. */
+  private static final class Collected implements WriteStream<Buffer> {
+    final Buffer bytes = Buffer.buffer();
+    final Promise<Void> ended = Promise.promise();
+
+    @Override
+    public Future<Void> write(Buffer data) {
+      bytes.appendBuffer(data);
+      return Future.succeededFuture();
+    }
+
+    @Override
+    public Future<Void> end() {
+      ended.tryComplete();
+      return Future.succeededFuture();
+    }
+
+    @Override
+    public WriteStream<Buffer> exceptionHandler(Handler<Throwable> handler) {
+      return this;
+    }
+
+    @Override
+    public WriteStream<Buffer> setWriteQueueMaxSize(int maxSize) {
+      return this;
+    }
+
+    @Override
+    public boolean writeQueueFull() {
+      return false;
+    }
+
+    @Override
+    public WriteStream<Buffer> drainHandler(Handler<Void> handler) {
+      return this;
+    }
+  }
+}
