@@ -10,9 +10,10 @@ import java.util.function.Function;
 /**
  * Typed reads of the fields of one message from another node. Every failure is an
  * IllegalArgumentException whose message starts with the field's name ({@code manifest.chunks}
- * inside an object), so that a refusal always says which field was wrong.
+ * inside an object), so that a refusal always says which field was wrong. Layer one's records
+ * and the data port's header read their fields through it.
  */
-final class JsonFields {
+public final class JsonFields {
 
   private final JsonObject json;
   private final String prefix;
@@ -23,19 +24,19 @@ final class JsonFields {
   }
 
   /** The fields of {@code json}, which must be there; {@code what} names the message if not. */
-  static JsonFields of(JsonObject json, String what) {
+  public static JsonFields of(JsonObject json, String what) {
     if (json == null) {
       throw new IllegalArgumentException(what + ": must be a JSON object");
     }
     return new JsonFields(json, "");
   }
 
-  boolean has(String field) {
+  public boolean has(String field) {
     return json.getValue(field) != null;
   }
 
   /** A string, or null when the field is absent or null. */
-  String optionalText(String field) {
+  public String optionalText(String field) {
     Object value = json.getValue(field);
     if (value != null && !(value instanceof String)) {
       throw refused(field, "must be a string");
@@ -43,7 +44,7 @@ final class JsonFields {
     return (String) value;
   }
 
-  String text(String field) {
+  public String text(String field) {
     String text = optionalText(field);
     if (text == null) {
       throw refused(field, "is required");
@@ -52,7 +53,7 @@ final class JsonFields {
   }
 
   /** A string turned into a value by {@code parse}, whose refusal is named after the field. */
-  <T> T parsed(String field, Function<String, T> parse) {
+  public <T> T parsed(String field, Function<String, T> parse) {
     String text = text(field);
     try {
       return parse.apply(text);
@@ -61,7 +62,7 @@ final class JsonFields {
     }
   }
 
-  boolean flag(String field) {
+  public boolean flag(String field) {
     if (!(json.getValue(field) instanceof Boolean flag)) {
       throw refused(field, "must be true or false");
     }
@@ -69,15 +70,24 @@ final class JsonFields {
   }
 
   /** A whole number that fits an int; JSON from the wire may carry it as any kind of number. */
-  int whole(String field) {
+  public int whole(String field) {
     if (!(json.getValue(field) instanceof Number n) || n.doubleValue() != n.intValue()) {
       throw refused(field, "must be a whole number");
     }
     return n.intValue();
   }
 
+  /** A whole number from min to max. */
+  public int whole(String field, int min, int max) {
+    int value = whole(field);
+    if (value < min || value > max) {
+      throw refused(field, "must be from " + min + " to " + max);
+    }
+    return value;
+  }
+
   /** A count or a size: a whole number, never negative. */
-  long count(String field) {
+  public long count(String field) {
     if (!(json.getValue(field) instanceof Number n) || n.doubleValue() != n.longValue() || n.longValue() < 0) {
       throw refused(field, "must be a whole number, 0 or more");
     }
@@ -85,12 +95,12 @@ final class JsonFields {
   }
 
   /** A count that may be absent or null. */
-  Long optionalCount(String field) {
+  public Long optionalCount(String field) {
     return has(field) ? count(field) : null;
   }
 
   /** The fields of the object in {@code field}, named {@code field.inner} when refused. */
-  JsonFields object(String field) {
+  public JsonFields object(String field) {
     if (!(json.getValue(field) instanceof JsonObject object)) {
       throw refused(field, "must be a JSON object");
     }
@@ -98,7 +108,7 @@ final class JsonFields {
   }
 
   /** The raw object in {@code field}, for a message that reads it with its own fromJson. */
-  JsonObject rawObject(String field) {
+  public JsonObject rawObject(String field) {
     if (!(json.getValue(field) instanceof JsonObject object)) {
       throw refused(field, "must be a JSON object");
     }
@@ -106,14 +116,14 @@ final class JsonFields {
   }
 
   /** The fields of each object in the list in {@code field}, named {@code field[i].inner} when refused. */
-  List<JsonFields> objects(String field) {
+  public List<JsonFields> objects(String field) {
     if (!(json.getValue(field) instanceof JsonArray array)) {
       throw refused(field, "must be a list of JSON objects");
     }
     List<JsonFields> objects = new ArrayList<>();
     for (int i = 0; i < array.size(); i++) {
       if (!(array.getValue(i) instanceof JsonObject object)) {
-        throw refused(field, "must be a list of JSON objects");
+        throw refused(field + "[" + i + "]", "must be a JSON object");
       }
       objects.add(new JsonFields(object, prefix + field + "[" + i + "]."));
     }
@@ -121,7 +131,7 @@ final class JsonFields {
   }
 
   /** A list of strings; an absent field is an empty list. */
-  List<String> texts(String field) {
+  public List<String> texts(String field) {
     Object value = json.getValue(field);
     if (value == null) {
       return List.of();
@@ -140,7 +150,7 @@ final class JsonFields {
   }
 
   /** A refusal naming {@code field}, for checks that only the message itself knows. */
-  IllegalArgumentException refused(String field, String why) {
+  public IllegalArgumentException refused(String field, String why) {
     return new IllegalArgumentException(prefix + field + ": " + why);
   }
 }

@@ -103,7 +103,7 @@ class TaskEventTest {
     assertReportRefused(DONE.toJson().put("groups", "one"), "groups");
     assertReportRefused(DONE.toJson().put("ok", "yes"), "ok");
     assertReportRefused(DONE.toJson().put("files", -1), "files");
-    assertReportRefused(DONE.toJson().put("targets", new JsonArray().add(1)), "targets");
+    assertReportRefused(DONE.toJson().put("targets", new JsonArray().add(1)), "targets[0]");
     assertReportRefused(DONE.toJson().put("request", DONE.toJson().getJsonObject("request").put("src", "rel")),
         "request.src");
     JsonObject line = GHOST.toJson().put("status", "lost");

@@ -1,5 +1,6 @@
 package io.gosync.relay.wire;
 
+import io.gosync.protocol.JsonFields;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 
@@ -33,21 +34,11 @@ public record StreamHeader(String taskId, String parent, TreeNode node, int tree
   /** The one check of a header from a peer: names the first field that is missing or wrong. */
   public static StreamHeader decode(Buffer json) {
     try {
-      JsonObject header = json.toJsonObject();
-      String taskId = JsonFields.text(header, "taskId");
-      String parent = JsonFields.text(header, "parent");
-      TreeNode node = node(JsonFields.object(header, "node"));
-      return new StreamHeader(taskId, parent, node, JsonFields.integer(header, "treeHeight", 0, Integer.MAX_VALUE));
+      JsonFields header = JsonFields.of(json.toJsonObject(), "header");
+      return new StreamHeader(header.text("taskId"), header.text("parent"), TreeNode.read(header.object("node")),
+          header.whole("treeHeight", 0, Integer.MAX_VALUE));
     } catch (RuntimeException e) {
       throw new IllegalArgumentException("bad relay stream header: " + e.getMessage());
-    }
-  }
-
-  private static TreeNode node(JsonObject json) {
-    try {
-      return TreeNode.fromJson(json);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("node." + e.getMessage());
     }
   }
 }

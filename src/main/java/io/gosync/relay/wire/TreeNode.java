@@ -1,5 +1,6 @@
 package io.gosync.relay.wire;
 
+import io.gosync.protocol.JsonFields;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -59,27 +60,19 @@ public record TreeNode(String name, String host, int port, List<TreeNode> childr
 
   /** Checks every field: the tree comes from a peer. Names the first bad one, e.g. {@code children[1].port}. */
   public static TreeNode fromJson(JsonObject json) {
-    String name = JsonFields.text(json, "name");
-    String host = JsonFields.text(json, "host");
-    int port = JsonFields.integer(json, "port", 1, 65535);
-    Object children = json.getValue("children");
-    if (children == null) {
-      return new TreeNode(name, host, port, List.of());
-    }
-    if (!(children instanceof JsonArray array)) {
-      throw new IllegalArgumentException("children is not an array");
-    }
-    List<TreeNode> kids = new ArrayList<>();
-    for (int i = 0; i < array.size(); i++) {
-      if (!(array.getValue(i) instanceof JsonObject child)) {
-        throw new IllegalArgumentException("children[" + i + "] is not an object");
-      }
-      try {
-        kids.add(fromJson(child));
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("children[" + i + "]." + e.getMessage());
+    return read(JsonFields.of(json, "node"));
+  }
+
+  static TreeNode read(JsonFields fields) {
+    String name = fields.text("name");
+    String host = fields.text("host");
+    int port = fields.whole("port", 1, 65535);
+    List<TreeNode> children = new ArrayList<>();
+    if (fields.has("children")) {
+      for (JsonFields child : fields.objects("children")) {
+        children.add(read(child));
       }
     }
-    return new TreeNode(name, host, port, kids);
+    return new TreeNode(name, host, port, children);
   }
 }

@@ -61,7 +61,7 @@ class StreamHeaderTest {
     IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
         () -> StreamHeader.decode(Buffer.buffer(json.replace('\'', '"'))));
 
-    assertTrue(refused.getMessage().startsWith("bad relay stream header: " + field + " "), refused.getMessage());
+    assertTrue(refused.getMessage().startsWith("bad relay stream header: " + field + ":"), refused.getMessage());
   }
 
   @Test
