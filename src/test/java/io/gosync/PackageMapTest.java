@@ -31,6 +31,7 @@ class PackageMapTest {
       Map.entry("scan", Set.of("config", "protocol")),
       Map.entry("config", Set.of("protocol")),
       Map.entry("liveness", Set.of()),
+      Map.entry("trust", Set.of()),
       Map.entry("protocol", Set.of()));
 
   private static JavaClasses main;
