@@ -8,7 +8,8 @@ import picocli.CommandLine;
 /** The gosync command: one jar for daemons and clients. */
 @Command(name = "gosync", version = "gosync " + Constants.VERSION,
     description = "Keeps one directory tree identical on many hosts, relaying the data down a tree of connections.",
-    subcommands = {DaemonCommand.class, SyncCommand.class, StatusCommand.class, NodesCommand.class, DemoCommand.class})
+    subcommands = {DaemonCommand.class, SyncCommand.class, StatusCommand.class, NodesCommand.class, DemoCommand.class,
+        CertsCommand.class})
 public final class Main implements Runnable {
 
   @Option(names = "--help", usageHelp = true, description = "show this help")
@@ -32,6 +33,6 @@ public final class Main implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(new CommandLine(this), "name a command: daemon, sync, status, nodes or demo");
+    throw new CommandLine.ParameterException(new CommandLine(this), "name a command: daemon, sync, status, nodes, demo or certs");
   }
 }
