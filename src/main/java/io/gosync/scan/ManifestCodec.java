@@ -15,8 +15,10 @@ import java.io.UncheckedIOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The compact wire form of manifests. A manifest of a million entries is about
@@ -123,7 +125,7 @@ public final class ManifestCodec {
    * Without this a manifest could name a symlink "l" and then "l/x", and reach through the link.
    */
   private static void checkTree(List<Entry> entries) {
-    java.util.Map<String, Entry.Kind> seen = new java.util.HashMap<>(entries.size() * 2);
+    Map<String, Entry.Kind> seen = new HashMap<>(entries.size() * 2);
     for (Entry entry : entries) {
       if (!entry.path().isEmpty() && seen.get(WirePath.parentOf(entry.path())) != Entry.Kind.DIR) {
         throw new IllegalArgumentException("manifest: the parent of " + entry.path() + " is not a directory listed before it");
