@@ -3,6 +3,7 @@ package io.gosync.cli;
 import io.vertx.core.logging.JULLogDelegateFactory;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 
 import java.io.IOException;
 import java.util.concurrent.Callable;
@@ -31,7 +32,7 @@ abstract class ClientCommand implements Callable<Integer> {
     } catch (ApiClient.ApiException e) {
       System.err.println("gosync: " + e.getMessage());
       return e.status / 100 == 4 ? Report.USAGE : Report.FAILED;
-    } catch (picocli.CommandLine.ParameterException e) {
+    } catch (ParameterException e) {
       throw e; // picocli prints it with the usage and exits 2
     } catch (Exception e) { // no connection (IOException), or a reply we cannot read (e.g. not JSON)
       System.err.println("gosync: cannot talk to the daemon at " + host + ":" + port + ": " + e);

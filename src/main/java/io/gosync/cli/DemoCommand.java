@@ -1,5 +1,7 @@
 package io.gosync.cli;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
 import io.gosync.GosyncNode;
 import io.gosync.config.ConfigLoader;
 import io.gosync.config.NodeConfig;
@@ -8,6 +10,7 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import picocli.CommandLine.Command;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
@@ -45,8 +48,7 @@ final class DemoCommand implements Callable<Integer> {
     Path base = dir != null ? Files.createDirectories(dir) : Files.createTempDirectory("gosync-demo-");
     List<NodeConfig> configs = configs(base);
     // Four members leaving at once make Hazelcast warn about each other; the demo's output is the report.
-    ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("com.hazelcast"))
-        .setLevel(ch.qos.logback.classic.Level.ERROR);
+    ((Logger) LoggerFactory.getLogger("com.hazelcast")).setLevel(Level.ERROR);
     System.out.println("starting " + NODES + " nodes on loopback under " + base + " ...");
     List<GosyncNode> nodes = new ArrayList<>();
     try {

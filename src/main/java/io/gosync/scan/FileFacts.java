@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributeView;
@@ -39,7 +40,7 @@ public final class FileFacts {
   public static PosixFileAttributes stat(Path path) throws IOException {
     try {
       return Files.readAttributes(path, PosixFileAttributes.class, NOFOLLOW);
-    } catch (java.nio.file.NoSuchFileException e) {
+    } catch (NoSuchFileException e) {
       return null;
     }
   }

@@ -15,8 +15,10 @@ import java.io.UncheckedIOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The compact wire form of manifests. A manifest of a million entries is about
@@ -63,52 +65,13 @@ public final class ManifestCodec {
   public static Manifest decode(byte[] compressed) {
     try (DataInputStream in = new DataInputStream(new BufferedInputStream(
         new ZstdInputStream(new ByteArrayInputStream(compressed))))) {
-      if (in.readInt() != FORMAT) {
-        throw new IllegalArgumentException("manifest: unknown format");
-      }
-      int count = in.readInt();
-      if (count < 1 || count > MAX_ENTRIES) {
-        throw new IllegalArgumentException("manifest: bad entry count " + count);
-      }
+      int count = readHeader(in);
       List<Entry> entries = new ArrayList<>(count);
       byte[] hash = new byte[32];
       for (int i = 0; i < count; i++) {
-        int kind = in.readUnsignedByte();
-        if (kind >= Entry.Kind.values().length) {
-          throw new IllegalArgumentException("manifest: bad entry kind " + kind);
-        }
-        String path = WirePath.check(in.readUTF());
-        if (path.isEmpty() != (i == 0)) {
-          throw new IllegalArgumentException("manifest: only entry 0 may name the root");
-        }
-        Entry entry = switch (Entry.Kind.values()[kind]) {
-          case FILE -> {
-            long size = in.readLong();
-            long mtime = in.readLong();
-            int mode = in.readUnsignedShort() & 07777;
-            in.readFully(hash);
-            if (size < 0) {
-              throw new IllegalArgumentException("manifest: negative size for " + path);
-            }
-            yield Entry.file(path, size, mtime, mode, HexFormat.of().formatHex(hash));
-          }
-          case DIR -> Entry.dir(path, in.readLong(), in.readUnsignedShort() & 07777);
-          case LINK -> {
-            String target = in.readUTF();
-            if (target.isEmpty() || target.indexOf('\0') >= 0) {
-              throw new IllegalArgumentException("manifest: bad link target for " + path);
-            }
-            yield Entry.link(path, target);
-          }
-        };
-        entries.add(entry);
+        entries.add(readEntry(in, i == 0, hash));
       }
-      if (entries.get(0).kind() == Entry.Kind.LINK) {
-        throw new IllegalArgumentException("manifest: the root cannot be a symlink");
-      }
-      if (entries.get(0).isFile() && count != 1) {
-        throw new IllegalArgumentException("manifest: a single-file manifest has one entry");
-      }
+      checkRoot(entries);
       checkTree(entries);
       return Manifest.of(entries);
     } catch (EOFException e) {
@@ -118,12 +81,70 @@ public final class ManifestCodec {
     }
   }
 
+  /** @return the entry count, after checking the format and that the count is within bounds */
+  private static int readHeader(DataInputStream in) throws IOException {
+    if (in.readInt() != FORMAT) {
+      throw new IllegalArgumentException("manifest: unknown format");
+    }
+    int count = in.readInt();
+    if (count < 1 || count > MAX_ENTRIES) {
+      throw new IllegalArgumentException("manifest: bad entry count " + count);
+    }
+    return count;
+  }
+
+  /** Reads one entry; only the first may name the root. {@code hash} is scratch space, reused. */
+  private static Entry readEntry(DataInputStream in, boolean first, byte[] hash) throws IOException {
+    int kind = in.readUnsignedByte();
+    if (kind >= Entry.Kind.values().length) {
+      throw new IllegalArgumentException("manifest: bad entry kind " + kind);
+    }
+    String path = WirePath.check(in.readUTF());
+    if (path.isEmpty() != first) {
+      throw new IllegalArgumentException("manifest: only entry 0 may name the root");
+    }
+    return switch (Entry.Kind.values()[kind]) {
+      case FILE -> readFile(in, path, hash);
+      case DIR -> Entry.dir(path, in.readLong(), in.readUnsignedShort() & 07777);
+      case LINK -> readLink(in, path);
+    };
+  }
+
+  private static Entry readFile(DataInputStream in, String path, byte[] hash) throws IOException {
+    long size = in.readLong();
+    long mtime = in.readLong();
+    int mode = in.readUnsignedShort() & 07777;
+    in.readFully(hash);
+    if (size < 0) {
+      throw new IllegalArgumentException("manifest: negative size for " + path);
+    }
+    return Entry.file(path, size, mtime, mode, HexFormat.of().formatHex(hash));
+  }
+
+  private static Entry readLink(DataInputStream in, String path) throws IOException {
+    String target = in.readUTF();
+    if (target.isEmpty() || target.indexOf('\0') >= 0) {
+      throw new IllegalArgumentException("manifest: bad link target for " + path);
+    }
+    return Entry.link(path, target);
+  }
+
+  /** The root is a directory or a file, and a file is the whole manifest. */
+  private static void checkRoot(List<Entry> entries) {
+    if (entries.get(0).kind() == Entry.Kind.LINK) {
+      throw new IllegalArgumentException("manifest: the root cannot be a symlink");
+    }
+    if (entries.get(0).isFile() && entries.size() != 1) {
+      throw new IllegalArgumentException("manifest: a single-file manifest has one entry");
+    }
+  }
+
   /**
    * Every entry's parent must be a directory entry that came before it, and no path may repeat.
    * Without this a manifest could name a symlink "l" and then "l/x", and reach through the link.
    */
   private static void checkTree(List<Entry> entries) {
-    java.util.Map<String, Entry.Kind> seen = new java.util.HashMap<>(entries.size() * 2);
+    Map<String, Entry.Kind> seen = new HashMap<>(entries.size() * 2);
     for (Entry entry : entries) {
       if (!entry.path().isEmpty() && seen.get(WirePath.parentOf(entry.path())) != Entry.Kind.DIR) {
         throw new IllegalArgumentException("manifest: the parent of " + entry.path() + " is not a directory listed before it");

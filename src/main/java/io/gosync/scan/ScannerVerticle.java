@@ -8,7 +8,11 @@ import io.gosync.scan.ScanMessages.SourceScan;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
@@ -24,7 +28,7 @@ import static io.gosync.protocol.Constants.nodeAddress;
  */
 public final class ScannerVerticle extends VerticleBase {
 
-  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ScannerVerticle.class);
+  private static final Logger LOG = LoggerFactory.getLogger(ScannerVerticle.class);
 
   private final NodeConfig config;
   private Roots roots;
@@ -66,7 +70,7 @@ public final class ScannerVerticle extends VerticleBase {
     });
   }
 
-  private SourceScan check(SourceRequest request) throws java.io.IOException {
+  private SourceScan check(SourceRequest request) throws IOException {
     Path src = roots.resolve("src", request.src());
     SourceScanner.check(src, request.src());
     if (request.localDst() != null) {
@@ -106,7 +110,7 @@ public final class ScannerVerticle extends VerticleBase {
   static String describe(Exception e) {
     String text = e.getMessage();
     String kind = e.getClass().getSimpleName();
-    if (e instanceof java.nio.file.FileSystemException fs) {
+    if (e instanceof FileSystemException fs) {
       text = fs.getFile() + (fs.getReason() != null ? ": " + fs.getReason() : "");
     }
     return kind + ": " + text;

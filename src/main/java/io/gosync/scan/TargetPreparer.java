@@ -3,6 +3,7 @@ package io.gosync.scan;
 import io.gosync.protocol.NeedList;
 
 import java.io.IOException;
+import java.nio.file.FileVisitOption;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -97,7 +98,7 @@ final class TargetPreparer {
     for (Entry entry : manifest.entries()) {
       wanted.add(entry.path());
     }
-    Files.walkFileTree(dst, EnumSet.noneOf(java.nio.file.FileVisitOption.class), Integer.MAX_VALUE,
+    Files.walkFileTree(dst, EnumSet.noneOf(FileVisitOption.class), Integer.MAX_VALUE,
         new SimpleFileVisitor<>() {
           @Override
           public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {

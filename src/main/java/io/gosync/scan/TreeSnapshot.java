@@ -1,6 +1,7 @@
 package io.gosync.scan;
 
 import java.io.IOException;
+import java.nio.file.FileVisitOption;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +26,7 @@ public record TreeSnapshot(Map<String, String> entries) {
   public static TreeSnapshot of(Path root) throws IOException {
     Map<String, String> entries = new TreeMap<>();
     Path real = root.toRealPath();
-    Files.walkFileTree(real, EnumSet.noneOf(java.nio.file.FileVisitOption.class), Integer.MAX_VALUE,
+    Files.walkFileTree(real, EnumSet.noneOf(FileVisitOption.class), Integer.MAX_VALUE,
         new SimpleFileVisitor<>() {
           @Override
           public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {

@@ -3,6 +3,7 @@ package io.gosync.lab;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Random;
@@ -79,7 +80,7 @@ public record DataSet(long bigBytes, int smallFiles, int minSmall, int maxSmall,
     try (Stream<Path> paths = Files.walk(root)) {
       long total = 0;
       for (Path path : (Iterable<Path>) paths::iterator) {
-        if (Files.isRegularFile(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        if (Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)) {
           total += Files.size(path);
         }
       }

@@ -3,6 +3,7 @@ package io.gosync.lab;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 import java.io.IOException;
@@ -102,7 +103,7 @@ final class Results {
         .title(String.format(Locale.ROOT, "Cold sync of %s at %d Mbit/s per host", mib(bytes), lab.rateMbit()))
         .xAxisTitle("targets (N)").yAxisTitle("seconds (median)").build();
     chart.getStyler().setYAxisMin(0.0);
-    chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNW);
+    chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
     Map<String, List<double[]>> lines = new LinkedHashMap<>();
     for (Scenarios.Sample sample : samples) {
       if (sample.scenario().equals("cold")) {

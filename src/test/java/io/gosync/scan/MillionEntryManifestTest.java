@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
@@ -33,7 +34,7 @@ class MillionEntryManifestTest {
         entries.add(Entry.file(dir + "/file-" + f + ".dat", random.nextInt(1 << 20), 3L, 0644, HexFormat.of().formatHex(hash)));
       }
     }
-    entries.sort(java.util.Comparator.comparing(Entry::path));
+    entries.sort(Comparator.comparing(Entry::path));
     Manifest manifest = Manifest.of(entries);
 
     byte[] encoded = ManifestCodec.encode(manifest);

@@ -16,11 +16,14 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 
 /**
  * Real gosync nodes for tests: each a clustered Vert.x with its own Hazelcast member, ports
@@ -162,7 +165,7 @@ public final class TestCluster implements AutoCloseable {
   }
 
   /** Submits and passes every event of the task to {@code onEvent}; completes with the report. */
-  public Future<JsonObject> submit(String source, JsonObject request, java.util.function.Consumer<JsonObject> onEvent) {
+  public Future<JsonObject> submit(String source, JsonObject request, Consumer<JsonObject> onEvent) {
     GosyncNode node = nodes.get(source);
     String id = request.getString("id", UUID.randomUUID().toString());
     var bus = node.vertx().eventBus();
@@ -194,7 +197,7 @@ public final class TestCluster implements AutoCloseable {
   public static <T> T await(Future<T> future, int seconds) {
     try {
       return future.await(seconds, TimeUnit.SECONDS);
-    } catch (java.util.concurrent.TimeoutException e) {
+    } catch (TimeoutException e) {
       throw new AssertionError("no result within " + seconds + " s", e);
     }
   }
@@ -206,7 +209,7 @@ public final class TestCluster implements AutoCloseable {
   /** Removes the nodes' roots. */
   public void deleteFiles() {
     try (var all = Files.walk(base)) {
-      for (Path path : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
+      for (Path path : all.sorted(Comparator.reverseOrder()).toList()) {
         Files.deleteIfExists(path);
       }
     } catch (IOException e) {
