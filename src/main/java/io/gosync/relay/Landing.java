@@ -67,7 +67,7 @@ final class Landing {
 
   private Path checkedParent(Entry entry) throws IOException {
     Path parent = target(entry).getParent();
-    if (!FileFacts.isRealDirectoryUnder(base, parent)) {
+    if (parent == null || !FileFacts.isRealDirectoryUnder(base, parent)) {
       throw new IOException("refusing to write " + entry.path() + ": its parent is not a real directory inside the destination");
     }
     return parent;

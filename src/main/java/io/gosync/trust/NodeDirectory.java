@@ -38,7 +38,7 @@ final class NodeDirectory {
     }
     try (DirectoryStream<Path> entries = Files.newDirectoryStream(target)) {
       for (Path entry : entries) {
-        if (!NodeIdentity.FILES.contains(entry.getFileName().toString())) {
+        if (!NodeIdentity.FILES.contains(String.valueOf(entry.getFileName()))) {
           throw new CertsFileException(entry, "is not a node's file: " + target + " not replaced");
         }
       }

@@ -9,6 +9,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -17,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Iterator;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -175,7 +177,7 @@ class BadRequestTest {
       awaitDone(id);
     }
 
-    assertEquals(java.util.List.of(), before.differences(TreeSnapshot.of(src)), "the source was written into");
+    assertEquals(List.of(), before.differences(TreeSnapshot.of(src)), "the source was written into");
     assertEquals(400, reply.status(), reply.text());
     assertTrue(reply.error().startsWith("dst:") && reply.error().contains("overlaps"), reply.error());
   }
@@ -195,7 +197,7 @@ class BadRequestTest {
     Path copy = cluster.path("node0", base + "/copy");
     assertSameTree(src, copy);
     assertNoTemporaryFiles(copy);
-    assertEquals(java.util.List.of(), before.differences(TreeSnapshot.of(src)));
+    assertEquals(List.of(), before.differences(TreeSnapshot.of(src)));
     Reply status = get("/api/v1/tasks/" + id);
     assertEquals(200, status.status(), status.text());
     assertTrue(status.json().getBoolean("ok"), status.text());
@@ -254,8 +256,8 @@ class BadRequestTest {
     TreeSnapshot source = TreeSnapshot.of(cluster.root("node0"));
     TreeSnapshot target = TreeSnapshot.of(cluster.root("node1"));
     Reply reply = post(body);
-    assertEquals(java.util.List.of(), source.differences(TreeSnapshot.of(cluster.root("node0"))));
-    assertEquals(java.util.List.of(), target.differences(TreeSnapshot.of(cluster.root("node1"))));
+    assertEquals(List.of(), source.differences(TreeSnapshot.of(cluster.root("node0"))));
+    assertEquals(List.of(), target.differences(TreeSnapshot.of(cluster.root("node1"))));
     return reply;
   }
 
@@ -285,7 +287,7 @@ class BadRequestTest {
         }
         throw new AssertionError("the event stream of " + id + " ended without a done event");
       } catch (IOException e) {
-        throw new java.io.UncheckedIOException(e);
+        throw new UncheckedIOException(e);
       } catch (InterruptedException e) {
         throw new IllegalStateException(e);
       }

@@ -7,6 +7,7 @@ import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -58,8 +59,8 @@ class DestinationQueueTest {
         log.toString());
     Path dst = cluster.path("node1", "/data/queue/dst");
     String last = waiter.equals("B") ? "from the second task\n" : "from the first task\n";
-    assertEquals(last, java.nio.file.Files.readString(dst.resolve("shared.txt")));
-    assertEquals(java.nio.file.Files.size(first.resolve("big.bin")), java.nio.file.Files.size(dst.resolve("big.bin")));
+    assertEquals(last, Files.readString(dst.resolve("shared.txt")));
+    assertEquals(Files.size(first.resolve("big.bin")), Files.size(dst.resolve("big.bin")));
   }
 
   @Test

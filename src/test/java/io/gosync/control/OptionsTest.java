@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 
 import static io.gosync.testkit.TestCluster.result;
@@ -60,7 +61,7 @@ class OptionsTest {
     Path one = file(src, "one.txt", "same bytes\n");
     sync("/data/opt/touch", "/data/opt/touch", List.of("node1"), new JsonObject());
     mtime(one, 1_500_000_000L);
-    Files.setPosixFilePermissions(one, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r-----"));
+    Files.setPosixFilePermissions(one, PosixFilePermissions.fromString("rw-r-----"));
     JsonObject line = result(sync("/data/opt/touch", "/data/opt/touch", List.of("node1"), new JsonObject()), "node1");
     assertEquals("ok", line.getString("status"), line.encode());
     assertEquals(0, line.getLong("files"), "content was equal, so nothing is sent");

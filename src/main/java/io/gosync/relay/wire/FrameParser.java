@@ -168,6 +168,7 @@ public final class FrameParser implements Handler<Buffer> {
         state = State.DONE;
         events.sourceAborts(frame.toString(StandardCharsets.UTF_8));
       }
+      default -> bad("bad stream: unexpected state " + state);
     }
   }
 
