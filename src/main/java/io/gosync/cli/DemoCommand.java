@@ -108,7 +108,8 @@ final class DemoCommand implements Callable<Integer> {
       configs.add(NodeConfig.fromJson(ConfigLoader.defaults().mergeIn(new JsonObject()
           .put("name", "node" + i).put("host", "127.0.0.1").put("clusterName", cluster)
           .put("dataPort", FreePorts.next()).put("httpPort", FreePorts.next()).put("clusterPort", clusterPorts[i])
-          .put("clusterMembers", new JsonArray(members)).put("root", root(base, i).toString()))));
+          .put("clusterMembers", new JsonArray(members)).put("root", root(base, i).toString())
+          .put("allow", new JsonArray().add("/")))));
     }
     return configs;
   }

@@ -9,7 +9,8 @@ import java.util.List;
 /**
  * The part of the file system a daemon may touch. Task paths are absolute paths inside the
  * daemon's root (so several nodes can share one machine, each fenced into its own tree); they
- * must also fall under one of the allowed directories, after symlinks are resolved.
+ * must also fall under one of the allowed directories, after symlinks are resolved. A daemon
+ * started without any allowed directory refuses every task: nothing is writable by default.
  */
 public final class Roots {
 
@@ -33,6 +34,10 @@ public final class Roots {
   public Path resolve(String field, String taskPath) throws IOException {
     if (taskPath == null || !taskPath.startsWith("/") || taskPath.indexOf('\0') >= 0) {
       throw new IllegalArgumentException(field + ": must be an absolute path, got '" + taskPath + "'");
+    }
+    if (allowed.isEmpty()) {
+      throw new IllegalArgumentException(field + ": " + taskPath + " is refused: this node allows no directories;"
+          + " start its daemon with --allow DIR (config key allow, GOSYNC_ALLOW) for each directory tasks may use");
     }
     Path lexical = inside(field, taskPath);
     if (!isAllowed(lexical)) {

@@ -54,6 +54,17 @@ class RootsTest {
   }
 
   @ParameterizedTest
+  @ValueSource(strings = {"/", "/data", "/data/x", "/etc"})
+  void aNodeWithoutAllowedDirectoriesRefusesEveryPathAndNamesTheFlag(String path) {
+    Roots none = new Roots(root.toString(), List.of());
+
+    IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> none.resolve("dst", path));
+
+    assertTrue(refused.getMessage().startsWith("dst: "), refused.getMessage());
+    assertTrue(refused.getMessage().contains("--allow DIR"), refused.getMessage());
+  }
+
+  @ParameterizedTest
   @ValueSource(strings = {"/", "/etc", "/etc/passwd", "/database", "/dat", "/srv-other/x", "/tmp/x", "/data/../etc"})
   void refusesPathsOutsideTheAllowedDirectories(String path) {
     assertRefused("src", path, "outside the allowed directories");
