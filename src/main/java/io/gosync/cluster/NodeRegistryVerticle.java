@@ -53,9 +53,8 @@ public final class NodeRegistryVerticle extends VerticleBase {
 
       @Override
       public void memberRemoved(MembershipEvent event) {
-        vertx.eventBus().send(nodeAddress(config.name(), Constants.MEMBER_LEFT), new JsonObject()
-            .put("clusterNodeId", event.getMember().getUuid().toString())
-            .put("name", event.getMember().getAttribute(HazelcastSetup.NAME_ATTRIBUTE)));
+        vertx.eventBus().send(nodeAddress(config.name(), Constants.MEMBER_LEFT), new MemberLeft(
+            event.getMember().getUuid().toString(), event.getMember().getAttribute(HazelcastSetup.NAME_ATTRIBUTE)));
       }
     });
     NodeInfo self = new NodeInfo(config.name(), config.host(), config.dataPort(), config.httpPort(),
@@ -78,7 +77,7 @@ public final class NodeRegistryVerticle extends VerticleBase {
         })
         .compose(v -> Future.all(
             bus.<Void>localConsumer(nodeAddress(config.name(), Constants.NODES), this::onList).completion(),
-            bus.<JsonObject>localConsumer(nodeAddress(config.name(), Constants.MEMBER_LEFT), this::onMemberLeft).completion()));
+            bus.<MemberLeft>localConsumer(nodeAddress(config.name(), Constants.MEMBER_LEFT), this::onMemberLeft).completion()));
   }
 
   /** The cluster node ids Hazelcast currently counts as members. */
@@ -117,14 +116,18 @@ public final class NodeRegistryVerticle extends VerticleBase {
         .onFailure(err -> message.fail(503, "cannot read the node list: " + err.getMessage()));
   }
 
+  /** A member Hazelcast removed, told by its listener thread to this verticle; node-local. */
+  private record MemberLeft(String clusterNodeId, String name) {
+  }
+
   /**
    * Every survivor removes the entry (only the first removal does anything) and tells its own
    * verticles, unless a live node still holds that name: then the member that left was one
    * refused for a duplicate name, and the real node must not be taken for gone.
    */
-  private void onMemberLeft(Message<JsonObject> message) {
-    String id = message.body().getString("clusterNodeId");
-    String name = message.body().getString("name");
+  private void onMemberLeft(Message<MemberLeft> message) {
+    String id = message.body().clusterNodeId();
+    String name = message.body().name();
     nodes.remove(id).compose(v -> nodes.values()).onSuccess(values -> {
       boolean stillHere = readable(values).stream().anyMatch(other -> other.name().equals(name)
           && !id.equals(other.clusterNodeId()) && liveMembers().contains(other.clusterNodeId()));
