@@ -10,6 +10,8 @@ import io.gosync.scan.Manifest;
 import io.gosync.scan.ManifestCodec;
 import io.gosync.scan.TreeSnapshot;
 import io.gosync.testkit.TestCluster;
+import io.gosync.testkit.TlsSockets;
+import io.gosync.trust.NodeIdentity;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
@@ -29,6 +31,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
@@ -56,8 +59,9 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Peers that do not follow the protocol: a fake source on the event bus that sends a target
- * crafted prepare requests and manifests, and raw TCP clients on a target's data port. The
- * target must refuse each with a clear error and write nothing, inside or outside its destination.
+ * crafted prepare requests and manifests, and raw TLS clients on a target's data port, holding a
+ * certificate of the cluster (a certified node gone bad). The target must refuse each with a clear
+ * error and write nothing, inside or outside its destination.
  */
 class MaliciousPeerTest {
 
@@ -71,6 +75,7 @@ class MaliciousPeerTest {
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
   private final Promise<JsonObject> result = Promise.promise();
   private TreeSnapshot targetBefore;
+  private NodeIdentity fakeSource;
 
   @BeforeEach
   void listenAsTheSource() throws IOException {
@@ -472,6 +477,13 @@ class MaliciousPeerTest {
     }
   }
 
+  private NodeIdentity fakeSource() {
+    if (fakeSource == null) {
+      fakeSource = cluster.identity(FAKE_SOURCE);
+    }
+    return fakeSource;
+  }
+
   private Path outside() throws IOException {
     Path outside = cluster.root(TARGET).resolve("outside-" + UUID.randomUUID());
     file(outside, "sentinel.txt", "must stay\n");
@@ -481,8 +493,15 @@ class MaliciousPeerTest {
 
   // ---- checks ----
 
+  /** A connection with a certificate of the cluster: the fake source is a certified node that misbehaves. */
   private Socket connect() throws IOException {
-    Socket socket = new Socket("127.0.0.1", cluster.config(TARGET).dataPort());
+    return connect(fakeSource());
+  }
+
+  /** A connection that presents holder's certificate and trusts the cluster's CA. */
+  private Socket connect(NodeIdentity holder) throws IOException {
+    Socket socket = TlsSockets.connect(cluster.node("node0").vertx(), holder, fakeSource(), "127.0.0.1",
+        cluster.config(TARGET).dataPort());
     socket.setSoTimeout(10_000);
     return socket;
   }
@@ -533,7 +552,7 @@ class MaliciousPeerTest {
       assertEquals(List.of(), targetBefore.differences(TreeSnapshot.of(cluster.root(TARGET))),
           TARGET + "'s files changed");
     } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
+      throw new UncheckedIOException(e);
     }
   }
 
