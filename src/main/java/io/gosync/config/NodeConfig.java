@@ -3,6 +3,7 @@ package io.gosync.config;
 import io.gosync.protocol.TaskRequest;
 import io.gosync.trust.NodeIdentity;
 import io.gosync.trust.NodeName;
+import io.netty.util.NetUtil;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -50,6 +51,7 @@ public record NodeConfig(
     if (host.isEmpty()) {
       host = defaultHost();
     }
+    checkAdvertisable(host);
     String name = text(json, "name");
     if (!name.isEmpty() && !NodeName.isValid(name)) {
       throw new IllegalArgumentException("config key 'name': '" + name
@@ -111,6 +113,21 @@ public record NodeConfig(
         clusterName, clusterHeartbeatTimeoutSeconds, root, allow, fanout, maxParallelGroups, heartbeatMs,
         targetTimeoutMs, connectTimeoutMs, stallTimeoutMs, prepareTimeoutMs, progressIntervalMs, manifestChunkBytes,
         compressionLevel, hashCacheEntries, taskHistory);
+  }
+
+  /**
+   * Other nodes connect to the address a node advertises, and Hazelcast binds to it alone: a wildcard
+   * (0.0.0.0, ::) would be advertised as is and reach nobody. Host names are left to the resolver.
+   */
+  private static void checkAdvertisable(String host) {
+    String address = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+    // Parses IP literals only, without a DNS lookup: null for a host name.
+    InetAddress literal = NetUtil.createInetAddressFromIpAddressString(address);
+    if (literal != null && literal.isAnyLocalAddress()) {
+      throw new IllegalArgumentException("config key 'host': '" + host + "' is the wildcard address, which reaches"
+          + " nobody; a node binds to and advertises one real address that the other hosts reach it at,"
+          + " e.g. --host 192.0.2.11");
+    }
   }
 
   private static String text(JsonObject json, String key) {

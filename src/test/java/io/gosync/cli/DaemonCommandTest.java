@@ -18,8 +18,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * gosync daemon refusing to start, before it joins anything: no certificate, a name that is not the
- * certificate's. (Were it to start, the test would time out.)
+ * gosync daemon refusing to start, before it joins anything: no certificate, an address that is every
+ * interface, a name that is not the certificate's. (Were it to start, the test would time out.)
  */
 @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class DaemonCommandTest {
@@ -49,6 +49,13 @@ class DaemonCommandTest {
 
     assertTrue(stderr().contains("config key 'certs'"), stderr());
     assertTrue(stderr().contains("gosync certs init") && stderr().contains("gosync certs issue"), stderr());
+  }
+
+  @Test
+  void aWildcardHostIsRefused() {
+    assertEquals(Report.USAGE, daemon("--certs", certs, "--host", "0.0.0.0"));
+
+    assertTrue(stderr().contains("config key 'host': '0.0.0.0' is the wildcard address"), stderr());
   }
 
   @Test

@@ -183,6 +183,15 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void aWildcardHostFailsNamingHost(Vertx vertx) {
+    // A node binds to its host alone and advertises it: all interfaces is no address to reach it at.
+    for (String wildcard : List.of("0.0.0.0", "::", "[::]", "0:0:0:0:0:0:0:0")) {
+      assertFailsNaming(vertx, null, NO_ENV, named().put("host", wildcard), "host");
+      assertFailsNaming(vertx, null, NO_ENV, named().put("host", wildcard), "wildcard address");
+    }
+  }
+
+  @Test
   void loadCompletesOnTheEventLoop(Vertx vertx, VertxTestContext test) {
     // The daemon's own way of calling it: a future, completed without blocking anybody.
     ConfigLoader.load(vertx, null, Map.of("GOSYNC_FANOUT", "4"), named())
