@@ -27,10 +27,14 @@ public final class Transport {
   private Transport() {
   }
 
-  /** A Hazelcast member without a certificate of this cluster can neither send to nor receive from us. */
+  /**
+   * A Hazelcast member without a certificate of this cluster can neither send to nor receive from us. The
+   * event bus's client trusts every server by default (EventBusOptions.DEFAULT_TRUST_ALL): off, or any member
+   * with any certificate would receive what we send it.
+   */
   public static EventBusOptions eventBus(NodeConfig config, NodeIdentity identity) {
     EventBusOptions options = new EventBusOptions().setHost(config.host()).setPort(0)
-        .setClusterPublicHost(config.host());
+        .setClusterPublicHost(config.host()).setTrustAll(false);
     options.setSsl(true).setClientAuth(ClientAuth.REQUIRED).setSslEngineOptions(engine())
         .setKeyCertOptions(identity.keyCertOptions()).setTrustOptions(identity.trustOptions());
     return options;

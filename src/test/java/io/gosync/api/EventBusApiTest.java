@@ -80,7 +80,8 @@ class EventBusApiTest {
     // What `gosync certs issue CA_DIR ebapi-client` makes: the CA's certificate, ours and our key.
     Path certs = cluster.issue("ebapi-client");
     EventBusOptions bus = new EventBusOptions().setHost("127.0.0.1").setPort(0).setClusterPublicHost("127.0.0.1")
-        .setSsl(true).setClientAuth(ClientAuth.REQUIRED)
+        // Its client trusts every server unless told not to: then only the nodes' CA.
+        .setSsl(true).setClientAuth(ClientAuth.REQUIRED).setTrustAll(false)
         .setKeyCertOptions(new PemKeyCertOptions().setCertPath(certs.resolve("node.pem").toString())
             .setKeyPath(certs.resolve("node-key.pem").toString()))
         .setTrustOptions(new PemTrustOptions().addCertPath(certs.resolve("ca.pem").toString()));
