@@ -9,6 +9,7 @@ import io.gosync.config.Transport;
 import io.gosync.control.TaskControlVerticle;
 import io.gosync.relay.RelayVerticle;
 import io.gosync.scan.ScannerVerticle;
+import io.gosync.trust.NodeIdentity;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.ThreadingModel;
@@ -32,24 +33,37 @@ public final class GosyncNode {
     this.config = config;
   }
 
-  public static Future<GosyncNode> start(NodeConfig config) {
+  /**
+   * Starts a node with the identity in its certs directory, loaded once here and handed to whatever needs it.
+   * Fails without a valid one, or when the configured name is not the certificate's.
+   */
+  public static Future<GosyncNode> start(NodeConfig settings) {
+    NodeIdentity identity;
+    NodeConfig config;
+    try {
+      identity = NodeIdentity.load(settings.certsDir());
+      config = settings.named(identity);
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
     HazelcastClusterManager cluster = HazelcastSetup.clusterManager(config);
     VertxOptions options = new VertxOptions()
-        .setEventBusOptions(Transport.eventBus(config))
+        .setEventBusOptions(Transport.eventBus(config, identity))
         // gosync only ever means real paths, never classpath resources.
         .setFileSystemOptions(new FileSystemOptions().setClassPathResolvingEnabled(false).setFileCachingEnabled(false));
     return Vertx.builder().with(options).withClusterManager(cluster).buildClustered()
-        .compose(vertx -> deploy(vertx, cluster, config)
+        .compose(vertx -> deploy(vertx, cluster, config, identity)
             .map(v -> new GosyncNode(vertx, config))
             .recover(err -> vertx.close().transform(closed -> Future.failedFuture(err))));
   }
 
-  private static Future<Void> deploy(Vertx vertx, HazelcastClusterManager cluster, NodeConfig config) {
+  private static Future<Void> deploy(Vertx vertx, HazelcastClusterManager cluster, NodeConfig config,
+      NodeIdentity identity) {
     LocalCodec.register(vertx.eventBus());
     return vertx.deployVerticle(new NodeRegistryVerticle(config, cluster))
         .compose(id -> vertx.deployVerticle(new ScannerVerticle(config),
             new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER)))
-        .compose(id -> vertx.deployVerticle(new RelayVerticle(config)))
+        .compose(id -> vertx.deployVerticle(new RelayVerticle(config, identity)))
         .compose(id -> vertx.deployVerticle(new TaskControlVerticle(config)))
         .compose(id -> vertx.deployVerticle(new HttpApiVerticle(config)))
         .mapEmpty();

@@ -21,15 +21,15 @@ class PackageMapTest {
 
   /** Each package of ours and the packages of ours it may import; the table in verticles-docs/README.md. */
   private static final Map<String, Set<String>> MAY_IMPORT = Map.ofEntries(
-      Map.entry("io.gosync", Set.of("api", "cluster", "config", "control", "relay", "scan")),
+      Map.entry("io.gosync", Set.of("api", "cluster", "config", "control", "relay", "scan", "trust")),
       Map.entry("cli", Set.of("io.gosync", "config", "protocol", "scan", "trust")),
       Map.entry("api", Set.of("config", "protocol")),
       Map.entry("control", Set.of("config", "protocol", "liveness", "scan", "relay", "relay.wire")),
-      Map.entry("relay", Set.of("config", "protocol", "liveness", "scan", "relay.wire")),
+      Map.entry("relay", Set.of("config", "protocol", "liveness", "scan", "relay.wire", "trust")),
       Map.entry("relay.wire", Set.of("protocol", "scan")),
       Map.entry("cluster", Set.of("config", "protocol")),
       Map.entry("scan", Set.of("config", "protocol")),
-      Map.entry("config", Set.of("protocol")),
+      Map.entry("config", Set.of("protocol", "trust")),
       Map.entry("liveness", Set.of()),
       Map.entry("trust", Set.of()),
       Map.entry("protocol", Set.of()));

@@ -25,7 +25,10 @@ final class DaemonCommand implements Callable<Integer> {
   @Option(names = "--config", paramLabel = "FILE", description = "a JSON file of configuration keys")
   Path config;
 
-  @Option(names = "--name", description = "node name (default: the host name)")
+  @Option(names = "--certs", paramLabel = "DIR", description = "this node's certs directory (gosync certs issue)")
+  String certs;
+
+  @Option(names = "--name", description = "node name; must be the certificate's (default: the certificate's)")
   String name;
 
   @Option(names = "--host", paramLabel = "ADDR", description = "address to listen on and to advertise")
@@ -65,7 +68,7 @@ final class DaemonCommand implements Callable<Integer> {
       reader.close().await();
     }
     GosyncNode node = GosyncNode.start(settings).await();
-    System.out.printf("gosync %s: http %s:%d, data %s:%d, cluster %s:%d, root %s%n", settings.name(),
+    System.out.printf("gosync %s: http %s:%d, data %s:%d, cluster %s:%d, root %s%n", node.config().name(),
         settings.httpBind(), settings.httpPort(), settings.host(), settings.dataPort(), settings.host(),
         settings.clusterPort(), settings.root());
     CountDownLatch stopped = new CountDownLatch(1);
@@ -83,6 +86,7 @@ final class DaemonCommand implements Callable<Integer> {
 
   private JsonObject flags() {
     JsonObject flags = new JsonObject();
+    putIfSet(flags, "certs", certs);
     putIfSet(flags, "name", name);
     putIfSet(flags, "host", host);
     putIfSet(flags, "dataPort", dataPort);

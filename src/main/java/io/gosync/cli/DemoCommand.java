@@ -6,11 +6,12 @@ import io.gosync.GosyncNode;
 import io.gosync.config.ConfigLoader;
 import io.gosync.config.NodeConfig;
 import io.gosync.scan.TreeSnapshot;
+import io.gosync.trust.ClusterAuthority;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import picocli.CommandLine.Command;
 import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
@@ -24,7 +25,8 @@ import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 
 /**
- * gosync demo: four nodes on loopback in this process, each fenced into its own root; a sample
+ * gosync demo: four nodes on loopback in this process, each fenced into its own root and holding its
+ * certificate from the demo's own CA (made in the demo's directory, removed afterwards); a sample
  * tree synced from node0 to the other three through node0's HTTP API; the report; and a check
  * that every target now equals the source.
  */
@@ -33,6 +35,8 @@ final class DemoCommand implements Callable<Integer> {
 
   private static final int NODES = 4;
   private static final String TREE = "/srv/sample";
+  /** The demo cluster's CA and the nodes' certs directories, beside the nodes' roots. */
+  private static final String CERTS = "certs";
 
   @Option(names = "--dir", paramLabel = "DIR", description = "where the nodes' roots go (default: a new temporary directory)")
   Path dir;
@@ -46,12 +50,13 @@ final class DemoCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException, InterruptedException {
     Path base = dir != null ? Files.createDirectories(dir) : Files.createTempDirectory("gosync-demo-");
-    List<NodeConfig> configs = configs(base);
+    ClusterAuthority authority = ClusterAuthority.init(base.resolve(CERTS));
     // Four members leaving at once make Hazelcast warn about each other; the demo's output is the report.
     ((Logger) LoggerFactory.getLogger("com.hazelcast")).setLevel(Level.ERROR);
-    System.out.println("starting " + NODES + " nodes on loopback under " + base + " ...");
     List<GosyncNode> nodes = new ArrayList<>();
     try {
+      List<NodeConfig> configs = configs(base, authority);
+      System.out.println("starting " + NODES + " nodes on loopback under " + base + " ...");
       for (Future<GosyncNode> started : configs.stream().map(GosyncNode::start).toList()) {
         nodes.add(started.await());
       }
@@ -62,6 +67,7 @@ final class DemoCommand implements Callable<Integer> {
       return verify(base, source) ? code : Report.FAILED;
     } finally {
       Future.join(nodes.stream().map(GosyncNode::close).toList()).await();
+      deleteTree(base.resolve(CERTS));
       if (!keep) {
         deleteTree(base);
       }
@@ -94,7 +100,7 @@ final class DemoCommand implements Callable<Integer> {
     return same;
   }
 
-  private static List<NodeConfig> configs(Path base) throws IOException {
+  private static List<NodeConfig> configs(Path base, ClusterAuthority authority) throws IOException {
     int[] clusterPorts = new int[NODES];
     List<String> members = new ArrayList<>();
     for (int i = 0; i < NODES; i++) {
@@ -105,8 +111,9 @@ final class DemoCommand implements Callable<Integer> {
     List<NodeConfig> configs = new ArrayList<>();
     for (int i = 0; i < NODES; i++) {
       Files.createDirectories(root(base, i));
+      Path certs = authority.issue("node" + i, List.of("127.0.0.1"), false);
       configs.add(NodeConfig.fromJson(ConfigLoader.defaults().mergeIn(new JsonObject()
-          .put("name", "node" + i).put("host", "127.0.0.1").put("clusterName", cluster)
+          .put("certs", certs.toString()).put("host", "127.0.0.1").put("clusterName", cluster)
           .put("dataPort", FreePorts.next()).put("httpPort", FreePorts.next()).put("clusterPort", clusterPorts[i])
           .put("clusterMembers", new JsonArray(members)).put("root", root(base, i).toString())
           .put("allow", new JsonArray().add("/")))));

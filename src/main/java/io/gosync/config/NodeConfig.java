@@ -1,13 +1,16 @@
 package io.gosync.config;
 
 import io.gosync.protocol.TaskRequest;
+import io.gosync.trust.NodeIdentity;
+import io.gosync.trust.NodeName;
+import io.netty.util.NetUtil;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
-import java.net.UnknownHostException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -15,9 +18,11 @@ import java.util.List;
 /**
  * A daemon's settings, after defaults, the --config file, GOSYNC_* variables and flags were
  * merged (see {@link ConfigLoader}). Every key is documented in README.md, "Configuration".
+ * The name may still be empty here: a node's name is its certificate's, see {@link #named}.
  */
 public record NodeConfig(
     String name,
+    String certs,
     String host,
     int dataPort,
     int httpPort,
@@ -46,11 +51,9 @@ public record NodeConfig(
     if (host.isEmpty()) {
       host = defaultHost();
     }
+    checkAdvertisable(host);
     String name = text(json, "name");
-    if (name.isEmpty()) {
-      name = defaultName();
-    }
-    if (!name.matches("[A-Za-z0-9][A-Za-z0-9_.-]{0,62}")) {
+    if (!name.isEmpty() && !NodeName.isValid(name)) {
       throw new IllegalArgumentException("config key 'name': '" + name
           + "' must be 1-63 letters, digits, '.', '_' or '-', starting with a letter or digit");
     }
@@ -67,7 +70,7 @@ public record NodeConfig(
         throw new IllegalArgumentException("config key 'allow': '" + dir + "' must be an absolute path");
       }
     }
-    return new NodeConfig(name, host,
+    return new NodeConfig(name, text(json, "certs"), host,
         port(json, "dataPort"), port(json, "httpPort"), text(json, "httpBind"), port(json, "clusterPort"),
         strings(json, "clusterMembers"), text(json, "clusterName"),
         positive(json, "clusterHeartbeatTimeoutSeconds"),
@@ -78,6 +81,53 @@ public record NodeConfig(
         positive(json, "prepareTimeoutMs"), positive(json, "progressIntervalMs"),
         positive(json, "manifestChunkBytes"), range(json, "compressionLevel", 1, 19),
         positive(json, "hashCacheEntries"), positive(json, "taskHistory"));
+  }
+
+  /**
+   * The node's certs directory (what {@code gosync certs issue} made for it). A node runs only with its
+   * identity: there is no plain mode, so a missing one is an error that says how to make one.
+   */
+  public Path certsDir() {
+    if (certs.isEmpty()) {
+      throw new IllegalArgumentException("config key 'certs': no certs directory given, and a node runs only with"
+          + " its certificate. Make the cluster's CA once (gosync certs init CA_DIR), issue this node's"
+          + " (gosync certs issue CA_DIR NAME --host ADDR), copy CA_DIR/NAME to this host and start with --certs DIR");
+    }
+    return Path.of(certs);
+  }
+
+  /**
+   * This configuration under the name identity's certificate proves: names are identities, so an unset name
+   * becomes the certificate's, and a name set to anything else is an error.
+   */
+  public NodeConfig named(NodeIdentity identity) {
+    if (name.equals(identity.name())) {
+      return this;
+    }
+    if (!name.isEmpty()) {
+      throw new IllegalArgumentException("config key 'name': '" + name + "' is not the name in "
+          + identity.certFile() + " ('" + identity.name() + "'); a node's name is its certificate's:"
+          + " leave name unset, or issue a certificate for '" + name + "'");
+    }
+    return new NodeConfig(identity.name(), certs, host, dataPort, httpPort, httpBind, clusterPort, clusterMembers,
+        clusterName, clusterHeartbeatTimeoutSeconds, root, allow, fanout, maxParallelGroups, heartbeatMs,
+        targetTimeoutMs, connectTimeoutMs, stallTimeoutMs, prepareTimeoutMs, progressIntervalMs, manifestChunkBytes,
+        compressionLevel, hashCacheEntries, taskHistory);
+  }
+
+  /**
+   * Other nodes connect to the address a node advertises, and Hazelcast binds to it alone: a wildcard
+   * (0.0.0.0, ::) would be advertised as is and reach nobody. Host names are left to the resolver.
+   */
+  private static void checkAdvertisable(String host) {
+    String address = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+    // Parses IP literals only, without a DNS lookup: null for a host name.
+    InetAddress literal = NetUtil.createInetAddressFromIpAddressString(address);
+    if (literal != null && literal.isAnyLocalAddress()) {
+      throw new IllegalArgumentException("config key 'host': '" + host + "' is the wildcard address, which reaches"
+          + " nobody; a node binds to and advertises one real address that the other hosts reach it at,"
+          + " e.g. --host 192.0.2.11");
+    }
   }
 
   private static String text(JsonObject json, String key) {
@@ -141,15 +191,6 @@ public record NodeConfig(
 
   private static int positive(JsonObject json, String key) {
     return range(json, key, 1, Integer.MAX_VALUE);
-  }
-
-  private static String defaultName() {
-    try {
-      String host = InetAddress.getLocalHost().getHostName();
-      return host.replaceAll("[^A-Za-z0-9_.-]", "-");
-    } catch (UnknownHostException e) {
-      return "gosync";
-    }
   }
 
   /** The first site-local IPv4 address, so that other hosts can reach us; loopback otherwise. */

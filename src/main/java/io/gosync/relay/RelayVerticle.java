@@ -10,6 +10,7 @@ import io.gosync.relay.RelayMessages.SendRequest;
 import io.gosync.relay.wire.HeaderReader;
 import io.gosync.relay.wire.StreamHeader;
 import io.gosync.relay.wire.TreeNode;
+import io.gosync.trust.NodeIdentity;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.EventBus;
@@ -37,6 +38,7 @@ public final class RelayVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(RelayVerticle.class);
 
   private final NodeConfig config;
+  private final NodeIdentity identity;
   private final StallLadder ladder;
   private final RelayMetrics metrics = RelayMetrics.NONE;
   private final Map<String, ReceivePlan> plans = new HashMap<>();
@@ -44,16 +46,17 @@ public final class RelayVerticle extends VerticleBase {
   private ChildLinks links;
   private EventBus bus;
 
-  public RelayVerticle(NodeConfig config) {
+  public RelayVerticle(NodeConfig config, NodeIdentity identity) {
     this.config = config;
+    this.identity = identity;
     this.ladder = new StallLadder(config.stallTimeoutMs());
   }
 
   @Override
   public Future<?> start() {
     bus = vertx.eventBus();
-    links = new ChildLinks(vertx.createNetClient(Transport.dataClient(config)), bus, config.name(), ladder);
-    NetServer server = vertx.createNetServer(Transport.dataServer(config)).connectHandler(this::onConnection);
+    links = new ChildLinks(vertx.createNetClient(Transport.dataClient(config, identity)), bus, config.name(), ladder);
+    NetServer server = vertx.createNetServer(Transport.dataServer(config, identity)).connectHandler(this::onConnection);
     String self = config.name();
     return Future.all(
         server.listen().recover(err -> Future.failedFuture(new IllegalStateException(

@@ -13,8 +13,11 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.http.ClientAuth;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.PemTrustOptions;
 import io.vertx.spi.cluster.hazelcast.ConfigUtil;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import org.junit.jupiter.api.AfterAll;
@@ -46,10 +49,11 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * The README's "Event bus API", used the way another Vert.x application would use it: a clustered
- * Vert.x of our own joins the gosync nodes' Hazelcast cluster and talks to them with plain JSON on
- * the documented addresses, spelled out literally. The client path uses nothing of gosync's main
- * classes (no Constants, no GosyncNode, no codecs); the test kit only starts the nodes, writes the
- * trees and compares them.
+ * Vert.x of our own joins the gosync nodes' Hazelcast cluster, with a certificate of the cluster's
+ * CA for the event bus's mutual TLS, and talks to them with plain JSON on the documented addresses,
+ * spelled out literally. The client path uses nothing of gosync's main classes (no Constants, no
+ * GosyncNode, no codecs, no trust classes: the certs directory's files by name); the test kit only
+ * starts the nodes, issues the client's certificate, writes the trees and compares them.
  */
 class EventBusApiTest {
 
@@ -73,9 +77,16 @@ class EventBusApiTest {
     join.getAutoDetectionConfig().setEnabled(false);
     join.getTcpIpConfig().setEnabled(true).setMembers(cluster.members());
 
+    // What `gosync certs issue CA_DIR ebapi-client` makes: the CA's certificate, ours and our key.
+    Path certs = cluster.issue("ebapi-client");
+    EventBusOptions bus = new EventBusOptions().setHost("127.0.0.1").setPort(0).setClusterPublicHost("127.0.0.1")
+        // Its client trusts every server unless told not to: then only the nodes' CA.
+        .setSsl(true).setClientAuth(ClientAuth.REQUIRED).setTrustAll(false)
+        .setKeyCertOptions(new PemKeyCertOptions().setCertPath(certs.resolve("node.pem").toString())
+            .setKeyPath(certs.resolve("node-key.pem").toString()))
+        .setTrustOptions(new PemTrustOptions().addCertPath(certs.resolve("ca.pem").toString()));
     client = await(Vertx.builder()
-        .with(new VertxOptions().setEventBusOptions(
-            new EventBusOptions().setHost("127.0.0.1").setPort(0).setClusterPublicHost("127.0.0.1")))
+        .with(new VertxOptions().setEventBusOptions(bus))
         .withClusterManager(new HazelcastClusterManager(config))
         .buildClustered());
   }

@@ -79,6 +79,9 @@ class GosyncProcessIT {
   @BeforeAll
   static void startDaemons() throws Exception {
     assertTrue(Files.isRegularFile(JAR), JAR + " is missing: run `mvn package` first");
+    // The cluster's CA and each node's certs directory, made with the CLI as README says.
+    String ca = base.resolve("ca").toString();
+    assertSucceeds(gosync("certs", "init", ca));
     String cluster = "gosync-it-" + UUID.randomUUID();
     Path config = Files.writeString(base.resolve("cluster.json"), new JsonObject()
         .put("clusterName", cluster).put("heartbeatMs", 500).put("progressIntervalMs", 200).encodePrettily());
@@ -96,8 +99,10 @@ class GosyncProcessIT {
       int dataPort = freePort();
       int httpPort = freePort();
       Path log = base.resolve(name + ".log");
+      assertSucceeds(gosync("certs", "issue", ca, name, "--host", "127.0.0.1"));
       ProcessBuilder builder = new ProcessBuilder(java(), "@" + JVM_OPTIONS, "-jar", JAR.toString(), "daemon",
-          "--config", config.toString(), "--name", name, "--host", "127.0.0.1",
+          "--config", config.toString(), "--certs", base.resolve("ca").resolve(name).toString(),
+          "--name", name, "--host", "127.0.0.1",
           "--data-port", String.valueOf(dataPort), "--http-port", String.valueOf(httpPort),
           "--cluster-port", String.valueOf(clusterPorts[i]), "--cluster-members", String.join(",", members),
           "--root", root.toString(), "--allow", "/data")
@@ -242,6 +247,10 @@ class GosyncProcessIT {
   }
 
   // ---- helpers ----
+
+  private static void assertSucceeds(Run run) {
+    assertEquals(0, run.code(), run.toString());
+  }
 
   private static void assertTargetsEqualSource(String dst) throws IOException {
     for (Daemon target : daemons.subList(1, NODES)) {

@@ -175,6 +175,23 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void certsComesFromTheEnvironmentAndAFlagWins(Vertx vertx) {
+    Map<String, String> env = Map.of("GOSYNC_CERTS", "/etc/gosync/from-env");
+
+    assertEquals("/etc/gosync/from-env", load(vertx, null, env, named()).certs());
+    assertEquals("/etc/gosync/from-flag", load(vertx, null, env, named().put("certs", "/etc/gosync/from-flag")).certs());
+  }
+
+  @Test
+  void aWildcardHostFailsNamingHost(Vertx vertx) {
+    // A node binds to its host alone and advertises it: all interfaces is no address to reach it at.
+    for (String wildcard : List.of("0.0.0.0", "::", "[::]", "0:0:0:0:0:0:0:0")) {
+      assertFailsNaming(vertx, null, NO_ENV, named().put("host", wildcard), "host");
+      assertFailsNaming(vertx, null, NO_ENV, named().put("host", wildcard), "wildcard address");
+    }
+  }
+
+  @Test
   void loadCompletesOnTheEventLoop(Vertx vertx, VertxTestContext test) {
     // The daemon's own way of calling it: a future, completed without blocking anybody.
     ConfigLoader.load(vertx, null, Map.of("GOSYNC_FANOUT", "4"), named())

@@ -1,5 +1,6 @@
 package io.gosync.lab;
 
+import io.gosync.trust.ClusterAuthority;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -20,8 +21,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Test hosts on this machine: a {@link LabNetwork} with one gosync daemon per host, each a
- * separate JVM started from the fat jar the way users start it (Hazelcast TCP-IP join on the lab
- * addresses, default ports). Host 0 is the source by convention. Everything the lab makes
+ * separate JVM started from the fat jar the way users start it (its own certificate from the lab's
+ * CA, Hazelcast TCP-IP join on the lab addresses, default ports). Host 0 is the source by convention. Everything the lab makes
  * (namespaces, processes, tmpfs mounts) is undone by {@link #close()}, which also runs on
  * interrupt (a shutdown hook); what a killed run left is removed by the next one.
  * Needs root and iproute2.
@@ -49,6 +50,7 @@ public final class Lab implements AutoCloseable {
   private final Map<Integer, Process> daemons = new TreeMap<>();
   private final List<Process> helpers = new ArrayList<>();
   private final List<Path> mounts = new ArrayList<>();
+  private ClusterAuthority authority;
   private final Thread tearDownOnExit = new Thread(this::close, "lab tear-down");
   private boolean closed;
 
@@ -125,14 +127,22 @@ public final class Lab implements AutoCloseable {
     mounts.add(dir);
   }
 
-  /** Starts every daemon at once and waits until host 0 sees all of them in its cluster. */
+  /**
+   * Starts every daemon at once, each with its certificate from the lab's own CA (made here on the first call,
+   * in the lab's work directory), and waits until host 0 sees all of them in its cluster.
+   */
   public void startDaemons() throws IOException, InterruptedException {
     List<String> members = new ArrayList<>();
     for (int host = 0; host < hosts(); host++) {
       members.add(address(host));
     }
+    if (authority == null) {
+      authority = ClusterAuthority.init(work.resolve("ca"));
+    }
     for (int host = 0; host < hosts(); host++) {
+      Path certs = authority.issue(name(host), List.of(address(host)), true);
       List<String> command = new ArrayList<>(List.of(java(), "@" + DAEMON_JVM_OPTIONS, "-jar", JAR.toString(), "daemon",
+          "--certs", certs.toString(),
           "--name", name(host), "--host", address(host), "--cluster-members", String.join(",", members),
           "--root", path(host, "/").toString(), "--allow", DATA));
       daemons.put(host, start(host, log(host), command));

@@ -10,6 +10,9 @@ import io.gosync.scan.Manifest;
 import io.gosync.scan.ManifestCodec;
 import io.gosync.scan.TreeSnapshot;
 import io.gosync.testkit.TestCluster;
+import io.gosync.testkit.TlsSockets;
+import io.gosync.trust.ClusterAuthority;
+import io.gosync.trust.NodeIdentity;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
@@ -22,6 +25,7 @@ import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -41,6 +45,8 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import static io.gosync.protocol.Constants.nodeAddress;
 import static io.gosync.protocol.Constants.taskAddress;
@@ -57,8 +63,9 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Peers that do not follow the protocol: a fake source on the event bus that sends a target
- * crafted prepare requests and manifests, and raw TCP clients on a target's data port. The
- * target must refuse each with a clear error and write nothing, inside or outside its destination.
+ * crafted prepare requests and manifests, and raw TLS clients on a target's data port, holding a
+ * certificate of the cluster (a certified node gone bad). The target must refuse each with a clear
+ * error and write nothing, inside or outside its destination.
  */
 class MaliciousPeerTest {
 
@@ -72,6 +79,7 @@ class MaliciousPeerTest {
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
   private final Promise<JsonObject> result = Promise.promise();
   private TreeSnapshot targetBefore;
+  private NodeIdentity fakeSource;
 
   @BeforeEach
   void listenAsTheSource() throws IOException {
@@ -319,6 +327,35 @@ class MaliciousPeerTest {
     assertEquals(0640, FileFacts.mode(dst.resolve("f.bin")));
   }
 
+  /**
+   * A node of another cluster, its certificate from its own CA (it trusts ours, so the refusal is the target's),
+   * sends the very stream the prepared target waits for. The handshake fails before the data port reads a byte
+   * of it: no report, the plan is still there, and the same stream from a node of the cluster then lands.
+   */
+  @Test
+  void aStreamFromANodeOfAnotherClusterIsRefusedBeforeItsFirstByte(@TempDir Path tmp) throws IOException {
+    byte[] data = content(5000);
+    Path dst = preparedDestination(data);
+    NodeIdentity impostor = NodeIdentity.load(ClusterAuthority.init(tmp.resolve("other-ca"))
+        .issue(FAKE_SOURCE, List.of("127.0.0.1"), false));
+
+    int answer;
+    try (Socket socket = connect(impostor)) {
+      socket.getOutputStream().write(stream(data, 1, data).getBytes());
+      socket.getOutputStream().flush();
+      answer = socket.getInputStream().read();
+    } catch (IOException refused) {
+      answer = -1; // the handshake's alert, or the connection closed under it
+    }
+
+    assertEquals(-1, answer, "the data port answered a node of another cluster");
+    assertNoReportWithin(1_000);
+    assertEquals(List.of(), list(dst), "the impostor's stream landed");
+    JsonObject report = send(stream(data, 1, data));
+    assertEquals("ok", report.getString("status"), report.encode());
+    assertEquals(List.of("f.bin"), list(dst));
+  }
+
   @ParameterizedTest(name = "{0} bytes")
   @ValueSource(ints = {5000, 1_500_000})
   void fileBytesThatDoNotMatchTheHashLandNothing(int size) throws IOException {
@@ -473,6 +510,13 @@ class MaliciousPeerTest {
     }
   }
 
+  private NodeIdentity fakeSource() {
+    if (fakeSource == null) {
+      fakeSource = cluster.identity(FAKE_SOURCE);
+    }
+    return fakeSource;
+  }
+
   private Path outside() throws IOException {
     Path outside = cluster.root(TARGET).resolve("outside-" + UUID.randomUUID());
     file(outside, "sentinel.txt", "must stay\n");
@@ -482,8 +526,15 @@ class MaliciousPeerTest {
 
   // ---- checks ----
 
+  /** A connection with a certificate of the cluster: the fake source is a certified node that misbehaves. */
   private Socket connect() throws IOException {
-    Socket socket = new Socket("127.0.0.1", cluster.config(TARGET).dataPort());
+    return connect(fakeSource());
+  }
+
+  /** A connection that presents holder's certificate and trusts the cluster's CA. */
+  private Socket connect(NodeIdentity holder) throws IOException {
+    Socket socket = TlsSockets.connect(cluster.node("node0").vertx(), holder, fakeSource(), "127.0.0.1",
+        cluster.config(TARGET).dataPort());
     socket.setSoTimeout(10_000);
     return socket;
   }
@@ -515,6 +566,15 @@ class MaliciousPeerTest {
         return;
       }
       assertEquals(0, answer.size(), "the node answered a bad stream");
+    }
+  }
+
+  private void assertNoReportWithin(long ms) {
+    try {
+      JsonObject report = result.future().await(ms, TimeUnit.MILLISECONDS);
+      fail("the target read the stream and reported " + report.encode());
+    } catch (TimeoutException expected) {
+      // nothing reported: nothing was read
     }
   }
 

@@ -5,8 +5,11 @@ import io.gosync.cli.FreePorts;
 import io.gosync.config.ConfigLoader;
 import io.gosync.config.NodeConfig;
 import io.gosync.protocol.Constants;
+import io.gosync.trust.ClusterAuthority;
+import io.gosync.trust.NodeIdentity;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -24,11 +27,13 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 
 /**
  * Real gosync nodes for tests: each a clustered Vert.x with its own Hazelcast member, ports
  * and root directory, all in this JVM on loopback. Timeouts are short so failure paths finish
- * quickly. Nodes are started the same way the daemon command starts them.
+ * quickly. Nodes are started the same way the daemon command starts them, each with its own
+ * certificate from the cluster's CA, which lives in the cluster's directory too.
  */
 public final class TestCluster implements AutoCloseable {
 
@@ -39,11 +44,14 @@ public final class TestCluster implements AutoCloseable {
 
   private final Path base;
   private final String clusterName = "gosync-test-" + UUID.randomUUID();
+  private final ClusterAuthority authority;
   private final List<String> members = new ArrayList<>();
   private final Map<String, GosyncNode> nodes = new LinkedHashMap<>();
 
   private TestCluster(Path base) {
     this.base = base;
+    // One CA per cluster (and per start attempt), beside the nodes' roots.
+    this.authority = ClusterAuthority.init(base.resolve("ca-" + clusterName));
   }
 
   /**
@@ -104,7 +112,7 @@ public final class TestCluster implements AutoCloseable {
       throw new UncheckedIOException(e);
     }
     return ConfigLoader.defaults().mergeIn(new JsonObject()
-        .put("name", name).put("host", "127.0.0.1").put("clusterName", clusterName)
+        .put("name", name).put("certs", issue(name).toString()).put("host", "127.0.0.1").put("clusterName", clusterName)
         .put("dataPort", freePort()).put("httpPort", freePort()).put("clusterPort", clusterPort)
         .put("clusterMembers", new JsonArray(new ArrayList<>(members)))
         .put("clusterHeartbeatTimeoutSeconds", 8)
@@ -113,6 +121,19 @@ public final class TestCluster implements AutoCloseable {
         .put("stallTimeoutMs", 8000).put("progressIntervalMs", 100)
         // Small manifest chunks, so that every cluster test pulls its manifest in several pieces.
         .put("manifestChunkBytes", 1024));
+  }
+
+  /**
+   * Issues a certificate of this cluster's CA for name (anew if it was issued before) and returns its certs
+   * directory: for a node, or for a test's own peer that must be believed as one of the cluster.
+   */
+  public Path issue(String name) {
+    return authority.issue(name, List.of("127.0.0.1"), true);
+  }
+
+  /** The identity of a test's own peer, with a certificate of this cluster's CA. */
+  public NodeIdentity identity(String name) {
+    return NodeIdentity.load(issue(name));
   }
 
   /** Starts one more node that joins this cluster, e.g. one a test will stop or kill. */
@@ -168,7 +189,7 @@ public final class TestCluster implements AutoCloseable {
   public Future<JsonObject> submit(String source, JsonObject request, Consumer<JsonObject> onEvent) {
     GosyncNode node = nodes.get(source);
     String id = request.getString("id", UUID.randomUUID().toString());
-    var bus = node.vertx().eventBus();
+    EventBus bus = node.vertx().eventBus();
     Promise<JsonObject> done = Promise.promise();
     MessageConsumer<JsonObject> events = bus.consumer(Constants.taskAddress(id, Constants.EVENTS), message -> {
       onEvent.accept(message.body());
@@ -208,7 +229,7 @@ public final class TestCluster implements AutoCloseable {
 
   /** Removes the nodes' roots. */
   public void deleteFiles() {
-    try (var all = Files.walk(base)) {
+    try (Stream<Path> all = Files.walk(base)) {
       for (Path path : all.sorted(Comparator.reverseOrder()).toList()) {
         Files.deleteIfExists(path);
       }
