@@ -37,6 +37,8 @@ public final class NodeRegistryVerticle extends VerticleBase {
   private final HazelcastClusterManager cluster;
   private String clusterNodeId;
   private AsyncMap<String, JsonObject> nodes;
+  private NodeInfo self;
+  private long guard = -1;
 
   public NodeRegistryVerticle(NodeConfig config, HazelcastClusterManager cluster) {
     this.config = config;
@@ -57,7 +59,7 @@ public final class NodeRegistryVerticle extends VerticleBase {
             event.getMember().getUuid().toString(), event.getMember().getAttribute(HazelcastSetup.NAME_ATTRIBUTE)));
       }
     });
-    NodeInfo self = new NodeInfo(config.name(), config.host(), config.dataPort(), config.httpPort(),
+    self = new NodeInfo(config.name(), config.host(), config.dataPort(), config.httpPort(),
         Constants.VERSION, clusterNodeId);
     var bus = vertx.eventBus();
     return vertx.sharedData().<String, JsonObject>getClusterWideMap(Constants.NODES_MAP)
@@ -77,7 +79,31 @@ public final class NodeRegistryVerticle extends VerticleBase {
         })
         .compose(v -> Future.all(
             bus.<Void>localConsumer(nodeAddress(config.name(), Constants.NODES), this::onList).completion(),
-            bus.<MemberLeft>localConsumer(nodeAddress(config.name(), Constants.MEMBER_LEFT), this::onMemberLeft).completion()));
+            bus.<MemberLeft>localConsumer(nodeAddress(config.name(), Constants.MEMBER_LEFT), this::onMemberLeft).completion()))
+        .onSuccess(v -> guard = vertx.setPeriodic(config.heartbeatMs(), id -> guardOwnEntry()));
+  }
+
+  /**
+   * Anyone on Hazelcast may rewrite or remove this node's entry; nothing trusts its address any more, but a
+   * missing or forged entry hides the node from targets named by host and from the node list. So every
+   * heartbeat the entry is read back and, if it is not ours, written back. A timer rather than a Hazelcast
+   * entry listener: it uses the same map API as everything else here, sees a removal and a rewrite alike
+   * (and one made while a listener would have been down), and costs one small read per heartbeat.
+   */
+  private void guardOwnEntry() {
+    JsonObject ours = self.toJson();
+    nodes.get(clusterNodeId).onSuccess(entry -> {
+      if (guard < 0 || ours.equals(entry)) {
+        return;
+      }
+      if (entry == null) {
+        LOG.warn("node map: the entry of {} (key {}) was removed; writing it back", config.name(), clusterNodeId);
+      } else {
+        LOG.warn("node map: the entry of {} (key {}) was changed to {}; writing back {}", config.name(),
+            clusterNodeId, entry.encode(), ours.encode());
+      }
+      nodes.put(clusterNodeId, ours);
+    });
   }
 
   /** The cluster node ids Hazelcast currently counts as members. */
@@ -104,6 +130,8 @@ public final class NodeRegistryVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    vertx.cancelTimer(guard);
+    guard = -1;
     return nodes == null ? Future.succeededFuture() : nodes.remove(clusterNodeId);
   }
 

@@ -14,6 +14,7 @@ import io.gosync.protocol.TaskReport;
 import io.gosync.protocol.TaskRequest;
 import io.gosync.protocol.TaskState;
 import io.gosync.relay.RelayMessages.SendRequest;
+import io.gosync.relay.wire.TreeNode;
 import io.gosync.scan.Manifest;
 import io.gosync.scan.ScanMessages.SourceRequest;
 import io.gosync.scan.ScanMessages.SourceScan;
@@ -24,7 +25,6 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
-import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,9 +34,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import static io.gosync.protocol.Constants.nodeAddress;
 import static io.gosync.protocol.Constants.taskAddress;
+import static java.util.stream.Collectors.toSet;
 
 /**
  * One task on its source node, from scan to report: it scans, has the manifest served
@@ -125,11 +127,11 @@ final class SourceTask {
 
   private Future<Void> prepareAll() {
     moveTo(TaskState.PREPARING);
-    Prepare ask = new Prepare(id(), config.name(), request.dst(), request.delete(), request.overwrite(), shared.ref());
     List<Future<Void>> prepared = new ArrayList<>();
     for (TargetState target : targets.values()) {
       if (!target.isFinal()) {
-        prepared.add(prepare(target, ask));
+        prepared.add(prepare(target, new Prepare(id(), config.name(), request.dst(), request.delete(),
+            request.overwrite(), shared.ref(), target.requested())));
       }
     }
     return Future.join(prepared).mapEmpty();
@@ -142,7 +144,7 @@ final class SourceTask {
     return bus.<JsonObject>request(nodeAddress(target.name(), Constants.PREPARE), ask.toJson(),
             new DeliveryOptions().setSendTimeout(config.prepareTimeoutMs()))
         .onSuccess(reply -> prepared(target, reply.body()))
-        .onFailure(err -> fail(target, describe(err)))
+        .onFailure(err -> fail(target, ParentNotices.describe(err)))
         .<Void>mapEmpty()
         .recover(err -> Future.succeededFuture());
   }
@@ -177,7 +179,10 @@ final class SourceTask {
     groups.run(grouping.groups());
   }
 
-  /** Streams one group down its relay tree; a send that fails fails every member of the group. */
+  /**
+   * Streams one group down its relay tree, once every member knows whom to accept the stream from; a member
+   * that did not acknowledge fails alone and is cut out of the tree. A send that fails fails every member.
+   */
   private Future<Void> send(int number, Group<TargetState> group) {
     List<TargetState> live = group.members().stream().filter(member -> !member.isFinal()).toList();
     for (TargetState member : live) {
@@ -185,13 +190,19 @@ final class SourceTask {
         changed(member);
       }
     }
-    RelayPlan plan = new RelayPlan(live.stream().map(TargetState::node).toList(), request.fanout());
+    RelayPlan plan = new RelayPlan(live.stream().map(TargetState::member).toList(), request.fanout());
     if (plan.isEmpty()) {
       return Future.succeededFuture();
     }
-    SendRequest send = new SendRequest(id(), number, src, manifest, group.need(), plan.children(), request.compress());
-    return bus.request(nodeAddress(config.name(), Constants.RELAY_SEND), send,
-            new DeliveryOptions().setSendTimeout(Silence.LONG_WAIT_MS))
+    return ParentNotices.tell(bus, id(), plan.ancestors(config.name()), config.targetTimeoutMs())
+        .compose(refused -> {
+          refused.forEach((member, why) -> fail(targets.get(member), why));
+          Set<String> cut = live.stream().filter(TargetState::isFinal).map(TargetState::name).collect(toSet());
+          List<TreeNode> children = plan.childrenWithout(cut);
+          return children.isEmpty() ? Future.succeededFuture() : bus.request(nodeAddress(config.name(),
+                  Constants.RELAY_SEND), new SendRequest(id(), number, src, manifest, group.need(), children,
+                  request.compress()), new DeliveryOptions().setSendTimeout(Silence.LONG_WAIT_MS));
+        })
         .onFailure(err -> group.members().forEach(
             member -> fail(member, "the source could not send: " + err.getMessage())))
         .<Void>mapEmpty()
@@ -285,16 +296,5 @@ final class SourceTask {
 
   TaskReport report() {
     return sourceReport.render(state, groups.started(), targets.values());
-  }
-
-  private static String describe(Throwable err) {
-    if (err instanceof ReplyException reply) {
-      return switch (reply.failureType()) {
-        case NO_HANDLERS -> "does not answer on the event bus (is its gosync daemon running?)";
-        case TIMEOUT -> "did not answer in time";
-        default -> reply.getMessage();
-      };
-    }
-    return String.valueOf(err.getMessage());
   }
 }

@@ -26,6 +26,8 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 
+import java.util.List;
+
 import static io.gosync.protocol.Constants.nodeAddress;
 import static io.gosync.protocol.Constants.taskAddress;
 
@@ -57,6 +59,8 @@ final class TargetPart {
   private final Silence sourceSilence = Silence.fromNow();
   private String phase = "queued";
   private boolean closed;
+  /** The source told this part its parents: the relay expects the stream. */
+  private boolean told;
 
   TargetPart(Vertx vertx, NodeConfig config, DestinationQueue queue, Prepare ask, Runnable onClosed) {
     this.vertx = vertx;
@@ -86,8 +90,8 @@ final class TargetPart {
               new DeliveryOptions().setSendTimeout(Silence.LONG_WAIT_MS));
         })
         .map(Message::body)
-        .compose(this::expectData)
-        .map(TargetPart::answer)
+        .compose(this::keepOutcome)
+        .map(this::answer)
         .onSuccess(reply -> phase = "waiting")
         .onFailure(err -> close());
   }
@@ -130,22 +134,33 @@ final class TargetPart {
     return ManifestCodec.decode(encoded);
   }
 
-  private Future<PrepareOutcome> expectData(PrepareOutcome prepared) {
+  private Future<PrepareOutcome> keepOutcome(PrepareOutcome prepared) {
     outcome = prepared;
     if (closed) {
       return Future.failedFuture("the task was aborted while the destination was prepared");
     }
-    if (prepared.needFiles() == 0) {
-      return Future.succeededFuture(prepared);
-    }
-    return bus.request(nodeAddress(config.name(), Constants.RELAY_EXPECT),
-            new ReceivePlan(taskId, source, prepared.dst(), manifest, prepared.need()))
-        .map(prepared);
+    return Future.succeededFuture(prepared);
   }
 
-  private static PrepareReply answer(PrepareOutcome prepared) {
+  private PrepareReply answer(PrepareOutcome prepared) {
     return new PrepareReply(prepared.need(), prepared.needFiles(), prepared.needBytes(), prepared.created(),
-        prepared.deleted(), prepared.fixed(), prepared.conflictCount(), prepared.conflicts());
+        prepared.deleted(), prepared.fixed(), prepared.conflictCount(), prepared.conflicts(), config.host(),
+        config.dataPort());
+  }
+
+  /**
+   * The source planned the relay tree: the relay may now take this task's stream, from one of these nodes
+   * only. Told once, after a prepare that needs files; anything else is refused.
+   */
+  Future<Void> expectFrom(List<String> parents) {
+    if (closed || outcome == null || outcome.needFiles() == 0 || told) {
+      return Future.failedFuture(new IllegalArgumentException("taskId: " + taskId + " on " + config.name()
+          + (told ? " was already told its parents" : " waits for no stream")));
+    }
+    told = true;
+    return bus.request(nodeAddress(config.name(), Constants.RELAY_EXPECT),
+            new ReceivePlan(taskId, source, outcome.dst(), manifest, outcome.need(), parents))
+        .mapEmpty();
   }
 
   /** The data has landed (or there was none): set directory metadata and report. */

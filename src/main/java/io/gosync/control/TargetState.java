@@ -2,7 +2,6 @@ package io.gosync.control;
 
 import io.gosync.liveness.Silence;
 import io.gosync.protocol.NeedList;
-import io.gosync.protocol.NodeInfo;
 import io.gosync.protocol.PrepareReply;
 import io.gosync.protocol.TargetLine;
 import io.gosync.protocol.TargetReport.Result;
@@ -18,7 +17,8 @@ import java.util.List;
 final class TargetState {
 
   private final String requested;
-  private final NodeInfo node;
+  /** The node's name; null for a target that resolved to no node. */
+  private final String node;
   private TargetStatus status = TargetStatus.PENDING;
   private NeedList need = NeedList.NONE;
   private long needFiles;
@@ -30,19 +30,22 @@ final class TargetState {
   private long fixed;
   private long conflicts;
   private List<String> conflictPaths = List.of();
+  /** Where the target's data port listens, as its own prepare reply said. */
+  private String dataHost;
+  private int dataPort;
   private String message;
   /** The node whose relay stream fed this target (the source, or a relay). */
   private String via;
   /** Any word from the target counts; the source gives up on it after the target timeout. */
   private final Silence silence = Silence.fromNow();
 
-  private TargetState(String requested, NodeInfo node) {
+  private TargetState(String requested, String node) {
     this.requested = requested;
     this.node = node;
   }
 
-  /** A target that resolved to exactly one live node. */
-  static TargetState resolved(String requested, NodeInfo node) {
+  /** A target that resolved to exactly one live node, reached by its name. */
+  static TargetState resolved(String requested, String node) {
     return new TargetState(requested, node);
   }
 
@@ -56,11 +59,22 @@ final class TargetState {
 
   /** The node's name, or the target as requested when it did not resolve. */
   String name() {
-    return node != null ? node.name() : requested;
+    return node != null ? node : requested;
   }
 
-  NodeInfo node() {
+  /** The target as the task names it: a node name, a host or host:dataPort. */
+  String requested() {
+    return requested;
+  }
+
+  /** The node's name, or null when it did not resolve. */
+  String node() {
     return node;
+  }
+
+  /** The target as a member of a relay tree; only once it is prepared. */
+  RelayPlan.Member member() {
+    return new RelayPlan.Member(node, dataHost, dataPort);
   }
 
   TargetStatus status() {
@@ -76,7 +90,7 @@ final class TargetState {
   }
 
   boolean runsOn(String nodeName) {
-    return node != null && node.name().equals(nodeName);
+    return node != null && node.equals(nodeName);
   }
 
   /** Something was heard from the target. */
@@ -105,6 +119,8 @@ final class TargetState {
     fixed = reply.fixed();
     conflicts = reply.conflicts();
     conflictPaths = reply.conflictPaths();
+    dataHost = reply.dataHost();
+    dataPort = reply.dataPort();
     return move(TargetStatus.PREPARED);
   }
 
@@ -159,7 +175,7 @@ final class TargetState {
   }
 
   TargetLine line() {
-    return new TargetLine(requested, node == null ? null : node.name(), status, files, bytes, needFiles, needBytes,
+    return new TargetLine(requested, node, status, files, bytes, needFiles, needBytes,
         created, deleted, fixed, conflicts, via, conflictPaths, message);
   }
 }

@@ -3,6 +3,7 @@ package io.gosync.control;
 import io.gosync.config.NodeConfig;
 import io.gosync.protocol.Abort;
 import io.gosync.protocol.Constants;
+import io.gosync.protocol.ExpectedParents;
 import io.gosync.protocol.Finish;
 import io.gosync.protocol.NodeInfo;
 import io.gosync.protocol.Prepare;
@@ -48,6 +49,8 @@ public final class TaskControlVerticle extends VerticleBase {
   /** Ids of tasks being checked before they start, so that two submits cannot take one id. */
   private final Set<String> accepting = new HashSet<>();
   private EventBus bus;
+  /** This node as a target may name it. */
+  private NodeInfo asTarget;
 
   public TaskControlVerticle(NodeConfig config) {
     this.config = config;
@@ -57,10 +60,12 @@ public final class TaskControlVerticle extends VerticleBase {
   public Future<?> start() {
     bus = vertx.eventBus();
     String self = config.name();
+    asTarget = new NodeInfo(self, config.host(), config.dataPort(), config.httpPort(), Constants.VERSION, "");
     return Future.all(List.of(
         bus.<JsonObject>consumer(nodeAddress(self, Constants.SUBMIT), this::onSubmit).completion(),
         bus.<JsonObject>consumer(nodeAddress(self, Constants.STATUS), this::onStatus).completion(),
         bus.<JsonObject>consumer(nodeAddress(self, Constants.PREPARE), this::onPrepare).completion(),
+        bus.<JsonObject>consumer(nodeAddress(self, Constants.PARENTS), this::onParents).completion(),
         bus.<JsonObject>consumer(nodeAddress(self, Constants.FINISH), this::onFinish).completion(),
         bus.<JsonObject>consumer(nodeAddress(self, Constants.ABORT), this::onAbort).completion(),
         bus.<Received>localConsumer(nodeAddress(self, Constants.RECEIVED), this::onReceived).completion(),
@@ -93,23 +98,30 @@ public final class TaskControlVerticle extends VerticleBase {
         .onFailure(err -> message.fail(ReplyCode.of(err), err.getMessage()));
   }
 
+  /**
+   * Hazelcast's node map is only a hint here, for anyone on Hazelcast may rewrite it: a target that names a node
+   * is that node, reached by its name on the event bus (however many entries claim the name); the map says only
+   * which names exist, and which node a host or host:dataPort means. The data address is never taken from it
+   * (each target gives its own in its prepare reply), and a target checks that it answers to what the task named.
+   */
   private List<TargetState> resolveTargets(TaskRequest request, JsonArray nodes) {
     List<NodeInfo> known = new ArrayList<>();
     nodes.forEach(node -> known.add(NodeInfo.fromJson((JsonObject) node)));
     List<TargetState> targets = new ArrayList<>();
     Set<String> seen = new HashSet<>();
     for (String target : request.targets()) {
-      List<NodeInfo> matches = known.stream().filter(node -> node.answersTo(target)).toList();
+      boolean named = known.stream().anyMatch(node -> node.name().equals(target));
+      List<String> matches = named ? List.of(target)
+          : known.stream().filter(node -> node.answersTo(target)).map(NodeInfo::name).distinct().toList();
       if (matches.size() == 1) {
-        NodeInfo node = matches.get(0);
-        if (seen.add(node.name())) {
-          targets.add(TargetState.resolved(target, node));
+        if (seen.add(matches.get(0))) {
+          targets.add(TargetState.resolved(target, matches.get(0)));
         }
         continue;
       }
       targets.add(TargetState.unresolved(target, matches.isEmpty()
           ? "unknown target: no live node in the cluster is named or listens at '" + target + "'"
-          : "ambiguous target '" + target + "': nodes " + matches.stream().map(NodeInfo::name).toList()
+          : "ambiguous target '" + target + "': nodes " + matches
               + " all run there; give a node name or host:dataPort"));
     }
     return targets;
@@ -160,10 +172,34 @@ public final class TaskControlVerticle extends VerticleBase {
       message.fail(400, "taskId: " + ask.taskId() + " is already being prepared here");
       return;
     }
+    if (ask.target() != null && !asTarget.answersTo(ask.target())) {
+      message.fail(400, "target: this is node " + config.name() + " at " + config.host() + ":" + config.dataPort()
+          + ", not '" + ask.target() + "' (was the node map rewritten?)");
+      return;
+    }
     TargetPart part = new TargetPart(vertx, config, queue, ask, () -> parts.remove(ask.taskId()));
     parts.put(ask.taskId(), part);
     part.prepare()
         .onSuccess(reply -> message.reply(reply.toJson()))
+        .onFailure(err -> message.fail(ReplyCode.of(err), err.getMessage()));
+  }
+
+  /** The source has planned the relay tree: the nodes this target may be fed by. */
+  private void onParents(Message<JsonObject> message) {
+    ExpectedParents told;
+    try {
+      told = ExpectedParents.fromJson(message.body());
+    } catch (IllegalArgumentException e) {
+      message.fail(400, e.getMessage());
+      return;
+    }
+    TargetPart part = parts.get(told.taskId());
+    if (part == null) {
+      message.fail(404, "taskId: no task " + told.taskId() + " is prepared on " + config.name());
+      return;
+    }
+    part.expectFrom(told.parents())
+        .onSuccess(v -> message.reply(null))
         .onFailure(err -> message.fail(ReplyCode.of(err), err.getMessage()));
   }
 

@@ -19,6 +19,7 @@ public final class Constants {
   public static final String PREPARE = "prepare";
   public static final String FINISH = "finish";
   public static final String ABORT = "abort";
+  public static final String PARENTS = "parents";
   // ... and node-local ones, used between the verticles of one node.
   public static final String NODES = "local.nodes";
   public static final String NODE_LEFT = "local.node-left";

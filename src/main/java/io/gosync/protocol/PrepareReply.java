@@ -6,12 +6,14 @@ import io.vertx.core.json.JsonObject;
 import java.util.List;
 
 /**
- * A target's answer to {@link Prepare}: what it needs sent and what preparing did. {@code need}
- * travels in its one encoding (base64 under "need"); {@code conflictPaths} are the first of the
- * {@code conflicts} entries left alone under {@code overwrite: false}.
+ * A target's answer to {@link Prepare}: what it needs sent, what preparing did, and where its data port
+ * listens. {@code need} travels in its one encoding (base64 under "need"); {@code conflictPaths} are the
+ * first of the {@code conflicts} entries left alone under {@code overwrite: false}. The data address comes
+ * from the target itself, over the mutual-TLS event bus, never from Hazelcast's node map: the relay tree is
+ * built from it, and the sender's certificate check proves it.
  */
 public record PrepareReply(NeedList need, long needFiles, long needBytes, long created, long deleted, long fixed,
-                           long conflicts, List<String> conflictPaths) {
+                           long conflicts, List<String> conflictPaths, String dataHost, int dataPort) {
 
   public PrepareReply {
     conflictPaths = List.copyOf(conflictPaths);
@@ -23,7 +25,8 @@ public record PrepareReply(NeedList need, long needFiles, long needBytes, long c
         .put("needFiles", needFiles).put("needBytes", needBytes)
         .put("created", created).put("deleted", deleted)
         .put("fixed", fixed).put("conflicts", conflicts)
-        .put("conflictPaths", new JsonArray(conflictPaths));
+        .put("conflictPaths", new JsonArray(conflictPaths))
+        .put("dataHost", dataHost).put("dataPort", dataPort);
   }
 
   /**
@@ -34,6 +37,7 @@ public record PrepareReply(NeedList need, long needFiles, long needBytes, long c
     JsonFields fields = JsonFields.of(json, "prepare reply");
     NeedList need = NeedList.fromBase64(fields.text("need"), manifestSize);
     return new PrepareReply(need, fields.count("needFiles"), fields.count("needBytes"), fields.count("created"),
-        fields.count("deleted"), fields.count("fixed"), fields.count("conflicts"), fields.texts("conflictPaths"));
+        fields.count("deleted"), fields.count("fixed"), fields.count("conflicts"), fields.texts("conflictPaths"),
+        fields.text("dataHost"), fields.whole("dataPort", 1, 65535));
   }
 }

@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import javax.net.ssl.SSLPeerUnverifiedException;
 
 import static io.gosync.protocol.Constants.nodeAddress;
 
@@ -101,17 +102,48 @@ public final class RelayVerticle extends VerticleBase {
   private void receive(NetSocket socket, HeaderReader.Start start) {
     StreamHeader header = start.header();
     String taskId = header.taskId();
-    boolean ours = header.node().name().equals(config.name()) && !receiving.containsKey(taskId);
-    ReceivePlan plan = ours ? plans.remove(taskId) : null;
-    if (plan == null) {
-      LOG.warn("task {}: refusing a relay stream from {}: this node was not prepared for it",
-          taskId, socket.remoteAddress());
+    String peer = peerName(socket);
+    String refusal = refusal(header, peer);
+    if (refusal != null) {
+      LOG.warn("task {}: refusing a relay stream from {} at {}: {}", taskId, peer, socket.remoteAddress(), refusal);
       start.pipe().close();
       socket.close();
       return;
     }
+    ReceivePlan plan = plans.remove(taskId);
     LandingSink sink = land(header, plan);
     links.connect(header, header.node().children()).onSuccess(children -> forward(socket, start, sink, children));
+  }
+
+  /**
+   * Why this stream is not taken, or null: it must be for this node, for a task it was told to expect and
+   * receives nothing of yet, and come from one of the parents it was told of, as the peer's certificate
+   * names it. A refusal leaves the plan for the real stream.
+   */
+  private String refusal(StreamHeader header, String peer) {
+    ReceivePlan plan = plans.get(header.taskId());
+    if (!header.node().name().equals(config.name())) {
+      return "it is addressed to " + header.node().name() + ", not to this node";
+    }
+    if (plan == null || receiving.containsKey(header.taskId())) {
+      return "this node was not prepared for it";
+    }
+    if (!peer.equals(header.parent())) {
+      return "its certificate names " + peer + ", but its header names " + header.parent() + " as the parent";
+    }
+    if (!plan.parents().contains(peer)) {
+      return peer + " is not among the nodes this node may be fed by " + plan.parents();
+    }
+    return null;
+  }
+
+  /** The node name the peer's certificate proves, or a note why there is none (a refusal then names it). */
+  private static String peerName(NetSocket socket) {
+    try {
+      return NodeIdentity.peerName(socket.sslSession());
+    } catch (SSLPeerUnverifiedException e) {
+      return "(no node: " + e.getMessage() + ")";
+    }
   }
 
   /** Lands the stream on this node, with progress reports until it is over, then tells task control. */

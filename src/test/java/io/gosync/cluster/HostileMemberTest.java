@@ -219,7 +219,7 @@ class HostileMemberTest {
     consumers.add(serve);
     await(serve.completion(), 30);
     Prepare prepare = new Prepare(id, "intruder", base + "/dst", true, true,
-        new ManifestRef(ManifestCodec.digest(manifest), 1, 2));
+        new ManifestRef(ManifestCodec.digest(manifest), 1, 2), null);
     return member.eventBus().request("gosync.node." + TARGET + ".prepare", prepare.toJson(), timeout());
   }
 

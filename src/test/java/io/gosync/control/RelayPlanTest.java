@@ -1,6 +1,5 @@
 package io.gosync.control;
 
-import io.gosync.protocol.NodeInfo;
 import io.gosync.relay.wire.TreeNode;
 import org.junit.jupiter.api.Test;
 
@@ -8,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -16,12 +16,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** A group's relay tree as a value: planned from its members, and planned again without one of them. */
 class RelayPlanTest {
 
-  private static NodeInfo node(String name) {
-    return new NodeInfo(name, "10.0.0." + name.substring(3), 7000 + Integer.parseInt(name.substring(3)), 8998, "0.1.0",
-        "id-" + name);
+  private static RelayPlan.Member node(String name) {
+    return new RelayPlan.Member(name, "10.0.0." + name.substring(3), 7000 + Integer.parseInt(name.substring(3)));
   }
 
-  private static List<NodeInfo> nodes(String... names) {
+  private static List<RelayPlan.Member> nodes(String... names) {
     return List.of(names).stream().map(RelayPlanTest::node).toList();
   }
 
@@ -73,12 +72,30 @@ class RelayPlanTest {
 
   @Test
   void thePlanIsAValue() {
-    List<NodeInfo> members = new ArrayList<>(nodes("web1", "web2"));
+    List<RelayPlan.Member> members = new ArrayList<>(nodes("web1", "web2"));
     RelayPlan plan = new RelayPlan(members, 2);
     members.clear();
 
     assertEquals(nodes("web1", "web2"), plan.members());
     assertThrows(IllegalArgumentException.class, () -> new RelayPlan(nodes("web1"), 0));
+  }
+
+  @Test
+  void eachMemberMayBeFedByEveryAncestorUpToTheSource() {
+    RelayPlan plan = new RelayPlan(nodes("web1", "web2", "web3", "web4", "web5"), 2);
+
+    assertEquals(Map.of("web1", List.of("source"), "web2", List.of("source"), "web3", List.of("web1", "source"),
+        "web4", List.of("web1", "source"), "web5", List.of("web2", "source")), plan.ancestors("source"));
+  }
+
+  @Test
+  void aCutMemberIsReplacedByItsChildrenSoEveryoneKeepsAParentItWasToldOf() {
+    RelayPlan chain = new RelayPlan(nodes("web1", "web2", "web3", "web4"), 1);
+
+    List<TreeNode> tree = chain.childrenWithout(Set.of("web2"));
+
+    assertEquals(Map.of("web1", "source", "web3", "web1", "web4", "web3"), parents(tree));
+    assertTrue(chain.ancestors("source").get("web3").contains("web1"));
   }
 
   private static Map<String, String> parents(List<TreeNode> children) {

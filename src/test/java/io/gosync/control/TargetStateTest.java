@@ -1,7 +1,6 @@
 package io.gosync.control;
 
 import io.gosync.protocol.NeedList;
-import io.gosync.protocol.NodeInfo;
 import io.gosync.protocol.PrepareReply;
 import io.gosync.protocol.TargetLine;
 import io.gosync.protocol.TargetReport.Result;
@@ -19,12 +18,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** A target's transitions as the source sees them: in order, and never out of a final status. */
 class TargetStateTest {
 
-  private static final NodeInfo WEB2 = new NodeInfo("web2", "10.0.0.2", 7000, 8998, "0.1.0", "id-2");
+  private static final String WEB2 = "web2";
 
   private static PrepareReply reply() {
     BitSet need = new BitSet();
     need.set(1);
-    return new PrepareReply(NeedList.of(need), 1, 100, 2, 0, 1, 1, List.of("conf.ini"));
+    return new PrepareReply(NeedList.of(need), 1, 100, 2, 0, 1, 1, List.of("conf.ini"), "10.0.0.2", 7000);
   }
 
   @Test

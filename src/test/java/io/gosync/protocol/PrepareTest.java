@@ -17,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class PrepareTest {
 
   private static final Prepare PREPARE = new Prepare("t-1", "web1", "/srv/app", true, false,
-      new ManifestRef("ab12", 3, 12345));
+      new ManifestRef("ab12", 3, 12345), null);
 
   @Test
   void aPrepareIsWrittenAsOnTheWire() {
@@ -89,14 +89,15 @@ class PrepareTest {
     BitSet need = new BitSet();
     need.set(2);
     need.set(7);
-    return new PrepareReply(NeedList.of(need), 2, 300, 4, 1, 0, 2, List.of("a.txt", "d/b.txt"));
+    return new PrepareReply(NeedList.of(need), 2, 300, 4, 1, 0, 2, List.of("a.txt", "d/b.txt"), "10.0.0.2", 7000);
   }
 
   @Test
   void aReplyIsWrittenAsOnTheWire() {
     PrepareReply reply = reply();
     assertEquals("{\"need\":\"" + reply.need().toBase64() + "\",\"needFiles\":2,\"needBytes\":300,\"created\":4,"
-        + "\"deleted\":1,\"fixed\":0,\"conflicts\":2,\"conflictPaths\":[\"a.txt\",\"d/b.txt\"]}",
+        + "\"deleted\":1,\"fixed\":0,\"conflicts\":2,\"conflictPaths\":[\"a.txt\",\"d/b.txt\"],"
+        + "\"dataHost\":\"10.0.0.2\",\"dataPort\":7000}",
         reply.toJson().encode());
   }
 

@@ -1,5 +1,6 @@
 package io.gosync.protocol;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
@@ -92,6 +93,19 @@ class SmallMessagesTest {
     }
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TaskId.check("taskId", "a b"));
     assertTrue(e.getMessage().startsWith("taskId:"), e.getMessage());
+  }
+
+  @Test
+  void expectedParentsAreReadBackAndEachBadFieldIsNamed() {
+    ExpectedParents told = new ExpectedParents("t-1", List.of("web2", "web1"));
+    assertEquals("{\"taskId\":\"t-1\",\"parents\":[\"web2\",\"web1\"]}", told.toJson().encode());
+    assertEquals(told, ExpectedParents.fromJson(new JsonObject(told.toJson().encode())));
+
+    assertRefused(ExpectedParents::fromJson, told.toJson().put("taskId", "../x"), "taskId");
+    assertRefused(ExpectedParents::fromJson, told.toJson().put("parents", new JsonArray()), "parents");
+    assertRefused(ExpectedParents::fromJson, new JsonObject().put("taskId", "t-1"), "parents");
+    assertRefused(ExpectedParents::fromJson, told.toJson().put("parents", new JsonArray().add(5)), "parents");
+    assertRefused(ExpectedParents::fromJson, told.toJson().put("parents", new JsonArray().add("")), "parents");
   }
 
   private static void assertRefused(Function<JsonObject, ?> read, JsonObject json, String field) {

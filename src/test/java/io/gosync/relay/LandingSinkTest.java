@@ -66,7 +66,7 @@ class LandingSinkTest {
     // On a Vert.x context, as in the relay verticle; written faster than anything can land.
     Promise<LandingSink.Summary> landed = Promise.promise();
     vertx.runOnContext(v -> {
-      LandingSink sink = new LandingSink(vertx, new ReceivePlan("t1", "src", dst, manifest, NeedList.of(need)),
+      LandingSink sink = new LandingSink(vertx, new ReceivePlan("t1", "src", dst, manifest, NeedList.of(need), List.of("src")),
           RelayMetrics.NONE);
       for (int at = 0; at < body.length(); at += piece) {
         sink.write(body.slice(at, Math.min(body.length(), at + piece)));
@@ -178,7 +178,7 @@ class LandingSinkTest {
     need.set(1, manifest.size());
     Promise<LandingSink.Summary> landed = Promise.promise();
     vertx.runOnContext(v -> {
-      LandingSink sink = new LandingSink(vertx, new ReceivePlan("t1", "src", dst, manifest, NeedList.of(need)),
+      LandingSink sink = new LandingSink(vertx, new ReceivePlan("t1", "src", dst, manifest, NeedList.of(need), List.of("src")),
           metrics);
       for (int at = 0; at < body.length(); at += piece) {
         sink.write(body.slice(at, Math.min(body.length(), at + piece)));

@@ -1,6 +1,7 @@
 package io.gosync.relay;
 
 import io.gosync.protocol.Constants;
+import io.gosync.protocol.ExpectedParents;
 import io.gosync.relay.wire.Frames;
 import io.gosync.relay.wire.StreamHeader;
 import io.gosync.relay.wire.TreeNode;
@@ -356,6 +357,34 @@ class MaliciousPeerTest {
     assertEquals(List.of("f.bin"), list(dst));
   }
 
+  /**
+   * A node of the cluster that is not the parent the target was told of sends the stream the target waits
+   * for, once naming itself as the parent and once naming the real one: both are refused at the header,
+   * before a byte lands, and the real parent's stream then lands.
+   */
+  @Test
+  void aStreamFromACertifiedNodeThatIsNotThePlannedParentIsRefusedBeforeAByteLands() throws IOException {
+    byte[] data = content(5000);
+    Path dst = preparedDestination(data);
+    NodeIdentity intruder = cluster.identity("intruder");
+
+    for (String parent : List.of("intruder", FAKE_SOURCE)) {
+      TreeNode self = new TreeNode(TARGET, "127.0.0.1", cluster.config(TARGET).dataPort(), List.of());
+      Entry entry = Entry.file("f.bin", data.length, MTIME, 0640, sha256(data));
+      Buffer stream = new StreamHeader(taskId, parent, self, 0).encode().appendBuffer(Frames.file(1, entry, false))
+          .appendBytes(data).appendBuffer(Frames.end(1));
+      assertDroppedFrom(intruder, stream.getBytes());
+    }
+
+    assertNoReportWithin(1_000);
+    assertEquals(List.of(), list(dst), "the intruder's stream landed");
+    assertNoTemporaryFiles(dst);
+    assertTargetUnchanged();
+    JsonObject report = send(stream(data, 1, data));
+    assertEquals("ok", report.getString("status"), report.encode());
+    assertEquals(List.of("f.bin"), list(dst));
+  }
+
   @ParameterizedTest(name = "{0} bytes")
   @ValueSource(ints = {5000, 1_500_000})
   void fileBytesThatDoNotMatchTheHashLandNothing(int size) throws IOException {
@@ -484,6 +513,9 @@ class MaliciousPeerTest {
     targetBefore = TreeSnapshot.of(cluster.root(TARGET));
     JsonObject reply = await(prepare(base + "/dst", encode(okManifest(data))), 30);
     assertEquals(1L, reply.getLong("needFiles"), reply.encode());
+    // As a real source does once it has planned the tree: the fake source itself is the parent.
+    await(bus().request(nodeAddress(TARGET, Constants.PARENTS),
+        new ExpectedParents(taskId, List.of(FAKE_SOURCE)).toJson()), 30);
     return dst;
   }
 
@@ -545,7 +577,15 @@ class MaliciousPeerTest {
   }
 
   private void assertDropped(byte[] bytes, long withinMs) throws IOException {
-    try (Socket socket = connect()) {
+    assertDroppedFrom(fakeSource(), bytes, withinMs);
+  }
+
+  private void assertDroppedFrom(NodeIdentity holder, byte[] bytes) throws IOException {
+    assertDroppedFrom(holder, bytes, 10_000);
+  }
+
+  private void assertDroppedFrom(NodeIdentity holder, byte[] bytes, long withinMs) throws IOException {
+    try (Socket socket = connect(holder)) {
       socket.setSoTimeout((int) withinMs);
       OutputStream out = socket.getOutputStream();
       InputStream in = socket.getInputStream();
