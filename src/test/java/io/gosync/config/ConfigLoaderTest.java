@@ -31,6 +31,17 @@ class ConfigLoaderTest {
   Path dir;
 
   @Test
+  void aClientReadsCertsThroughTheSameLayersAsTheDaemon() throws IOException {
+    Path file = Files.writeString(dir.resolve("client.json"), new JsonObject().put("certs", "/from/file").encode());
+    Map<String, String> env = Map.of("GOSYNC_CERTS", "/from/env");
+
+    assertEquals("", ConfigLoader.clientValue("certs", null, NO_ENV, null));
+    assertEquals("/from/file", ConfigLoader.clientValue("certs", null, NO_ENV, file));
+    assertEquals("/from/env", ConfigLoader.clientValue("certs", null, env, file));
+    assertEquals("/from/flag", ConfigLoader.clientValue("certs", "/from/flag", env, file));
+  }
+
+  @Test
   void defaultsComeFromTheShippedFile(Vertx vertx) {
     JsonObject shipped = ConfigLoader.defaults();
 
