@@ -31,6 +31,14 @@ class ConfigLoaderTest {
   Path dir;
 
   @Test
+  void theHttpApiListensOnLoopbackByDefault(Vertx vertx) {
+    NodeConfig config = load(vertx, null, NO_ENV, new JsonObject().put("name", "n0").put("host", "127.0.0.1"));
+
+    assertEquals("127.0.0.1", config.httpBind());
+    assertTrue(config.httpOnLoopback());
+  }
+
+  @Test
   void aClientReadsCertsThroughTheSameLayersAsTheDaemon() throws IOException {
     Path file = Files.writeString(dir.resolve("client.json"), new JsonObject().put("certs", "/from/file").encode());
     Map<String, String> env = Map.of("GOSYNC_CERTS", "/from/env");
