@@ -17,7 +17,7 @@ import javax.net.ssl.SSLSession;
 /**
  * The one check in front of every route of the API but {@code /health}: a request goes on only with the
  * cluster's token ({@code Authorization: Bearer <token>}, compared in constant time) or, over HTTPS, with a
- * client certificate of the cluster. Anything else is a 401 before a handler runs, so nothing is read,
+ * client certificate of the cluster. Anything else is a 401 before a handler runs, so nothing is
  * submitted or disclosed.
  */
 final class TokenOrCertificate implements Handler<RoutingContext> {
@@ -42,6 +42,9 @@ final class TokenOrCertificate implements Handler<RoutingContext> {
     }
     LOG.warn("HTTP {} {} from {}: refused, neither the cluster's token nor its certificate", request.method(),
         request.path(), request.remoteAddress());
+    // The router holds the request paused until a body handler reads it; a refused one is read to its end and
+    // dropped (as Vert.x Web's own authentication handlers do), so that its connection can carry the next request.
+    request.resume();
     ctx.response().setStatusCode(401).putHeader("WWW-Authenticate", "Bearer realm=\"gosync\"")
         .putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(new JsonObject().put("error", REFUSAL).encode());
   }

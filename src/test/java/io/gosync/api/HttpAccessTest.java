@@ -126,6 +126,15 @@ class HttpAccessTest {
     assertEquals(401, send(plain, submit(), wrong, task("unused")).status());
   }
 
+  /** A refused request's body is dropped unread; its connection still carries the client's next requests. */
+  @Test
+  void afterRefusedPostsTheClientIsAnsweredAgain() {
+    for (int i = 0; i < 3; i++) {
+      assertEquals(401, send(plain, submit(), null, task("refused-" + i)).status());
+    }
+    assertEquals(200, send(plain, get("node0", "/api/v1/nodes"), cluster.token(), null).status());
+  }
+
   @Test
   void withTheTokenTheTaskRuns() throws Exception {
     Path src = mixed(cluster.path("node0", base + "/src"), 6, 200_000);
