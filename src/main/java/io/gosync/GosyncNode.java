@@ -65,7 +65,7 @@ public final class GosyncNode {
             new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER)))
         .compose(id -> vertx.deployVerticle(new RelayVerticle(config, identity)))
         .compose(id -> vertx.deployVerticle(new TaskControlVerticle(config)))
-        .compose(id -> vertx.deployVerticle(new HttpApiVerticle(config)))
+        .compose(id -> vertx.deployVerticle(new HttpApiVerticle(config, identity)))
         .mapEmpty();
   }
 

@@ -23,7 +23,7 @@ class PackageMapTest {
   private static final Map<String, Set<String>> MAY_IMPORT = Map.ofEntries(
       Map.entry("io.gosync", Set.of("api", "cluster", "config", "control", "relay", "scan", "trust")),
       Map.entry("cli", Set.of("io.gosync", "config", "protocol", "scan", "trust")),
-      Map.entry("api", Set.of("config", "protocol")),
+      Map.entry("api", Set.of("config", "protocol", "trust")),
       Map.entry("control", Set.of("config", "protocol", "liveness", "scan", "relay", "relay.wire")),
       Map.entry("relay", Set.of("config", "protocol", "liveness", "scan", "relay.wire", "trust")),
       Map.entry("relay.wire", Set.of("protocol", "scan")),

@@ -8,6 +8,7 @@ import io.gosync.protocol.StatusRequest;
 import io.gosync.protocol.SubmitReply;
 import io.gosync.protocol.TaskEvent;
 import io.gosync.protocol.TaskReport;
+import io.gosync.trust.NodeIdentity;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.EventBus;
@@ -31,7 +32,8 @@ import static io.gosync.protocol.Constants.taskAddress;
 /**
  * The HTTP face of a daemon (Vert.x Web): submit a task, read its state, follow its progress as
  * server-sent events, list nodes, check health. It holds no task state of its own: every call
- * is one event bus request to this node's other verticles. See verticles-docs/http-api.md.
+ * is one event bus request to this node's other verticles. Everything but {@code /health} wants the cluster's
+ * token or certificate ({@link TokenOrCertificate}). See verticles-docs/http-api.md.
  */
 public final class HttpApiVerticle extends VerticleBase {
 
@@ -39,22 +41,26 @@ public final class HttpApiVerticle extends VerticleBase {
   private static final long BODY_LIMIT = 1 << 20;
 
   private final NodeConfig config;
+  private final NodeIdentity identity;
   private EventBus bus;
 
-  public HttpApiVerticle(NodeConfig config) {
+  public HttpApiVerticle(NodeConfig config, NodeIdentity identity) {
     this.config = config;
+    this.identity = identity;
   }
 
   @Override
   public Future<?> start() {
     bus = vertx.eventBus();
     Router router = Router.router(vertx);
+    // Routes match in the order they were added: /health alone comes before the check, every other one after it.
+    router.get("/health").handler(this::health);
+    router.route().handler(new TokenOrCertificate(identity.token()));
     router.post("/api/v1/tasks").handler(BodyHandler.create().setBodyLimit(BODY_LIMIT)).handler(this::submit);
     router.get("/api/v1/tasks/:id").handler(this::status);
     router.get("/api/v1/tasks/:id/events").handler(this::events);
     router.get("/api/v1/nodes").handler(this::nodes);
-    router.get("/health").handler(this::health);
-    return vertx.createHttpServer(Transport.httpServer(config)).requestHandler(router).listen()
+    return vertx.createHttpServer(Transport.httpServer(config, identity)).requestHandler(router).listen()
         .recover(err -> Future.failedFuture(new IllegalStateException(
             "cannot listen on HTTP port " + config.httpBind() + ":" + config.httpPort() + ": " + err.getMessage())));
   }

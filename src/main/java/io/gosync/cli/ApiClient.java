@@ -15,6 +15,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URL;
 import java.util.function.Consumer;
+import javax.net.ssl.HttpsURLConnection;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
@@ -22,7 +23,8 @@ import static java.nio.charset.StandardCharsets.UTF_8;
  * The CLI's view of a daemon's HTTP API. A CLI call is a request or two, so start-up is what
  * counts: Vert.x (Netty, event loops) cost ~0.8 s of it, and even the JDK's java.net.http
  * client ~0.5 s (its default TLS context loads the trust store; then its asynchronous
- * machinery). HttpURLConnection's plain blocking socket costs well under 0.1 s.
+ * machinery). HttpURLConnection's plain blocking socket costs well under 0.1 s. Every request carries
+ * the cluster's token; over https the daemon must prove a certificate of the cluster CA.
  */
 final class ApiClient {
 
@@ -42,12 +44,17 @@ final class ApiClient {
   /** While the event stream is broken, how often we ask for the task's state instead. */
   private static final long POLL_MILLIS = 1000;
 
+  private final String scheme;
   private final String host;
   private final int port;
+  private final ApiCredentials credentials;
 
-  ApiClient(String host, int port) {
+  /** @param scheme "http", or "https" for a daemon whose API listens beyond loopback */
+  ApiClient(String scheme, String host, int port, ApiCredentials credentials) {
+    this.scheme = scheme;
     this.host = host;
     this.port = port;
+    this.credentials = credentials;
   }
 
   JsonObject submit(JsonObject task) throws IOException {
@@ -124,23 +131,32 @@ final class ApiClient {
   private HttpURLConnection open(String path) throws IOException {
     // No proxy: a daemon is on this host or its cluster's network, never behind a web proxy.
     HttpURLConnection http = (HttpURLConnection) url(path).openConnection(Proxy.NO_PROXY);
+    if (http instanceof HttpsURLConnection https) {
+      https.setSSLSocketFactory(credentials.tls());
+      // The cluster CA is the only trust anchor; see ApiCredentials.tls for why host names are not checked.
+      https.setHostnameVerifier((name, session) -> true);
+    }
     http.setConnectTimeout(CONNECT_TIMEOUT_MILLIS);
     http.setReadTimeout(ANSWER_TIMEOUT_MILLIS);
+    http.setRequestProperty("Authorization", credentials.authorization());
     return http;
   }
 
   private URL url(String path) throws MalformedURLException {
     try {
       // The URI constructor puts brackets round an IPv6 host; string concatenation would not.
-      return new URI("http", null, host, port, path, null, null).toURL();
+      return new URI(scheme, null, host, port, path, null, null).toURL();
     } catch (URISyntaxException e) {
       throw new MalformedURLException(e.getMessage());
     }
   }
 
   /** The body of a 2xx answer; any other answer becomes an ApiException. */
-  private static String body(HttpURLConnection http) throws IOException {
+  private String body(HttpURLConnection http) throws IOException {
     int status = http.getResponseCode();
+    if (status == 401) {
+      throw new ApiException(status, credentials.refusal());
+    }
     if (status / 100 != 2) {
       throw new ApiException(status, errorText(status, http.getErrorStream()));
     }

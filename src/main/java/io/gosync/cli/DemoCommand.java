@@ -63,7 +63,7 @@ final class DemoCommand implements Callable<Integer> {
       Path source = root(base, 0).resolve(TREE.substring(1));
       SampleTree.write(source, 42);
       System.out.println("syncing " + TREE + " from node0 to node1, node2, node3 (fan-out 1) ...");
-      int code = sync(configs.get(0));
+      int code = sync(configs.get(0), ApiCredentials.load(configs.get(0).certs()));
       return verify(base, source) ? code : Report.FAILED;
     } finally {
       Future.join(nodes.stream().map(GosyncNode::close).toList()).await();
@@ -74,8 +74,9 @@ final class DemoCommand implements Callable<Integer> {
     }
   }
 
-  private int sync(NodeConfig source) throws IOException, InterruptedException {
-    ApiClient client = new ApiClient(source.host(), source.httpPort());
+  /** Through node0's HTTP API, with the token from its certs directory, as `gosync sync --certs` does. */
+  private int sync(NodeConfig source, ApiCredentials credentials) throws IOException, InterruptedException {
+    ApiClient client = new ApiClient("http", source.httpBind(), source.httpPort(), credentials);
     JsonObject task = new JsonObject().put("src", TREE).put("dst", TREE).put("delete", true)
         .put("targets", new JsonArray(List.of("node1", "node2", "node3")));
     String id = client.submit(task).getString("id");

@@ -45,10 +45,14 @@ final class SyncCommand extends ClientCommand {
   Integer fanout;
 
   @Override
-  int run(ApiClient client) throws IOException, InterruptedException {
+  void check() {
     if (noOverwrite && Boolean.TRUE.equals(overwrite)) {
       throw new ParameterException(spec.commandLine(), "--no-overwrite contradicts -o=true");
     }
+  }
+
+  @Override
+  int run(ApiClient client) throws IOException, InterruptedException {
     JsonObject task = new JsonObject().put("src", src).put("dst", dst).put("targets", new JsonArray(targets))
         .put("delete", delete).put("overwrite", !noOverwrite && !Boolean.FALSE.equals(overwrite)).put("compress", compress);
     if (fanout != null) {

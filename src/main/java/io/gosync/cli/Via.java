@@ -6,13 +6,21 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** Which daemon a client command talks to: --via HOST:PORT, or the seed's -h HOST -p PORT. */
+/**
+ * Which daemon a client command talks to: --via HOST:PORT, or the seed's -h HOST -p PORT, in plain HTTP; or
+ * --via https://HOST:PORT for a daemon whose API listens beyond loopback (which speaks HTTPS only there).
+ * The URL says which: the CLI never guesses, so it never falls back to plain HTTP on its own.
+ */
 final class Via {
 
   @Spec(Spec.Target.MIXEE)
   CommandSpec spec;
 
-  @Option(names = "--via", paramLabel = "HOST:PORT", description = "the daemon's HTTP address (for sync: the source node)")
+  private static final String HTTPS = "https://";
+  private static final String HTTP = "http://";
+
+  @Option(names = "--via", paramLabel = "[https://]HOST:PORT",
+      description = "the daemon's HTTP address (for sync: the source node); https:// for a daemon beyond loopback")
   String via;
 
   @Option(names = "-h", paramLabel = "HOST", description = "the daemon's host (seed spelling; with -p)")
@@ -20,6 +28,14 @@ final class Via {
 
   @Option(names = "-p", paramLabel = "PORT", description = "the daemon's HTTP port (seed spelling; with -h)")
   Integer port;
+
+  private String scheme = "http";
+
+  /** "http", or "https" when --via said so. */
+  String scheme() {
+    resolve();
+    return scheme;
+  }
 
   String host() {
     resolve();
@@ -33,13 +49,23 @@ final class Via {
 
   private void resolve() {
     if (via != null) {
-      int colon = via.lastIndexOf(':');
-      if (colon <= 0) {
-        throw new ParameterException(spec.commandLine(), "--via: expected HOST:PORT, got '" + via + "'");
+      String address = via;
+      if (via.regionMatches(true, 0, HTTPS, 0, HTTPS.length())) {
+        scheme = "https";
+        address = via.substring(HTTPS.length());
+      } else if (via.regionMatches(true, 0, HTTP, 0, HTTP.length())) {
+        address = via.substring(HTTP.length());
       }
-      host = via.substring(0, colon);
+      if (address.endsWith("/")) {
+        address = address.substring(0, address.length() - 1);
+      }
+      int colon = address.lastIndexOf(':');
+      if (colon <= 0) {
+        throw new ParameterException(spec.commandLine(), "--via: expected HOST:PORT or https://HOST:PORT, got '" + via + "'");
+      }
+      host = address.substring(0, colon);
       try {
-        port = Integer.parseInt(via.substring(colon + 1));
+        port = Integer.parseInt(address.substring(colon + 1));
       } catch (NumberFormatException e) {
         throw new ParameterException(spec.commandLine(), "--via: bad port in '" + via + "'");
       }

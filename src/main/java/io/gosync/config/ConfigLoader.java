@@ -81,6 +81,48 @@ public final class ConfigLoader {
         });
   }
 
+  /**
+   * One key's value for a client command, by the same layers as {@link #load} but without Vert.x Config,
+   * whose Vert.x instance would cost a CLI call most of its start-up: the flag, else the key's GOSYNC_*
+   * variable, else the --config file (unknown keys refused there too), else the default.
+   *
+   * @param flag       the value given on the command line, or null
+   * @param configFile the --config file, or null
+   */
+  public static String clientValue(String key, String flag, Map<String, String> env, Path configFile) {
+    if (flag != null) {
+      return flag;
+    }
+    String fromEnv = env.get(envName(key));
+    if (fromEnv != null) {
+      return fromEnv;
+    }
+    JsonObject defaults = defaults();
+    if (configFile != null) {
+      JsonObject file = readClientConfig(configFile);
+      for (String name : file.fieldNames()) {
+        if (!defaults.containsKey(name)) {
+          throw new IllegalArgumentException("--config " + configFile + ": unknown configuration key '" + name + "'");
+        }
+      }
+      if (file.getValue(key) instanceof String value) {
+        return value;
+      }
+    }
+    return defaults.getString(key);
+  }
+
+  private static JsonObject readClientConfig(Path configFile) {
+    if (!Files.isRegularFile(configFile)) {
+      throw new IllegalArgumentException("--config " + configFile + ": no such file");
+    }
+    try {
+      return new JsonObject(Files.readString(configFile));
+    } catch (IOException | RuntimeException e) {
+      throw new IllegalArgumentException("--config " + configFile + ": cannot read it: " + e.getMessage(), e);
+    }
+  }
+
   private static ConfigStoreOptions json(JsonObject config) {
     return new ConfigStoreOptions().setType("json").setConfig(config);
   }

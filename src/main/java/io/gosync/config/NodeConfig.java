@@ -58,7 +58,7 @@ public record NodeConfig(
           + "' must be 1-63 letters, digits, '.', '_' or '-', starting with a letter or digit");
     }
     if (text(json, "httpBind").isEmpty()) {
-      throw new IllegalArgumentException("config key 'httpBind': must be an address to listen on, e.g. 0.0.0.0");
+      throw new IllegalArgumentException("config key 'httpBind': must be an address to listen on, e.g. 127.0.0.1");
     }
     String root = text(json, "root");
     if (!root.startsWith("/")) {
@@ -116,18 +116,34 @@ public record NodeConfig(
   }
 
   /**
+   * Whether the HTTP API listens on loopback only (an IP literal of 127/8 or ::1, or {@code localhost}), where
+   * only this host's processes reach it. Anything else, the wildcard and host names included, is beyond
+   * loopback, and there the API speaks HTTPS.
+   */
+  public boolean httpOnLoopback() {
+    if (httpBind.equals("localhost")) {
+      return true;
+    }
+    InetAddress literal = NetUtil.createInetAddressFromIpAddressString(unbracketed(httpBind));
+    return literal != null && literal.isLoopbackAddress();
+  }
+
+  /**
    * Other nodes connect to the address a node advertises, and Hazelcast binds to it alone: a wildcard
    * (0.0.0.0, ::) would be advertised as is and reach nobody. Host names are left to the resolver.
    */
   private static void checkAdvertisable(String host) {
-    String address = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
     // Parses IP literals only, without a DNS lookup: null for a host name.
-    InetAddress literal = NetUtil.createInetAddressFromIpAddressString(address);
+    InetAddress literal = NetUtil.createInetAddressFromIpAddressString(unbracketed(host));
     if (literal != null && literal.isAnyLocalAddress()) {
       throw new IllegalArgumentException("config key 'host': '" + host + "' is the wildcard address, which reaches"
           + " nobody; a node binds to and advertises one real address that the other hosts reach it at,"
           + " e.g. --host 192.0.2.11");
     }
+  }
+
+  private static String unbracketed(String address) {
+    return address.startsWith("[") && address.endsWith("]") ? address.substring(1, address.length() - 1) : address;
   }
 
   private static String text(JsonObject json, String key) {

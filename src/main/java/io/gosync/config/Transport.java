@@ -68,8 +68,21 @@ public final class Transport {
         .setSslHandshakeTimeout(config.connectTimeoutMs()).setSslHandshakeTimeoutUnit(TimeUnit.MILLISECONDS);
   }
 
-  public static HttpServerOptions httpServer(NodeConfig config) {
-    return new HttpServerOptions().setHost(config.httpBind()).setPort(config.httpPort());
+  /**
+   * The HTTP API: plain on loopback, where only this host's processes reach it (and they still need the
+   * token); beyond loopback HTTPS with the node's own key and certificate. There a client certificate is
+   * requested, not required (curl and the CLI come with the token instead), and believed only when the
+   * cluster CA signed it.
+   */
+  public static HttpServerOptions httpServer(NodeConfig config, NodeIdentity identity) {
+    HttpServerOptions options = new HttpServerOptions().setHost(config.httpBind()).setPort(config.httpPort());
+    if (config.httpOnLoopback()) {
+      return options;
+    }
+    options.setSsl(true).setClientAuth(ClientAuth.REQUEST).setSslEngineOptions(ENGINE)
+        .setKeyCertOptions(identity.keyCertOptions()).setTrustOptions(identity.trustOptions())
+        .setSslHandshakeTimeout(config.connectTimeoutMs()).setSslHandshakeTimeoutUnit(TimeUnit.MILLISECONDS);
+    return options;
   }
 
   private static SSLEngineOptions chooseEngine() {

@@ -43,6 +43,7 @@ class BadRequestTest {
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
   private final TestCluster cluster = TestCluster.shared();
+  private final String authorization = "Bearer " + cluster.token();
   private final String base = "/data/badreq-" + UUID.randomUUID();
 
   private record Reply(int status, String text) {
@@ -263,20 +264,22 @@ class BadRequestTest {
 
   private Reply post(String body) throws IOException, InterruptedException {
     HttpRequest request = HttpRequest.newBuilder(uri("/api/v1/tasks")).timeout(Duration.ofSeconds(30))
-        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        .header("Authorization", authorization).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build();
     HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
     return new Reply(response.statusCode(), response.body());
   }
 
   private Reply get(String path) throws IOException, InterruptedException {
-    HttpRequest request = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30)).GET().build();
+    HttpRequest request = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30))
+        .header("Authorization", authorization).GET().build();
     HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
     return new Reply(response.statusCode(), response.body());
   }
 
   /** Follows the task's server-sent events to its "done" event. */
   private JsonObject awaitDone(String id) throws Exception {
-    HttpRequest request = HttpRequest.newBuilder(uri("/api/v1/tasks/" + id + "/events")).GET().build();
+    HttpRequest request = HttpRequest.newBuilder(uri("/api/v1/tasks/" + id + "/events"))
+        .header("Authorization", authorization).GET().build();
     return CompletableFuture.supplyAsync(() -> {
       try (Stream<String> lines = HTTP.send(request, HttpResponse.BodyHandlers.ofLines()).body()) {
         Iterator<String> it = lines.iterator();

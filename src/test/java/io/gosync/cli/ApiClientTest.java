@@ -4,8 +4,10 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -13,26 +15,40 @@ import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The CLI's HTTP client against a stand-in daemon (the JDK's own HTTP server) that answers the
- * way HttpApiVerticle does: JSON bodies, {"error": ...} refusals, and server-sent events.
+ * way HttpApiVerticle does: JSON bodies, {"error": ...} refusals, server-sent events, and 401 for a
+ * request without the cluster's token. Over https, against a real node whose API listens beyond loopback.
  */
 class ApiClientTest {
 
+  private static final String TOKEN = "t".repeat(43);
+
+  @TempDir
+  static Path certs;
+
   private HttpServer daemon;
   private ApiClient client;
+
+  @BeforeAll
+  static void writeToken() throws IOException {
+    Files.writeString(certs.resolve("token"), TOKEN + "\n");
+  }
 
   @BeforeEach
   void start() throws IOException {
     daemon = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     daemon.start();
-    client = new ApiClient("127.0.0.1", daemon.getAddress().getPort());
+    client = new ApiClient("http", "127.0.0.1", daemon.getAddress().getPort(), ApiCredentials.load(certs.toString()));
   }
 
   @AfterEach
@@ -99,9 +115,30 @@ class ApiClientTest {
     int port = daemon.getAddress().getPort();
     daemon.stop(0);
 
-    ConnectException failure = assertThrows(ConnectException.class, () -> new ApiClient("127.0.0.1", port).nodes());
+    ConnectException failure = assertThrows(ConnectException.class,
+        () -> new ApiClient("http", "127.0.0.1", port, ApiCredentials.load(certs.toString())).nodes());
 
     assertEquals("java.net.ConnectException: Connection refused", failure.toString());
+  }
+
+  @Test
+  void aRefusedTokenSaysItDoesNotMatchTheCluster(@TempDir Path other) throws IOException {
+    Files.writeString(other.resolve("token"), "o".repeat(43) + "\n");
+    answer("/api/v1/nodes", 200, "[]");
+
+    ApiClient.ApiException refused = assertThrows(ApiClient.ApiException.class,
+        () -> new ApiClient("http", "127.0.0.1", daemon.getAddress().getPort(), ApiCredentials.load(other.toString())).nodes());
+
+    assertEquals(401, refused.status);
+    assertTrue(refused.getMessage().contains(other.resolve("token") + ": it does not match this cluster's"), refused.getMessage());
+  }
+
+  @Test
+  void noCertsDirectorySaysHowToNameOne() {
+    IllegalArgumentException missing = assertThrows(IllegalArgumentException.class, () -> ApiCredentials.load(""));
+
+    assertTrue(missing.getMessage().contains("--certs DIR") && missing.getMessage().contains("GOSYNC_CERTS"),
+        missing.getMessage());
   }
 
   private void events(String id, String stream) {
@@ -115,7 +152,16 @@ class ApiClientTest {
     daemon.createContext(path, exchange -> reply(exchange, status, body));
   }
 
+  /** Answers as the handler would, or 401 as TokenOrCertificate does when the token is not the cluster's. */
   private static void reply(HttpExchange exchange, int status, String body) throws IOException {
+    if (!("Bearer " + TOKEN).equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
+      send(exchange, 401, "{\"error\":\"this API wants the cluster's token\"}");
+    } else {
+      send(exchange, status, body);
+    }
+  }
+
+  private static void send(HttpExchange exchange, int status, String body) throws IOException {
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
     exchange.sendResponseHeaders(status, bytes.length);
     try (OutputStream out = exchange.getResponseBody()) {

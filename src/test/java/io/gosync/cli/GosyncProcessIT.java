@@ -132,7 +132,7 @@ class GosyncProcessIT {
 
   @Test
   void syncWithLongSpellingsMakesEveryTargetEqualTheSource() throws Exception {
-    Run run = gosync("sync", "--via", via(), "--src", SOURCE, "--dst", "/data/y", "--targets", "node1,node2", "--delete");
+    Run run = client("sync", "--via", via(), "--src", SOURCE, "--dst", "/data/y", "--targets", "node1,node2", "--delete");
 
     assertEquals(0, run.code(), run.toString());
     assertEquals(Map.of("node1", "ok", "node2", "ok"), targetLines(run), run.toString());
@@ -141,7 +141,7 @@ class GosyncProcessIT {
 
   @Test
   void syncWithSeedSpellings() throws Exception {
-    Run run = gosync("sync", "-h", "127.0.0.1", "-p", String.valueOf(node0().httpPort()),
+    Run run = client("sync", "-h", "127.0.0.1", "-p", String.valueOf(node0().httpPort()),
         "-src", SOURCE, "-dst", "/data/z", "-t", "node1,node2", "-d=true", "-z", "-o=false");
 
     assertEquals(0, run.code(), run.toString());
@@ -151,11 +151,11 @@ class GosyncProcessIT {
 
   @Test
   void rerunWithNothingChangedIsUnchanged() throws Exception {
-    String[] args = {"sync", "--via", via(), "--src", SOURCE, "--dst", "/data/again", "--targets", "node1,node2", "--delete"};
-    Run first = gosync(args);
+    String[] args = {"--via", via(), "--src", SOURCE, "--dst", "/data/again", "--targets", "node1,node2", "--delete"};
+    Run first = client("sync", args);
     assertEquals(0, first.code(), first.toString());
 
-    Run second = gosync(args);
+    Run second = client("sync", args);
 
     assertEquals(0, second.code(), second.toString());
     assertEquals(Map.of("node1", "unchanged", "node2", "unchanged"), targetLines(second), second.toString());
@@ -164,7 +164,7 @@ class GosyncProcessIT {
 
   @Test
   void jsonReportAndStatusOfItsTask() throws Exception {
-    Run run = gosync("sync", "--via", via(), "--src", SOURCE, "--dst", "/data/j", "-t", "node1,node2", "--json");
+    Run run = client("sync", "--via", via(), "--src", SOURCE, "--dst", "/data/j", "-t", "node1,node2", "--json");
     assertEquals(0, run.code(), run.toString());
     JsonObject task = new JsonObject(run.out());
     JsonArray targets = task.getJsonArray("targets");
@@ -175,20 +175,20 @@ class GosyncProcessIT {
     String id = task.getString("id");
     assertTrue(id != null && !id.isBlank(), task.encodePrettily());
 
-    Run status = gosync("status", "--via", via(), id);
+    Run status = client("status", "--via", via(), id);
     assertEquals(0, status.code(), status.toString());
     assertTrue(status.out().contains("state: done"), status.toString());
     assertTrue(status.out().contains(id), status.toString());
     assertEquals(Map.of("node1", "ok", "node2", "ok"), targetLines(status), status.toString());
 
-    Run statusJson = gosync("status", "--via", via(), "--json", id);
+    Run statusJson = client("status", "--via", via(), "--json", id);
     assertEquals(0, statusJson.code(), statusJson.toString());
     assertEquals(id, new JsonObject(statusJson.out()).getString("id"));
   }
 
   @Test
   void unknownTargetFailsAloneAndTheExitCodeSaysSo() throws Exception {
-    Run run = gosync("sync", "--via", via(), "--src", SOURCE, "--dst", "/data/partial", "-t", "node1,nosuchnode");
+    Run run = client("sync", "--via", via(), "--src", SOURCE, "--dst", "/data/partial", "-t", "node1,nosuchnode");
 
     assertEquals(1, run.code(), run.toString());
     assertEquals(Map.of("node1", "ok", "nosuchnode", "failed"), targetLines(run), run.toString());
@@ -197,14 +197,14 @@ class GosyncProcessIT {
 
   @Test
   void missingSrcIsAUsageError() throws Exception {
-    Run run = gosync("sync", "--via", via(), "--dst", "/data/u", "-t", "node1");
+    Run run = client("sync", "--via", via(), "--dst", "/data/u", "-t", "node1");
 
     assertEquals(2, run.code(), run.toString());
   }
 
   @Test
   void relativeSrcIsAUsageError() throws Exception {
-    Run run = gosync("sync", "--via", via(), "--src", "data/x", "--dst", "/data/u", "-t", "node1");
+    Run run = client("sync", "--via", via(), "--src", "data/x", "--dst", "/data/u", "-t", "node1");
 
     assertEquals(2, run.code(), run.toString());
     assertTrue(run.err().contains("src"), run.toString());
@@ -212,7 +212,7 @@ class GosyncProcessIT {
 
   @Test
   void srcOutsideTheAllowedDirectoriesIsAUsageError() throws Exception {
-    Run run = gosync("sync", "--via", via(), "--src", "/etc", "--dst", "/data/u", "-t", "node1");
+    Run run = client("sync", "--via", via(), "--src", "/etc", "--dst", "/data/u", "-t", "node1");
 
     assertEquals(2, run.code(), run.toString());
     assertTrue(run.err().contains("outside"), run.toString());
@@ -220,7 +220,7 @@ class GosyncProcessIT {
 
   @Test
   void nodesListsTheCluster() throws Exception {
-    Run run = gosync("nodes", "--via", via());
+    Run run = client("nodes", "--via", via());
 
     assertEquals(0, run.code(), run.toString());
     Set<String> names = new TreeSet<>();
@@ -230,7 +230,7 @@ class GosyncProcessIT {
 
   @Test
   void statusOfAnUnknownTaskIsAUsageError() throws Exception {
-    Run run = gosync("status", "--via", via(), "no-such-task");
+    Run run = client("status", "--via", via(), "no-such-task");
 
     assertEquals(2, run.code(), run.toString());
     assertTrue(run.err().contains("no-such-task"), run.toString());
@@ -239,11 +239,49 @@ class GosyncProcessIT {
   @Test
   void noDaemonAtTheAddressFails() throws Exception {
     int port = freePort();
-    Run run = gosync("nodes", "--via", "127.0.0.1:" + port);
+    Run run = client("nodes", "--via", "127.0.0.1:" + port);
 
     assertEquals(1, run.code(), run.toString());
     assertEquals("gosync: cannot talk to the daemon at 127.0.0.1:" + port + ": java.net.ConnectException: Connection refused",
         run.err().strip(), run.toString());
+  }
+
+  @Test
+  void theCertsDirectoryMayComeFromGosyncCertsAsForTheDaemon() throws Exception {
+    Run run = gosync(Map.of("GOSYNC_CERTS", certs(node0()).toString()), "nodes", "--via", via());
+
+    assertEquals(0, run.code(), run.toString());
+    assertTrue(run.out().contains("node2"), run.toString());
+  }
+
+  @Test
+  void withoutCertsTheCliSaysHowToNameThem() throws Exception {
+    Run run = gosync("nodes", "--via", via());
+
+    assertEquals(2, run.code(), run.toString());
+    assertTrue(run.err().contains("no certs directory") && run.err().contains("--certs DIR")
+        && run.err().contains("GOSYNC_CERTS"), run.toString());
+  }
+
+  @Test
+  void aTokenOfAnotherClusterIsRefusedWithAClearMessage() throws Exception {
+    Path other = base.resolve("other-ca");
+    assertSucceeds(gosync("certs", "init", other.toString()));
+
+    Run run = gosync("nodes", "--via", via(), "--certs", other.toString());
+
+    assertEquals(2, run.code(), run.toString());
+    assertTrue(run.err().contains("does not match this cluster"), run.toString());
+  }
+
+  @Test
+  void plainHttpWithoutTheTokenIsRefused() throws Exception {
+    HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + via() + "/api/v1/nodes"))
+        .timeout(Duration.ofSeconds(5)).GET().build();
+
+    HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+
+    assertEquals(401, response.statusCode(), response.body());
   }
 
   // ---- helpers ----
@@ -276,12 +314,27 @@ class GosyncProcessIT {
     return out;
   }
 
+  /** A client command as an operator on node0's host runs it: with --certs naming node0's certs directory. */
+  private static Run client(String command, String... args) throws IOException, InterruptedException {
+    List<String> all = new ArrayList<>(List.of(command, "--certs", certs(node0()).toString()));
+    all.addAll(List.of(args));
+    return gosync(Map.of(), all.toArray(String[]::new));
+  }
+
   private static Run gosync(String... args) throws IOException, InterruptedException {
+    return gosync(Map.of(), args);
+  }
+
+  /** The CLI as its own process, with env added to an environment that has no GOSYNC_* variable of its own. */
+  private static Run gosync(Map<String, String> env, String... args) throws IOException, InterruptedException {
     Path out = Files.createTempFile(base, "cli-", ".out");
     Path err = Files.createTempFile(base, "cli-", ".err");
     List<String> command = new ArrayList<>(List.of(java(), "-jar", JAR.toString()));
     command.addAll(List.of(args));
-    Process process = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+    ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
+    builder.environment().keySet().removeIf(name -> name.startsWith("GOSYNC_"));
+    builder.environment().putAll(env);
+    Process process = builder.start();
     if (!process.waitFor(CLI_WITHIN.toSeconds(), TimeUnit.SECONDS)) {
       process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
       fail("gosync " + String.join(" ", args) + " did not finish within " + CLI_WITHIN.toSeconds() + " s\n"
@@ -327,8 +380,9 @@ class GosyncProcessIT {
   }
 
   private static HttpResponse<String> get(Daemon daemon, String path) throws IOException, InterruptedException {
+    String token = Files.readString(certs(daemon).resolve("token")).strip();
     HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + daemon.httpPort() + path))
-        .timeout(Duration.ofSeconds(5)).GET().build();
+        .header("Authorization", "Bearer " + token).timeout(Duration.ofSeconds(5)).GET().build();
     return http.send(request, HttpResponse.BodyHandlers.ofString());
   }
 
@@ -355,6 +409,10 @@ class GosyncProcessIT {
         System.out.println("cannot read " + daemon.log() + ": " + e);
       }
     }
+  }
+
+  private static Path certs(Daemon daemon) {
+    return base.resolve("ca").resolve(daemon.name());
   }
 
   private static Daemon node0() {

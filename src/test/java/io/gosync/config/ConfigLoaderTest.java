@@ -31,6 +31,25 @@ class ConfigLoaderTest {
   Path dir;
 
   @Test
+  void theHttpApiListensOnLoopbackByDefault(Vertx vertx) {
+    NodeConfig config = load(vertx, null, NO_ENV, new JsonObject().put("name", "n0").put("host", "127.0.0.1"));
+
+    assertEquals("127.0.0.1", config.httpBind());
+    assertTrue(config.httpOnLoopback());
+  }
+
+  @Test
+  void aClientReadsCertsThroughTheSameLayersAsTheDaemon() throws IOException {
+    Path file = Files.writeString(dir.resolve("client.json"), new JsonObject().put("certs", "/from/file").encode());
+    Map<String, String> env = Map.of("GOSYNC_CERTS", "/from/env");
+
+    assertEquals("", ConfigLoader.clientValue("certs", null, NO_ENV, null));
+    assertEquals("/from/file", ConfigLoader.clientValue("certs", null, NO_ENV, file));
+    assertEquals("/from/env", ConfigLoader.clientValue("certs", null, env, file));
+    assertEquals("/from/flag", ConfigLoader.clientValue("certs", "/from/flag", env, file));
+  }
+
+  @Test
   void defaultsComeFromTheShippedFile(Vertx vertx) {
     JsonObject shipped = ConfigLoader.defaults();
 

@@ -170,10 +170,14 @@ public final class Lab implements AutoCloseable {
     }
   }
 
-  /** Runs the gosync CLI inside a host, against that host's daemon. */
+  /**
+   * Runs a gosync client command (args[0]) inside a host, against that host's daemon on its default loopback
+   * address, with --certs naming the host's own certs directory, as an operator on that host would.
+   */
   public Run gosync(int host, Duration within, String... args) throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>(List.of(java(), "-jar", JAR.toString()));
-    command.addAll(List.of(args));
+    List<String> command = new ArrayList<>(List.of(java(), "-jar", JAR.toString(), args[0],
+        "--certs", authority.dir().resolve(name(host)).toString()));
+    command.addAll(List.of(args).subList(1, args.length));
     Path out = Files.createTempFile(work, "cli-", ".out");
     Path err = Files.createTempFile(work, "cli-", ".err");
     long started = System.nanoTime();

@@ -5,6 +5,7 @@ import io.gosync.cli.FreePorts;
 import io.gosync.config.ConfigLoader;
 import io.gosync.config.NodeConfig;
 import io.gosync.protocol.Constants;
+import io.gosync.trust.ApiToken;
 import io.gosync.trust.ClusterAuthority;
 import io.gosync.trust.NodeIdentity;
 import io.vertx.core.Future;
@@ -138,9 +139,19 @@ public final class TestCluster implements AutoCloseable {
 
   /** Starts one more node that joins this cluster, e.g. one a test will stop or kill. */
   public GosyncNode addNode(String name) {
-    GosyncNode node = await(GosyncNode.start(NodeConfig.fromJson(settings(name))), 120);
+    return addNode(name, new JsonObject());
+  }
+
+  /** Starts one more node with some keys set otherwise than the cluster's nodes have them. */
+  public GosyncNode addNode(String name, JsonObject overrides) {
+    GosyncNode node = await(GosyncNode.start(NodeConfig.fromJson(settings(name).mergeIn(overrides))), 120);
     nodes.put(name, node);
     return node;
+  }
+
+  /** The cluster's HTTP API token, as every node's certs directory holds it. */
+  public String token() {
+    return ApiToken.read(authority.dir().resolve(ApiToken.FILE)).value();
   }
 
   /** Stops a node abruptly from the cluster's point of view: its sockets close and it leaves. */

@@ -1,0 +1,75 @@
+package io.gosync.api;
+
+import io.gosync.trust.ApiToken;
+import io.gosync.trust.NodeIdentity;
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Locale;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSession;
+
+/**
+ * The one check in front of every route of the API but {@code /health}: a request goes on only with the
+ * cluster's token ({@code Authorization: Bearer <token>}, compared in constant time) or, over HTTPS, with a
+ * client certificate of the cluster. Anything else is a 401 before a handler runs, so nothing is
+ * submitted or disclosed.
+ */
+final class TokenOrCertificate implements Handler<RoutingContext> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(TokenOrCertificate.class);
+  private static final String BEARER = "bearer ";
+  static final String REFUSAL = "this API wants the cluster's token (Authorization: Bearer <token>, the token in a"
+      + " certs directory) or a client certificate of the cluster";
+
+  private final ApiToken token;
+
+  TokenOrCertificate(ApiToken token) {
+    this.token = token;
+  }
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    HttpServerRequest request = ctx.request();
+    if (token.matches(bearer(request.getHeader(HttpHeaders.AUTHORIZATION))) || certifiedPeer(request) != null) {
+      ctx.next();
+      return;
+    }
+    LOG.warn("HTTP {} {} from {}: refused, neither the cluster's token nor its certificate", request.method(),
+        request.path(), request.remoteAddress());
+    // The router holds the request paused until a body handler reads it; a refused one is read to its end and
+    // dropped (as Vert.x Web's own authentication handlers do), so that its connection can carry the next request.
+    request.resume();
+    ctx.response().setStatusCode(401).putHeader("WWW-Authenticate", "Bearer realm=\"gosync\"")
+        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(new JsonObject().put("error", REFUSAL).encode());
+  }
+
+  /** The credentials of a Bearer header (the scheme's name is case-insensitive, RFC 7235), else null. */
+  private static String bearer(String header) {
+    if (header == null || !header.toLowerCase(Locale.ROOT).startsWith(BEARER)) {
+      return null;
+    }
+    return header.substring(BEARER.length()).strip();
+  }
+
+  /**
+   * The node name in the client certificate, or null without one. The server's options trust the cluster CA
+   * alone, so a certificate that reached us here was signed by it.
+   */
+  private static String certifiedPeer(HttpServerRequest request) {
+    SSLSession session = request.isSSL() ? request.connection().sslSession() : null;
+    if (session == null) {
+      return null;
+    }
+    try {
+      return NodeIdentity.peerName(session);
+    } catch (SSLPeerUnverifiedException e) {
+      return null; // no certificate offered: the token decides
+    }
+  }
+}
