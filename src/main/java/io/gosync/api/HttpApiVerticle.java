@@ -38,7 +38,7 @@ import static io.gosync.protocol.Constants.taskAddress;
 public final class HttpApiVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(HttpApiVerticle.class);
-  private static final long BODY_LIMIT = 1 << 20;
+  static final long BODY_LIMIT = 1 << 20;
 
   private final NodeConfig config;
   private final NodeIdentity identity;

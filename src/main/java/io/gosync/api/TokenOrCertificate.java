@@ -42,9 +42,24 @@ final class TokenOrCertificate implements Handler<RoutingContext> {
     }
     LOG.warn("HTTP {} {} from {}: refused, neither the cluster's token nor its certificate", request.method(),
         request.path(), request.remoteAddress());
-    // The router holds the request paused until a body handler reads it; a refused one is read to its end and
-    // dropped (as Vert.x Web's own authentication handlers do), so that its connection can carry the next request.
-    request.resume();
+    // The router holds the request paused until a body handler reads it. A refused body is read to its end and
+    // dropped, and only then answered: a 401 sent while the body was still coming left the connection, which
+    // the client then used again, waiting for ever (HttpAccessTest.afterRefusedPostsTheClientIsAnsweredAgain).
+    if (request.isEnded()) {
+      refuse(ctx);
+    } else {
+      long[] dropped = {0};
+      request.handler(chunk -> {
+        dropped[0] += chunk.length();
+        if (dropped[0] > HttpApiVerticle.BODY_LIMIT) {
+          request.connection().close(); // no request of ours is larger: not worth reading on
+        }
+      }).endHandler(ended -> refuse(ctx));
+      request.resume();
+    }
+  }
+
+  private static void refuse(RoutingContext ctx) {
     ctx.response().setStatusCode(401).putHeader("WWW-Authenticate", "Bearer realm=\"gosync\"")
         .putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(new JsonObject().put("error", REFUSAL).encode());
   }
