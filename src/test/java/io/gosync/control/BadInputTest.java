@@ -52,6 +52,26 @@ class BadInputTest {
     assertUnchanged(srcBefore, src);
   }
 
+  /** Issue 9: no --allow means no task, and the refusal names the flag; the other target is served. */
+  @Test
+  void aNodeStartedWithoutAllowedDirectoriesRefusesTheTaskAndNamesTheFlag() throws IOException {
+    Path src = source();
+    String bare = "bare-" + UUID.randomUUID().toString().substring(0, 8);
+    cluster.addNode(bare, new JsonObject().put("allow", new JsonArray()));
+    try {
+      TreeSnapshot before = TreeSnapshot.of(cluster.root(bare));
+
+      JsonObject task = sync(base + "/src", base + "/dst", List.of(bare, "node1"), new JsonObject());
+
+      assertFailed(task, bare, "dst: " + base + "/dst", "allows no directories", "--allow DIR");
+      assertUnchanged(before, cluster.root(bare));
+      assertOk(task, "node1");
+      assertSameTree(src, cluster.path("node1", base + "/dst"));
+    } finally {
+      cluster.stop(bare);
+    }
+  }
+
   @Test
   void aDestinationThatLeadsOutThroughASymlinkFailsOnlyThatTarget() throws IOException {
     Path src = source();
