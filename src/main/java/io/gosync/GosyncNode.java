@@ -9,6 +9,7 @@ import io.gosync.config.Transport;
 import io.gosync.control.TaskControlVerticle;
 import io.gosync.relay.RelayVerticle;
 import io.gosync.scan.ScannerVerticle;
+import io.gosync.scan.TempNames;
 import io.gosync.trust.NodeIdentity;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -60,10 +61,11 @@ public final class GosyncNode {
   private static Future<Void> deploy(Vertx vertx, HazelcastClusterManager cluster, NodeConfig config,
       NodeIdentity identity) {
     LocalCodec.register(vertx.eventBus());
+    TempNames temps = new TempNames(identity.localSecret());
     return vertx.deployVerticle(new NodeRegistryVerticle(config, cluster))
-        .compose(id -> vertx.deployVerticle(new ScannerVerticle(config),
+        .compose(id -> vertx.deployVerticle(new ScannerVerticle(config, temps),
             new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER)))
-        .compose(id -> vertx.deployVerticle(new RelayVerticle(config, identity)))
+        .compose(id -> vertx.deployVerticle(new RelayVerticle(config, identity, temps)))
         .compose(id -> vertx.deployVerticle(new TaskControlVerticle(config)))
         .compose(id -> vertx.deployVerticle(new HttpApiVerticle(config, identity)))
         .mapEmpty();

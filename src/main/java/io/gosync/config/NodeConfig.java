@@ -44,7 +44,8 @@ public record NodeConfig(
     int manifestChunkBytes,
     int compressionLevel,
     int hashCacheEntries,
-    int taskHistory) {
+    int taskHistory,
+    boolean durable) {
 
   public static NodeConfig fromJson(JsonObject json) {
     String host = text(json, "host");
@@ -80,7 +81,7 @@ public record NodeConfig(
         positive(json, "connectTimeoutMs"), positive(json, "stallTimeoutMs"),
         positive(json, "prepareTimeoutMs"), positive(json, "progressIntervalMs"),
         positive(json, "manifestChunkBytes"), range(json, "compressionLevel", 1, 19),
-        positive(json, "hashCacheEntries"), positive(json, "taskHistory"));
+        positive(json, "hashCacheEntries"), positive(json, "taskHistory"), flag(json, "durable"));
   }
 
   /**
@@ -112,7 +113,7 @@ public record NodeConfig(
     return new NodeConfig(identity.name(), certs, host, dataPort, httpPort, httpBind, clusterPort, clusterMembers,
         clusterName, clusterHeartbeatTimeoutSeconds, root, allow, fanout, maxParallelGroups, heartbeatMs,
         targetTimeoutMs, connectTimeoutMs, stallTimeoutMs, prepareTimeoutMs, progressIntervalMs, manifestChunkBytes,
-        compressionLevel, hashCacheEntries, taskHistory);
+        compressionLevel, hashCacheEntries, taskHistory, durable);
   }
 
   /**
@@ -176,6 +177,18 @@ public record NodeConfig(
       throw new IllegalArgumentException("config key '" + key + "': expected a list, got " + value);
     }
     return Collections.unmodifiableList(out);
+  }
+
+  /** true or false, also as the text a GOSYNC_* variable gives. */
+  private static boolean flag(JsonObject json, String key) {
+    Object value = json.getValue(key);
+    if (value instanceof Boolean b) {
+      return b;
+    }
+    if (value instanceof String s && (s.trim().equals("true") || s.trim().equals("false"))) {
+      return Boolean.parseBoolean(s.trim());
+    }
+    throw new IllegalArgumentException("config key '" + key + "': expected true or false, got " + value);
   }
 
   private static long number(JsonObject json, String key) {

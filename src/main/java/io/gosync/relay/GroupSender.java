@@ -4,7 +4,8 @@ import io.gosync.relay.RelayMessages.SendOutcome;
 import io.gosync.relay.RelayMessages.SendRequest;
 import io.gosync.relay.wire.Frames;
 import io.gosync.scan.Entry;
-import io.gosync.scan.WirePath;
+import io.gosync.fs.Dir;
+import io.gosync.fs.OpenFile;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;
@@ -14,6 +15,8 @@ import io.vertx.core.file.OpenOptions;
 import io.vertx.core.streams.WriteStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
 
 /**
  * The source's side of one group: reads each needed file once and writes its frame to the tee
@@ -30,6 +33,7 @@ final class GroupSender {
   private final TeeWriteStream tee;
   private final int level;
   private final RelayMetrics metrics;
+  private final EntryLocator source;
   private long files;
   private long bytes;
 
@@ -39,6 +43,7 @@ final class GroupSender {
     this.tee = tee;
     this.level = level;
     this.metrics = metrics;
+    this.source = EntryLocator.of(request.src(), request.manifest().singleFile());
   }
 
   Future<SendOutcome> run() {
@@ -63,16 +68,27 @@ final class GroupSender {
       return;
     }
     Entry entry = request.manifest().entry(index);
-    String path = WirePath.resolve(request.src(), entry.path()).toString();
-    drained().compose(v -> {
+    drained().compose(v -> vertx.executeBlocking(() -> open(entry), false)).compose(file -> {
       tee.write(Frames.file(index, entry, request.compress()));
-      return entry.size() <= Frames.SMALL_FILE ? sendWhole(path, entry) : sendStream(path, entry);
+      String path = file.path().toString();
+      return (entry.size() <= Frames.SMALL_FILE ? sendWhole(path, entry) : sendStream(path, entry))
+          .eventually(() -> {
+            file.close();
+            return Future.succeededFuture();
+          });
     }).onSuccess(v -> {
       files++;
       bytes += entry.size();
       metrics.sent(entry.size());
       vertx.runOnContext(next -> sendFrom(request.need().next(index + 1), sent));
     }).onFailure(sent::fail);
+  }
+
+  /** Opens a source file by handle (see {@link EntryLocator}): never through a link swapped in since the scan. */
+  private OpenFile open(Entry entry) throws IOException {
+    try (Dir parent = source.openParent(entry)) {
+      return parent.open(source.name(entry));
+    }
   }
 
   private Future<Void> sendWhole(String path, Entry entry) {

@@ -1,42 +1,77 @@
 package io.gosync.relay;
 
+import io.gosync.fs.Dir;
+import io.gosync.fs.Names;
+import io.gosync.fs.OpenFile;
 import io.gosync.scan.Entry;
 import io.gosync.scan.FileFacts;
-import io.gosync.scan.WirePath;
+import io.gosync.scan.TempNames;
 
 import java.io.IOException;
-import java.nio.file.Files;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.HexFormat;
 
 /**
  * Blocking steps that make a received file appear atomically: a temporary file beside the final
- * name (created new, so never through a symlink), hash check, mode and mtime, then rename.
- * Every parent directory must be a real directory inside the destination.
+ * name (created new, by handle, so never through a link), hash check, mode and mtime, with durable
+ * landing an fsync of its data, then a rename within that same directory handle. The parent is
+ * opened step by step from the destination without following links, so a directory swapped for a
+ * symlink can fail a file, never lead it outside. Called from worker threads, several at once.
  */
 final class Landing {
 
-  private final Path base;
-  private final Path dst;
+  /** A temporary file being written: its directory and the file, both open, until committed or discarded. */
+  record Temporary(Dir parent, String name, OpenFile file) {
+
+    /** Removes the temporary file and closes both handles; never fails. */
+    void discard() {
+      try {
+        parent.unlink(name);
+      } catch (IOException e) {
+        // already gone, or the directory failed: nothing more can be done for it
+      } finally {
+        close();
+      }
+    }
+
+    private void close() {
+      file.close();
+      parent.close();
+    }
+  }
+
+  private final EntryLocator locator;
   private final String taskId;
+  private final TempNames temps;
+  private final boolean durable;
 
   /** @param dst the real destination path; for a single-file task, the file itself */
-  Landing(Path dst, boolean singleFile, String taskId) {
-    this.dst = dst;
-    this.base = singleFile ? dst.getParent() : dst;
+  Landing(Path dst, boolean singleFile, String taskId, TempNames temps, boolean durable) {
+    this.locator = EntryLocator.of(dst, singleFile);
     this.taskId = taskId;
+    this.temps = temps;
+    this.durable = durable;
   }
 
-  Path target(Entry entry) {
-    return WirePath.resolve(dst, entry.path());
-  }
-
-  /** Checks the parent and names the temporary file; the caller creates it (CREATE_NEW). */
-  Path temporary(int index, Entry entry) throws IOException {
-    Path parent = checkedParent(entry);
-    return parent.resolve(FileFacts.temporaryName(taskId, index));
+  /** Creates the temporary file a file of the stream is written to. */
+  Temporary create(int index, Entry entry) throws IOException {
+    Dir parent;
+    try {
+      parent = locator.openParent(entry);
+    } catch (IOException e) {
+      throw new IOException("refusing to write " + display(entry)
+          + ": its parent is not a real directory inside the destination (" + e.getMessage() + ")", e);
+    }
+    String name = temps.name(taskId, index);
+    try {
+      return new Temporary(parent, name, parent.create(name, 0600));
+    } catch (IOException | RuntimeException e) {
+      parent.close();
+      throw e;
+    }
   }
 
   /** Lands a small file whose bytes are all in memory. */
@@ -45,36 +80,42 @@ final class Landing {
     if (!hash.equals(entry.hash())) {
       throw new IOException(mismatch(entry));
     }
-    Path temp = temporary(index, entry);
-    Files.write(temp, data, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    Temporary temp = create(index, entry);
+    try (FileChannel out = FileChannel.open(temp.file().path(), StandardOpenOption.WRITE)) {
+      for (ByteBuffer bytes = ByteBuffer.wrap(data); bytes.hasRemaining(); ) {
+        out.write(bytes);
+      }
+    } catch (IOException | RuntimeException e) {
+      temp.discard();
+      throw e;
+    }
     commit(temp, entry, hash);
   }
 
-  /** Verifies and renames a written temporary file into place; removes it on any failure. */
-  void commit(Path temp, Entry entry, String hash) throws IOException {
+  /** Verifies a written temporary file and renames it into place; removes it on any failure. */
+  void commit(Temporary temp, Entry entry, String hash) throws IOException {
     try {
       if (!hash.equals(entry.hash())) {
         throw new IOException(mismatch(entry));
       }
-      FileFacts.applyMetadata(temp, null, entry);
-      checkedParent(entry);
-      Files.move(temp, target(entry), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      FileFacts.applyMetadata(temp.file(), null, entry);
+      if (durable) {
+        temp.file().sync();
+      }
+      temp.parent().rename(temp.name(), temp.parent(), locator.name(entry));
     } catch (IOException | RuntimeException e) {
-      Files.deleteIfExists(temp);
+      temp.discard();
       throw e;
     }
+    temp.close();
   }
 
-  private Path checkedParent(Entry entry) throws IOException {
-    Path parent = target(entry).getParent();
-    if (parent == null || !FileFacts.isRealDirectoryUnder(base, parent)) {
-      throw new IOException("refusing to write " + entry.path() + ": its parent is not a real directory inside the destination");
-    }
-    return parent;
+  private static String display(Entry entry) {
+    return entry.path().isEmpty() ? "the file" : Names.display(entry.path());
   }
 
   private static String mismatch(Entry entry) {
-    return "hash mismatch for " + (entry.path().isEmpty() ? "the file" : entry.path())
+    return "hash mismatch for " + display(entry)
         + " (the source file changed during the sync, or the stream was damaged)";
   }
 }

@@ -8,8 +8,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.file.AsyncFile;
 import io.vertx.core.file.OpenOptions;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 
@@ -33,23 +31,25 @@ final class LandingFile {
   private final Handler<Throwable> failed;
   private final MessageDigest digest = FileFacts.sha256();
   private final Future<AsyncFile> opened;
-  private Path temp;
+  private Landing.Temporary temp;
   private AsyncFile file;
   private Buffer batch = Buffer.buffer(WRITE_BATCH);
   private long remaining;
   private Throwable writeFailure;
 
   /**
-   * Creates the temporary file once its name is known, new (so never through an existing file or
-   * link). {@code failed} hears of a failed write, {@code drained} of room in the write queue.
+   * Writes to the temporary file once it is created (new, by handle: never through an existing
+   * file or link). {@code failed} hears of a failed write, {@code drained} of room in the write queue.
    */
-  LandingFile(Vertx vertx, Future<Path> name, long size, Handler<Throwable> failed, Handler<Void> drained) {
+  LandingFile(Vertx vertx, Future<Landing.Temporary> created, long size, Handler<Throwable> failed,
+      Handler<Void> drained) {
     this.vertx = vertx;
     this.failed = failed;
     this.remaining = size;
-    this.opened = name.compose(path -> {
-      temp = path;
-      return vertx.fileSystem().open(path.toString(), new OpenOptions().setCreateNew(true).setWrite(true));
+    this.opened = created.compose(made -> {
+      temp = made;
+      return vertx.fileSystem().open(made.file().path().toString(),
+          new OpenOptions().setRead(false).setWrite(true).setCreate(false));
     }).onSuccess(open -> {
       file = open;
       file.setWriteQueueMaxSize(WRITE_QUEUE);
@@ -63,7 +63,7 @@ final class LandingFile {
     return opened.mapEmpty();
   }
 
-  Path temp() {
+  Landing.Temporary temp() {
     return temp;
   }
 
@@ -108,8 +108,13 @@ final class LandingFile {
         .otherwiseEmpty();
   }
 
-  private Future<Boolean> delete() {
-    Path leftover = temp;
-    return vertx.executeBlocking(() -> leftover != null && Files.deleteIfExists(leftover), false);
+  private Future<Void> delete() {
+    Landing.Temporary leftover = temp;
+    return vertx.executeBlocking(() -> {
+      if (leftover != null) {
+        leftover.discard();
+      }
+      return null;
+    }, false);
   }
 }

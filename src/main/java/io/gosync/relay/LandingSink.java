@@ -64,11 +64,11 @@ final class LandingSink extends QuietSink implements FrameParser.Events {
   private long files;
   private long bytes;
 
-  LandingSink(Vertx vertx, ReceivePlan plan, RelayMetrics metrics) {
+  LandingSink(Vertx vertx, ReceivePlan plan, Landing landing, RelayMetrics metrics) {
     this.vertx = vertx;
     this.context = vertx.getOrCreateContext();
     this.plan = plan;
-    this.landing = new Landing(plan.dst(), plan.manifest().singleFile(), plan.taskId());
+    this.landing = landing;
     this.metrics = metrics;
   }
 
@@ -158,7 +158,7 @@ final class LandingSink extends QuietSink implements FrameParser.Events {
     parser.pause();
     int at = index;
     Entry file = entry;
-    large = new LandingFile(vertx, vertx.executeBlocking(() -> landing.temporary(at, file), false), file.size(),
+    large = new LandingFile(vertx, vertx.executeBlocking(() -> landing.create(at, file), false), file.size(),
         err -> fail("cannot write " + file.path() + ": " + err.getMessage()), v -> maybeDrain());
     later(large.opened(), open -> resume(), "cannot create a temporary file for " + file.path());
   }

@@ -10,6 +10,7 @@ import io.gosync.relay.RelayMessages.SendRequest;
 import io.gosync.relay.wire.HeaderReader;
 import io.gosync.relay.wire.StreamHeader;
 import io.gosync.relay.wire.TreeNode;
+import io.gosync.scan.TempNames;
 import io.gosync.trust.NodeIdentity;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -40,6 +41,7 @@ public final class RelayVerticle extends VerticleBase {
 
   private final NodeConfig config;
   private final NodeIdentity identity;
+  private final TempNames temps;
   private final StallLadder ladder;
   private final RelayMetrics metrics = RelayMetrics.NONE;
   private final Map<String, ReceivePlan> plans = new HashMap<>();
@@ -47,9 +49,10 @@ public final class RelayVerticle extends VerticleBase {
   private ChildLinks links;
   private EventBus bus;
 
-  public RelayVerticle(NodeConfig config, NodeIdentity identity) {
+  public RelayVerticle(NodeConfig config, NodeIdentity identity, TempNames temps) {
     this.config = config;
     this.identity = identity;
+    this.temps = temps;
     this.ladder = new StallLadder(config.stallTimeoutMs());
   }
 
@@ -149,7 +152,8 @@ public final class RelayVerticle extends VerticleBase {
   /** Lands the stream on this node, with progress reports until it is over, then tells task control. */
   private LandingSink land(StreamHeader header, ReceivePlan plan) {
     String taskId = plan.taskId();
-    LandingSink sink = new LandingSink(vertx, plan, metrics);
+    Landing landing = new Landing(plan.dst(), plan.manifest().singleFile(), taskId, temps, config.durable());
+    LandingSink sink = new LandingSink(vertx, plan, landing, metrics);
     receiving.put(taskId, sink);
     long progress = vertx.setPeriodic(config.progressIntervalMs(), id -> reportProgress(taskId, sink));
     sink.result().onComplete(done -> {

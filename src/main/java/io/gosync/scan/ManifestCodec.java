@@ -2,6 +2,8 @@ package io.gosync.scan;
 
 import com.github.luben.zstd.ZstdInputStream;
 import com.github.luben.zstd.ZstdOutputStream;
+import io.gosync.fs.Names;
+import io.gosync.fs.Timestamp;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -27,7 +29,10 @@ import java.util.Map;
  */
 public final class ManifestCodec {
 
-  private static final int FORMAT = 1;
+  /** 2: names and link texts as bytes, times as 64-bit seconds and nanoseconds, links' own mtime, SKIP entries. */
+  private static final int FORMAT = 2;
+  /** Linux refuses a longer link text (PATH_MAX, with its NUL). */
+  private static final int MAX_LINK_BYTES = 4095;
   private static final int MAX_ENTRIES = 50_000_000;
 
   private ManifestCodec() {
@@ -40,19 +45,23 @@ public final class ManifestCodec {
       out.writeInt(manifest.size());
       for (Entry entry : manifest.entries()) {
         out.writeByte(entry.kind().ordinal());
-        out.writeUTF(entry.path());
+        writeName(out, entry.path());
         switch (entry.kind()) {
           case FILE -> {
             out.writeLong(entry.size());
-            out.writeLong(entry.mtimeNanos());
+            writeTime(out, entry.mtime());
             out.writeShort(entry.mode());
             out.write(HexFormat.of().parseHex(entry.hash()));
           }
           case DIR -> {
-            out.writeLong(entry.mtimeNanos());
+            writeTime(out, entry.mtime());
             out.writeShort(entry.mode());
           }
-          case LINK -> out.writeUTF(entry.linkTarget());
+          case LINK -> {
+            writeName(out, entry.linkTarget());
+            writeTime(out, entry.mtime());
+          }
+          case SKIP -> { }
         }
       }
     } catch (IOException e) {
@@ -99,40 +108,68 @@ public final class ManifestCodec {
     if (kind >= Entry.Kind.values().length) {
       throw new IllegalArgumentException("manifest: bad entry kind " + kind);
     }
-    String path = WirePath.check(in.readUTF());
+    String path = WirePath.check(readName(in));
     if (path.isEmpty() != first) {
       throw new IllegalArgumentException("manifest: only entry 0 may name the root");
     }
     return switch (Entry.Kind.values()[kind]) {
       case FILE -> readFile(in, path, hash);
-      case DIR -> Entry.dir(path, in.readLong(), in.readUnsignedShort() & 07777);
+      case DIR -> Entry.dir(path, readTime(in, path), in.readUnsignedShort() & 07777);
       case LINK -> readLink(in, path);
+      case SKIP -> Entry.skip(path);
     };
   }
 
   private static Entry readFile(DataInputStream in, String path, byte[] hash) throws IOException {
     long size = in.readLong();
-    long mtime = in.readLong();
+    Timestamp mtime = readTime(in, path);
     int mode = in.readUnsignedShort() & 07777;
     in.readFully(hash);
     if (size < 0) {
-      throw new IllegalArgumentException("manifest: negative size for " + path);
+      throw new IllegalArgumentException("manifest: negative size for " + Names.display(path));
     }
     return Entry.file(path, size, mtime, mode, HexFormat.of().formatHex(hash));
   }
 
   private static Entry readLink(DataInputStream in, String path) throws IOException {
-    String target = in.readUTF();
-    if (target.isEmpty() || target.indexOf('\0') >= 0) {
-      throw new IllegalArgumentException("manifest: bad link target for " + path);
+    String target = readName(in);
+    if (target.isEmpty() || target.indexOf('\0') >= 0 || Names.byteLength(target) > MAX_LINK_BYTES) {
+      throw new IllegalArgumentException("manifest: bad link target for " + Names.display(path));
     }
-    return Entry.link(path, target);
+    return Entry.link(path, target, readTime(in, path));
+  }
+
+  /** A name or link text: its length, then its bytes exactly as the file system has them. */
+  private static void writeName(DataOutputStream out, String name) throws IOException {
+    byte[] bytes = Names.encode(name);
+    out.writeShort(bytes.length);
+    out.write(bytes);
+  }
+
+  private static String readName(DataInputStream in) throws IOException {
+    byte[] bytes = new byte[in.readUnsignedShort()];
+    in.readFully(bytes);
+    return Names.decode(bytes);
+  }
+
+  private static void writeTime(DataOutputStream out, Timestamp time) throws IOException {
+    out.writeLong(time.seconds());
+    out.writeInt(time.nanos());
+  }
+
+  private static Timestamp readTime(DataInputStream in, String path) throws IOException {
+    long seconds = in.readLong();
+    int nanos = in.readInt();
+    if (nanos < 0 || nanos > 999_999_999) {
+      throw new IllegalArgumentException("manifest: bad time for " + Names.display(path));
+    }
+    return new Timestamp(seconds, nanos);
   }
 
   /** The root is a directory or a file, and a file is the whole manifest. */
   private static void checkRoot(List<Entry> entries) {
-    if (entries.get(0).kind() == Entry.Kind.LINK) {
-      throw new IllegalArgumentException("manifest: the root cannot be a symlink");
+    if (entries.get(0).kind() == Entry.Kind.LINK || entries.get(0).kind() == Entry.Kind.SKIP) {
+      throw new IllegalArgumentException("manifest: the root cannot be a symlink or skipped");
     }
     if (entries.get(0).isFile() && entries.size() != 1) {
       throw new IllegalArgumentException("manifest: a single-file manifest has one entry");
@@ -147,10 +184,10 @@ public final class ManifestCodec {
     Map<String, Entry.Kind> seen = new HashMap<>(entries.size() * 2);
     for (Entry entry : entries) {
       if (!entry.path().isEmpty() && seen.get(WirePath.parentOf(entry.path())) != Entry.Kind.DIR) {
-        throw new IllegalArgumentException("manifest: the parent of " + entry.path() + " is not a directory listed before it");
+        throw new IllegalArgumentException("manifest: the parent of " + Names.display(entry.path()) + " is not a directory listed before it");
       }
       if (seen.put(entry.path(), entry.kind()) != null) {
-        throw new IllegalArgumentException("manifest: " + entry.path() + " is listed twice");
+        throw new IllegalArgumentException("manifest: " + Names.display(entry.path()) + " is listed twice");
       }
     }
   }

@@ -79,7 +79,7 @@ public final class Roots {
   private String allowedList() {
     List<String> names = new ArrayList<>();
     for (Path dir : allowed) {
-      names.add("/" + WirePath.of(root, dir));
+      names.add("/" + root.relativize(dir));
     }
     return names.toString();
   }

@@ -1,6 +1,7 @@
 package io.gosync.scan;
 
 import java.nio.file.Path;
+import java.util.List;
 
 /** Node-local requests to the scanner verticle; sent as records, never across the cluster. */
 public final class ScanMessages {
@@ -19,7 +20,12 @@ public final class ScanMessages {
     }
   }
 
-  public record SourceScan(Path path, Manifest manifest) {
+  /** {@code skipped}: a line per path the scan could not read ("path: reason", escaped for people). */
+  public record SourceScan(Path path, Manifest manifest, List<String> skipped) {
+
+    public SourceScan {
+      skipped = List.copyOf(skipped);
+    }
   }
 
   public record PrepareRequest(String dst, Manifest manifest, boolean delete, boolean overwrite) {

@@ -14,6 +14,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 import static io.gosync.protocol.Constants.SCAN_FINISH;
@@ -31,11 +32,13 @@ public final class ScannerVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(ScannerVerticle.class);
 
   private final NodeConfig config;
+  private final TempNames temps;
   private Roots roots;
   private HashCache cache;
 
-  public ScannerVerticle(NodeConfig config) {
+  public ScannerVerticle(NodeConfig config, TempNames temps) {
     this.config = config;
+    this.temps = temps;
   }
 
   @Override
@@ -66,7 +69,8 @@ public final class ScannerVerticle extends VerticleBase {
     }
     answer(message, () -> {
       Path src = roots.resolve("src", request.src());
-      return new SourceScan(src, new SourceScanner(cache).scan(src, request.src()));
+      SourceScanner.Result scan = new SourceScanner(cache).scan(src, request.src());
+      return new SourceScan(src, scan.manifest(), scan.skipped());
     });
   }
 
@@ -80,20 +84,21 @@ public final class ScannerVerticle extends VerticleBase {
             + request.src() + " (after following symlinks)");
       }
     }
-    return new SourceScan(src, null);
+    return new SourceScan(src, null, List.of());
   }
 
   private void onPrepare(Message<PrepareRequest> message) {
     PrepareRequest request = message.body();
     answer(message, () -> {
       Path dst = roots.resolve("dst", request.dst());
-      return new TargetPreparer(cache, dst, request.manifest(), request.delete(), request.overwrite()).prepare();
+      return new TargetPreparer(cache, temps, config.durable(), dst, request.manifest(), request.delete(),
+          request.overwrite()).prepare();
     });
   }
 
   private void onFinish(Message<FinishRequest> message) {
     FinishRequest request = message.body();
-    answer(message, () -> TargetPreparer.finish(request.dst(), request.manifest()));
+    answer(message, () -> DestinationFinish.finish(request.dst(), request.manifest(), config.durable()));
   }
 
   /** Runs on this worker's thread; a bad request is a 400, anything else a 500 with its reason. */

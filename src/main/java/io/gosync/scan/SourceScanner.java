@@ -1,84 +1,117 @@
 package io.gosync.scan;
 
+import io.gosync.fs.Dir;
+import io.gosync.fs.Names;
+import io.gosync.fs.Stat;
+
 import java.io.IOException;
-import java.nio.file.FileVisitOption;
-import java.nio.file.FileVisitResult;
-import java.nio.file.Files;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.PosixFileAttributes;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.EnumSet;
 import java.util.List;
 
-/** Builds the manifest of a source tree: metadata for every entry, hashes through the cache. */
+/**
+ * Builds the manifest of a source tree: metadata for every entry, hashes through the cache. The
+ * walk goes by directory handle and never through a link, so a directory swapped for a symlink
+ * while it runs cannot lead it out of the source. What it cannot read becomes a SKIP entry, and
+ * the reason is kept for the task's report: one bad file does not stop a sync.
+ */
 final class SourceScanner {
 
+  /** The manifest, and "path: reason" (escaped for people) for each path it had to skip. */
+  record Result(Manifest manifest, List<String> skipped) {
+  }
+
   private final HashCache cache;
+  private final List<Entry> entries = new ArrayList<>();
+  private final List<String> skipped = new ArrayList<>();
 
   SourceScanner(HashCache cache) {
     this.cache = cache;
   }
 
   /** Fails with a clear message when the source is missing, special, or an empty directory. */
-  static PosixFileAttributes check(Path src, String taskPath) throws IOException {
-    PosixFileAttributes attributes = FileFacts.stat(src);
-    if (attributes == null) {
+  static Stat check(Path src, String taskPath) throws IOException {
+    try (Dir parent = openParent(src, taskPath)) {
+      Stat stat = parent.stat(src.getFileName().toString());
+      if (stat == null) {
+        throw new IllegalArgumentException("src: " + taskPath + " does not exist");
+      }
+      if (stat.isDirectory()) {
+        try (Dir dir = parent.dir(src.getFileName().toString())) {
+          if (dir.list().isEmpty()) {
+            throw new IllegalArgumentException("src: directory " + taskPath + " is empty; there is nothing to sync");
+          }
+        }
+      } else if (!stat.isFile()) {
+        throw new IllegalArgumentException("src: " + taskPath + " is neither a directory nor a regular file");
+      }
+      return stat;
+    }
+  }
+
+  private static Dir openParent(Path src, String taskPath) throws IOException {
+    try {
+      return Dir.open(src.getParent(), false);
+    } catch (NoSuchFileException e) {
       throw new IllegalArgumentException("src: " + taskPath + " does not exist");
     }
-    if (attributes.isDirectory()) {
-      try (var children = Files.list(src)) {
-        if (children.findAny().isEmpty()) {
-          throw new IllegalArgumentException("src: directory " + taskPath + " is empty; there is nothing to sync");
+  }
+
+  Result scan(Path src, String taskPath) throws IOException {
+    Stat root = check(src, taskPath);
+    String name = src.getFileName().toString();
+    try (Dir parent = Dir.open(src.getParent(), false)) {
+      if (root.isFile()) {
+        entries.add(Entry.file("", root.size(), root.mtime(), root.mode(), cache.hash(parent, name, root)));
+      } else {
+        entries.add(Entry.dir("", root.mtime(), root.mode()));
+        try (Dir dir = parent.dir(name)) {
+          walk(dir, "", dir.list());
         }
       }
-    } else if (!attributes.isRegularFile()) {
-      throw new IllegalArgumentException("src: " + taskPath + " is neither a directory nor a regular file");
     }
-    return attributes;
-  }
-
-  Manifest scan(Path src, String taskPath) throws IOException {
-    PosixFileAttributes rootAttributes = check(src, taskPath);
-    if (rootAttributes.isRegularFile()) {
-      return Manifest.of(List.of(fileEntry("", src, rootAttributes)));
-    }
-    List<Entry> entries = new ArrayList<>();
-    Files.walkFileTree(src, EnumSet.noneOf(FileVisitOption.class), Integer.MAX_VALUE,
-        new SimpleFileVisitor<>() {
-          @Override
-          public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
-            PosixFileAttributes posix = FileFacts.stat(dir);
-            entries.add(Entry.dir(WirePath.of(src, dir), FileFacts.mtimeNanos(posix), FileFacts.mode(dir)));
-            return FileVisitResult.CONTINUE;
-          }
-
-          @Override
-          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-            String path = WirePath.of(src, file);
-            if (attrs.isSymbolicLink()) {
-              entries.add(Entry.link(path, Files.readSymbolicLink(file).toString()));
-            } else if (attrs.isRegularFile()) {
-              entries.add(fileEntry(path, file, FileFacts.stat(file)));
-            }
-            // Sockets, pipes and devices are not synced.
-            return FileVisitResult.CONTINUE;
-          }
-
-          @Override
-          public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
-            throw new IOException("cannot read " + file + ": " + e.getMessage(), e);
-          }
-        });
     // A plain sort puts every parent before its children (a prefix sorts first).
     entries.sort(Comparator.comparing(Entry::path));
-    return Manifest.of(entries);
+    return new Result(Manifest.of(entries), List.copyOf(skipped));
   }
 
-  private Entry fileEntry(String path, Path file, PosixFileAttributes attributes) throws IOException {
-    return Entry.file(path, attributes.size(), FileFacts.mtimeNanos(attributes), FileFacts.mode(file),
-        cache.hash(file, attributes));
+  private void walk(Dir dir, String prefix, List<String> names) {
+    for (String name : names) {
+      String path = WirePath.child(prefix, name);
+      try {
+        add(dir, name, path);
+      } catch (IOException | IllegalArgumentException e) {
+        entries.add(Entry.skip(path));
+        skipped.add(Names.display(path) + ": " + reason(e));
+      }
+    }
+  }
+
+  private void add(Dir dir, String name, String path) throws IOException {
+    WirePath.check(path);
+    Stat stat = dir.stat(name);
+    if (stat == null) {
+      return; // gone since it was listed: the source no longer has it
+    }
+    switch (stat.kind()) {
+      case DIR -> {
+        try (Dir child = dir.dir(name)) {
+          Stat opened = child.stat();
+          List<String> names = child.list();
+          entries.add(Entry.dir(path, opened.mtime(), opened.mode()));
+          walk(child, path, names);
+        }
+      }
+      case FILE -> entries.add(Entry.file(path, stat.size(), stat.mtime(), stat.mode(), cache.hash(dir, name, stat)));
+      case LINK -> entries.add(Entry.link(path, dir.readlink(name), stat.mtime()));
+      case OTHER -> { } // sockets, pipes and devices are not synced
+    }
+  }
+
+  private static String reason(Exception e) {
+    return e instanceof FileSystemException fs && fs.getReason() != null ? fs.getReason() : e.getMessage();
   }
 }

@@ -1,16 +1,20 @@
 package io.gosync.scan;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
+import io.gosync.fs.Names;
 
 /**
  * Relative paths that arrive from the network. They are untrusted: anything that could climb
  * out of the destination, name it ambiguously or smuggle a NUL is refused before it touches
- * the file system. The empty path stands for the destination itself (manifest entry 0).
+ * the file system. The empty path stands for the destination itself (manifest entry 0). Names
+ * are bytes, carried as {@link Names} strings; errors show them escaped.
  */
 public final class WirePath {
 
-  public static final int MAX_PATH_BYTES = 4096;
+  /**
+   * Longer than Linux's PATH_MAX (4096) on purpose: every call goes through directory handles one
+   * name at a time, so a deeper tree works (rsync copies one too); the cap only bounds memory.
+   */
+  public static final int MAX_PATH_BYTES = 32 << 10;
   public static final int MAX_NAME_BYTES = 255;
 
   private WirePath() {
@@ -24,7 +28,7 @@ public final class WirePath {
     if (path.isEmpty()) {
       return path;
     }
-    if (path.getBytes(StandardCharsets.UTF_8).length > MAX_PATH_BYTES) {
+    if (Names.byteLength(path) > MAX_PATH_BYTES) {
       throw new IllegalArgumentException("path is longer than " + MAX_PATH_BYTES + " bytes: " + shorten(path));
     }
     if (path.indexOf('\0') >= 0) {
@@ -37,20 +41,11 @@ public final class WirePath {
       if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {
         throw new IllegalArgumentException("path has an empty, '.' or '..' segment: " + shorten(path));
       }
-      if (segment.getBytes(StandardCharsets.UTF_8).length > MAX_NAME_BYTES) {
+      if (Names.byteLength(segment) > MAX_NAME_BYTES) {
         throw new IllegalArgumentException("path has a name longer than " + MAX_NAME_BYTES + " bytes: " + shorten(path));
       }
     }
     return path;
-  }
-
-  /** Resolves a checked wire path under a root; the result is always inside the root. */
-  public static Path resolve(Path root, String path) {
-    Path resolved = check(path).isEmpty() ? root : root.resolve(path).normalize();
-    if (!resolved.startsWith(root)) {
-      throw new IllegalArgumentException("path escapes the destination: " + shorten(path));
-    }
-    return resolved;
   }
 
   /** The wire path of an entry's parent directory: "" for entries at the root. */
@@ -59,14 +54,18 @@ public final class WirePath {
     return slash < 0 ? "" : path.substring(0, slash);
   }
 
-  /** The wire form of a path below a root: '/'-separated, relative. */
-  public static String of(Path root, Path path) {
-    String relative = root.relativize(path).toString();
-    return relative.replace(path.getFileSystem().getSeparator(), "/");
+  /** The last name of a non-empty wire path. */
+  public static String nameOf(String path) {
+    return path.substring(path.lastIndexOf('/') + 1);
+  }
+
+  /** A child's wire path. */
+  public static String child(String parent, String name) {
+    return parent.isEmpty() ? name : parent + "/" + name;
   }
 
   private static String shorten(String path) {
-    String printable = path.replace("\0", "\\0");
+    String printable = Names.display(path);
     return printable.length() > 120 ? printable.substring(0, 120) + "…" : printable;
   }
 }

@@ -7,8 +7,13 @@ import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.style.BCStyle;
 import org.bouncycastle.asn1.x500.style.IETFUtils;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.PrivateKey;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateExpiredException;
@@ -57,6 +62,22 @@ public record NodeIdentity(String name, Path caFile, Path certFile, Path keyFile
           + " names no node (the CN must follow the node-name rule)");
     }
     return new NodeIdentity(name, caFile, certFile, keyFile, token);
+  }
+
+  /**
+   * A secret of this node alone, derived from its private key: it keys the names of the node's temporary
+   * files (scan/TempNames), so that no other file can pass for one.
+   */
+  public byte[] localSecret() {
+    try {
+      MessageDigest digest = MessageDigest.getInstance("SHA-256");
+      digest.update("gosync temporary names\0".getBytes(StandardCharsets.US_ASCII));
+      return digest.digest(Files.readAllBytes(keyFile));
+    } catch (IOException e) {
+      throw new CertsFileException(keyFile, "cannot be read: " + e.getMessage());
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /** This node's key and certificate, for a NetServer, a NetClient or the event bus. */

@@ -20,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +28,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import static io.gosync.testkit.Trees.assertNoTemporaryFiles;
 import static io.gosync.testkit.Trees.assertSameTree;
@@ -47,6 +49,11 @@ class GosyncProcessIT {
   /** The daemons run with the JVM options we ship, so a flag the JVM rejects fails here. */
   private static final Path JVM_OPTIONS = Path.of("config", "daemon-jvm.options").toAbsolutePath();
   private static final String SOURCE = "/data/x";
+  /**
+   * This daemon runs under strace, which records its fsync and rename calls (through seccomp, so
+   * only those calls stop it): the proof that landing is durable.
+   */
+  private static final String TRACED = "node2";
 
   @TempDir
   static Path base;
@@ -100,13 +107,18 @@ class GosyncProcessIT {
       int httpPort = freePort();
       Path log = base.resolve(name + ".log");
       assertSucceeds(gosync("certs", "issue", ca, name, "--host", "127.0.0.1"));
-      ProcessBuilder builder = new ProcessBuilder(java(), "@" + JVM_OPTIONS, "-jar", JAR.toString(), "daemon",
+      List<String> command = new ArrayList<>();
+      if (name.equals(TRACED)) {
+        command.addAll(List.of("strace", "-f", "--seccomp-bpf", "-qq", "-e", "signal=none",
+            "-e", "trace=fsync,rename,renameat,renameat2", "-o", base.resolve(name + ".strace").toString()));
+      }
+      command.addAll(List.of(java(), "@" + JVM_OPTIONS, "-jar", JAR.toString(), "daemon",
           "--config", config.toString(), "--certs", base.resolve("ca").resolve(name).toString(),
           "--name", name, "--host", "127.0.0.1",
           "--data-port", String.valueOf(dataPort), "--http-port", String.valueOf(httpPort),
           "--cluster-port", String.valueOf(clusterPorts[i]), "--cluster-members", String.join(",", members),
-          "--root", root.toString(), "--allow", "/data")
-          .redirectErrorStream(true).redirectOutput(log.toFile());
+          "--root", root.toString(), "--allow", "/data"));
+      ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
       daemons.add(new Daemon(name, dataPort, httpPort, clusterPorts[i], root, log, builder.start()));
     }
     Trees.mixed(daemons.get(0).path(SOURCE), 7, 3 << 20);
@@ -120,6 +132,8 @@ class GosyncProcessIT {
 
   @AfterAll
   static void stopDaemons() throws InterruptedException {
+    // The daemon itself first: under strace, SIGTERM to strace would only detach it.
+    daemons.forEach(daemon -> daemon.process().descendants().forEach(ProcessHandle::destroy));
     daemons.forEach(daemon -> daemon.process().destroy());
     for (Daemon daemon : daemons) {
       if (!daemon.process().waitFor(30, TimeUnit.SECONDS)) {
@@ -286,6 +300,45 @@ class GosyncProcessIT {
 
   // ---- helpers ----
 
+  @Test
+  void durableLandingSyncsEachFileBeforeItsRenameAndEachDirectoryAfterwards() throws Exception {
+    Path trace = base.resolve(TRACED + ".strace");
+    int before = Files.readAllLines(trace).size();
+    assertSucceeds(client("sync", "--via", via(), "--src", SOURCE, "--dst", "/data/durable", "--targets", TRACED));
+    List<String> calls = Files.readAllLines(trace);
+    calls = calls.subList(before, calls.size());
+
+    Map<String, String> lastCallOfThread = new HashMap<>();
+    int temporaryRenames = 0;
+    int fsyncsAfterTheLastRename = 0;
+    for (String line : calls) {
+      String[] thread = line.split(" +", 2);
+      if (thread.length < 2 || thread[1].startsWith("<...")) {
+        continue; // the rest of a call strace had to split
+      }
+      String call = thread[1].substring(0, Math.max(0, thread[1].indexOf('(')));
+      if (call.startsWith("rename") && thread[1].contains("\".gosync-")) {
+        assertEquals("fsync", lastCallOfThread.get(thread[0]), "no fsync of its data before " + line);
+        temporaryRenames++;
+        fsyncsAfterTheLastRename = 0;
+      } else if (call.equals("fsync")) {
+        fsyncsAfterTheLastRename++;
+      }
+      lastCallOfThread.put(thread[0], call);
+    }
+    long files;
+    long directories;
+    try (Stream<Path> paths = Files.walk(node0().path(SOURCE))) {
+      List<Path> all = paths.filter(path -> !Files.isSymbolicLink(path)).toList();
+      files = all.stream().filter(Files::isRegularFile).count();
+      directories = all.stream().filter(Files::isDirectory).count();
+    }
+    assertEquals(files, temporaryRenames, "every landed file renamed from its temporary name once");
+    assertTrue(fsyncsAfterTheLastRename >= directories + 1,
+        fsyncsAfterTheLastRename + " fsyncs after the last rename; the tree has " + directories + " directories and a parent");
+    assertSameTree(node0().path(SOURCE), daemon(TRACED).path("/data/durable"));
+  }
+
   private static void assertSucceeds(Run run) {
     assertEquals(0, run.code(), run.toString());
   }
@@ -413,6 +466,10 @@ class GosyncProcessIT {
 
   private static Path certs(Daemon daemon) {
     return base.resolve("ca").resolve(daemon.name());
+  }
+
+  private static Daemon daemon(String name) {
+    return daemons.stream().filter(daemon -> daemon.name().equals(name)).findFirst().orElseThrow();
   }
 
   private static Daemon node0() {

@@ -1,5 +1,6 @@
 package io.gosync.cluster;
 
+import io.gosync.fs.Timestamp;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
 import io.gosync.protocol.ManifestRef;
@@ -212,8 +213,8 @@ class HostileMemberTest {
    */
   private Future<?> prepare(Vertx member, String id) {
     byte[] content = "bad".getBytes();
-    byte[] manifest = ManifestCodec.encode(Manifest.of(List.of(Entry.dir("", MTIME, 0755),
-        Entry.file("planted", content.length, MTIME, 04755, HexFormat.of().formatHex(FileFacts.sha256().digest(content))))));
+    byte[] manifest = ManifestCodec.encode(Manifest.of(List.of(Entry.dir("", Timestamp.ofEpochNanos(MTIME), 0755),
+        Entry.file("planted", content.length, Timestamp.ofEpochNanos(MTIME), 04755, HexFormat.of().formatHex(FileFacts.sha256().digest(content))))));
     MessageConsumer<Object> serve = member.eventBus().consumer("gosync.task." + id + ".manifest",
         message -> message.reply(Buffer.buffer(manifest)));
     consumers.add(serve);

@@ -20,7 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
-import static io.gosync.scan.FileFacts.isTemporary;
+import static io.gosync.testkit.Trees.isTemporary;
 import static io.gosync.testkit.Trees.assertNoTemporaryFiles;
 import static io.gosync.testkit.Trees.assertSameTree;
 import static org.junit.jupiter.api.Assertions.assertEquals;

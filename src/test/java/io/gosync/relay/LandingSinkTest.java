@@ -1,5 +1,7 @@
 package io.gosync.relay;
 
+import io.gosync.scan.TempNames;
+import io.gosync.fs.Timestamp;
 import io.gosync.protocol.NeedList;
 import io.gosync.relay.wire.Frames;
 import io.gosync.scan.Entry;
@@ -39,20 +41,22 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 @ExtendWith(VertxExtension.class)
 class LandingSinkTest {
 
+  private static final TempNames TEMPS = new TempNames(new byte[32]);
+
   @TempDir
   Path dst;
   private RelayMetrics metrics = RelayMetrics.NONE;
 
   private static Entry file(String path, String content) {
     byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
-    return Entry.file(path, bytes.length, 1_000_000_000_000_000L, 0644,
+    return Entry.file(path, bytes.length, Timestamp.ofEpochNanos(1_000_000_000_000_000L), 0644,
         HexFormat.of().formatHex(FileFacts.sha256().digest(bytes)));
   }
 
   @ParameterizedTest(name = "pieces of {0} bytes")
   @ValueSource(ints = {1, 3, 9, 46, 47, 1000})
   void landsEveryFileWhateverTheSplitsAndEndsCleanly(int piece, Vertx vertx) throws Exception {
-    Manifest manifest = Manifest.of(List.of(Entry.dir("", 1L, 0755),
+    Manifest manifest = Manifest.of(List.of(Entry.dir("", Timestamp.ofEpochNanos(1L), 0755),
         file("a.txt", "first file\n"), file("b.txt", "second\n"), file("c.txt", "")));
     BitSet need = new BitSet();
     need.set(1, 4);
@@ -67,7 +71,7 @@ class LandingSinkTest {
     Promise<LandingSink.Summary> landed = Promise.promise();
     vertx.runOnContext(v -> {
       LandingSink sink = new LandingSink(vertx, new ReceivePlan("t1", "src", dst, manifest, NeedList.of(need), List.of("src")),
-          RelayMetrics.NONE);
+          new Landing(dst, false, "t1", TEMPS, true), RelayMetrics.NONE);
       for (int at = 0; at < body.length(); at += piece) {
         sink.write(body.slice(at, Math.min(body.length(), at + piece)));
       }
@@ -87,7 +91,7 @@ class LandingSinkTest {
   void aLargeFileLandsBesideSmallOnesWhateverTheSplits(boolean compressed, Vertx vertx) throws Exception {
     byte[] large = content(Frames.SMALL_FILE + 3 * LandingFile.WRITE_BATCH + 17);
     byte[] small = content(100);
-    Manifest manifest = Manifest.of(List.of(Entry.dir("", 1L, 0755), file("a.bin", small), file("b.bin", large),
+    Manifest manifest = Manifest.of(List.of(Entry.dir("", Timestamp.ofEpochNanos(1L), 0755), file("a.bin", small), file("b.bin", large),
         file("c.bin", small)));
     Buffer body = body(manifest, compressed, small, large, small);
 
@@ -106,7 +110,7 @@ class LandingSinkTest {
   @ValueSource(ints = {0, 300})
   void anAbortedLandingLeavesNoTemporaryFile(int afterMs, Vertx vertx) throws Exception {
     byte[] large = content(Frames.SMALL_FILE + 3 * LandingFile.WRITE_BATCH);
-    Manifest manifest = Manifest.of(List.of(Entry.dir("", 1L, 0755), file("a.bin", content(100)), file("b.bin", large)));
+    Manifest manifest = Manifest.of(List.of(Entry.dir("", Timestamp.ofEpochNanos(1L), 0755), file("a.bin", content(100)), file("b.bin", large)));
     Buffer body = body(manifest, false, content(100), large);
 
     Future<LandingSink.Summary> landed = land(vertx, manifest, body.slice(0, body.length() - 1000), 65_536, afterMs);
@@ -119,7 +123,7 @@ class LandingSinkTest {
   @Test
   void aStreamCutInALargeFileLeavesNoTemporaryFile(Vertx vertx) throws Exception {
     byte[] large = content(Frames.SMALL_FILE + 3 * LandingFile.WRITE_BATCH);
-    Manifest manifest = Manifest.of(List.of(Entry.dir("", 1L, 0755), file("b.bin", large)));
+    Manifest manifest = Manifest.of(List.of(Entry.dir("", Timestamp.ofEpochNanos(1L), 0755), file("b.bin", large)));
     Buffer body = body(manifest, true, large);
 
     Future<LandingSink.Summary> landed = land(vertx, manifest, body.slice(0, body.length() / 2), 65_536, null);
@@ -133,7 +137,7 @@ class LandingSinkTest {
   @Test
   void eachLandedFileIsCounted(Vertx vertx) throws Exception {
     byte[] large = content(Frames.SMALL_FILE + 1);
-    Manifest manifest = Manifest.of(List.of(Entry.dir("", 1L, 0755), file("a.bin", content(10)), file("b.bin", large),
+    Manifest manifest = Manifest.of(List.of(Entry.dir("", Timestamp.ofEpochNanos(1L), 0755), file("a.bin", content(10)), file("b.bin", large),
         file("c.bin", new byte[0])));
     AtomicLong files = new AtomicLong();
     AtomicLong bytes = new AtomicLong();
@@ -179,7 +183,7 @@ class LandingSinkTest {
     Promise<LandingSink.Summary> landed = Promise.promise();
     vertx.runOnContext(v -> {
       LandingSink sink = new LandingSink(vertx, new ReceivePlan("t1", "src", dst, manifest, NeedList.of(need), List.of("src")),
-          metrics);
+          new Landing(dst, false, "t1", TEMPS, true), metrics);
       for (int at = 0; at < body.length(); at += piece) {
         sink.write(body.slice(at, Math.min(body.length(), at + piece)));
       }
@@ -196,7 +200,7 @@ class LandingSinkTest {
   }
 
   private static Entry file(String path, byte[] bytes) {
-    return Entry.file(path, bytes.length, 1_000_000_000_000_000L, 0644,
+    return Entry.file(path, bytes.length, Timestamp.ofEpochNanos(1_000_000_000_000_000L), 0644,
         HexFormat.of().formatHex(FileFacts.sha256().digest(bytes)));
   }
 

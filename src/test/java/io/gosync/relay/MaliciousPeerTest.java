@@ -1,5 +1,7 @@
 package io.gosync.relay;
 
+import java.nio.file.attribute.PosixFilePermissions;
+import io.gosync.fs.Timestamp;
 import io.gosync.protocol.Constants;
 import io.gosync.protocol.ExpectedParents;
 import io.gosync.relay.wire.Frames;
@@ -106,8 +108,8 @@ class MaliciousPeerTest {
   @ParameterizedTest
   @ValueSource(strings = {"../escape", "a/../../escape", "../../../../escape", "/tmp/escape", "a//b", "."})
   void aManifestPathThatCouldEscapeIsRefused(String path) {
-    Manifest manifest = Manifest.of(List.of(Entry.dir("", MTIME, 0755), Entry.dir("a", MTIME, 0755),
-        Entry.file(path, 3, MTIME, 0644, sha256("bad".getBytes()))));
+    Manifest manifest = Manifest.of(List.of(Entry.dir("", Timestamp.ofEpochNanos(MTIME), 0755), Entry.dir("a", Timestamp.ofEpochNanos(MTIME), 0755),
+        Entry.file(path, 3, Timestamp.ofEpochNanos(MTIME), 0644, sha256("bad".getBytes()))));
 
     ReplyException refused = refused(prepare(base + "/dst", encode(manifest)));
 
@@ -118,9 +120,9 @@ class MaliciousPeerTest {
 
   @Test
   void aManifestDirectoryOrLinkThatCouldEscapeIsRefused() {
-    for (Entry bad : List.of(Entry.dir("../escape", MTIME, 0755), Entry.link("../escape", "/etc/passwd"))) {
+    for (Entry bad : List.of(Entry.dir("../escape", Timestamp.ofEpochNanos(MTIME), 0755), Entry.link("../escape", "/etc/passwd", Timestamp.ofEpochNanos(0)))) {
       ReplyException refused = refused(prepareAs(newTaskId(), base + "/dst",
-          encode(Manifest.of(List.of(Entry.dir("", MTIME, 0755), bad)))));
+          encode(Manifest.of(List.of(Entry.dir("", Timestamp.ofEpochNanos(MTIME), 0755), bad)))));
       assertEquals(400, refused.failureCode(), refused.getMessage());
     }
     assertTargetUnchanged();
@@ -204,8 +206,8 @@ class MaliciousPeerTest {
   void aManifestCannotCreateADirectoryThroughItsOwnSymlink() throws IOException {
     Path outside = outside();
     TreeSnapshot outsideBefore = TreeSnapshot.of(outside);
-    Manifest manifest = Manifest.of(List.of(Entry.dir("", MTIME, 0755), Entry.link("l", outside.toString()),
-        Entry.dir("l/planted", MTIME, 0777)));
+    Manifest manifest = Manifest.of(List.of(Entry.dir("", Timestamp.ofEpochNanos(MTIME), 0755), Entry.link("l", outside.toString(), Timestamp.ofEpochNanos(0)),
+        Entry.dir("l/planted", Timestamp.ofEpochNanos(MTIME), 0777)));
 
     Future<Throwable> prepared = failure(prepare(base + "/dst", encode(manifest)));
     Throwable refused = await(prepared, 30);
@@ -220,8 +222,8 @@ class MaliciousPeerTest {
   void aManifestCannotDeleteThroughItsOwnSymlink() throws IOException {
     Path outside = outside();
     TreeSnapshot outsideBefore = TreeSnapshot.of(outside);
-    Manifest manifest = Manifest.of(List.of(Entry.dir("", MTIME, 0755), Entry.link("l", outside.toString()),
-        Entry.file("l/victim", 3, MTIME, 0644, sha256("new".getBytes()))));
+    Manifest manifest = Manifest.of(List.of(Entry.dir("", Timestamp.ofEpochNanos(MTIME), 0755), Entry.link("l", outside.toString(), Timestamp.ofEpochNanos(0)),
+        Entry.file("l/victim", 3, Timestamp.ofEpochNanos(MTIME), 0644, sha256("new".getBytes()))));
 
     Future<Throwable> prepared = failure(prepare(base + "/dst", encode(manifest)));
     Throwable refused = await(prepared, 30);
@@ -286,7 +288,7 @@ class MaliciousPeerTest {
   @Test
   void aValidHeaderForATaskThisNodeWasNotPreparedForIsDropped() throws IOException {
     byte[] data = content(100);
-    Entry entry = Entry.file("f.bin", data.length, MTIME, 0644, sha256(data));
+    Entry entry = Entry.file("f.bin", data.length, Timestamp.ofEpochNanos(MTIME), 0644, sha256(data));
     Buffer stream = header(taskId, TARGET).appendBuffer(Frames.file(1, entry, false)).appendBytes(data)
         .appendBuffer(Frames.end(1));
     assertDropped(stream.getBytes());
@@ -324,8 +326,8 @@ class MaliciousPeerTest {
     }
     assertEquals(List.of("f.bin"), list(dst));
     assertEquals(Arrays.toString(data), Arrays.toString(Files.readAllBytes(dst.resolve("f.bin"))));
-    assertEquals(MTIME, FileFacts.mtimeNanos(FileFacts.stat(dst.resolve("f.bin"))));
-    assertEquals(0640, FileFacts.mode(dst.resolve("f.bin")));
+    assertEquals(MTIME, Files.getLastModifiedTime(dst.resolve("f.bin")).to(TimeUnit.NANOSECONDS));
+    assertEquals("rw-r-----", PosixFilePermissions.toString(Files.getPosixFilePermissions(dst.resolve("f.bin"))));
   }
 
   /**
@@ -370,7 +372,7 @@ class MaliciousPeerTest {
 
     for (String parent : List.of("intruder", FAKE_SOURCE)) {
       TreeNode self = new TreeNode(TARGET, "127.0.0.1", cluster.config(TARGET).dataPort(), List.of());
-      Entry entry = Entry.file("f.bin", data.length, MTIME, 0640, sha256(data));
+      Entry entry = Entry.file("f.bin", data.length, Timestamp.ofEpochNanos(MTIME), 0640, sha256(data));
       Buffer stream = new StreamHeader(taskId, parent, self, 0).encode().appendBuffer(Frames.file(1, entry, false))
           .appendBytes(data).appendBuffer(Frames.end(1));
       assertDroppedFrom(intruder, stream.getBytes());
@@ -419,7 +421,7 @@ class MaliciousPeerTest {
   void aFileThatWasNotAskedForLandsNothing() throws IOException {
     byte[] data = content(100);
     Path dst = preparedDestination(data);
-    Entry root = Entry.file("", data.length, MTIME, 0644, sha256(data));
+    Entry root = Entry.file("", data.length, Timestamp.ofEpochNanos(MTIME), 0644, sha256(data));
     Buffer stream = header(taskId, TARGET).appendBuffer(Frames.file(0, root, false)).appendBytes(data)
         .appendBuffer(Frames.end(1));
 
@@ -434,7 +436,7 @@ class MaliciousPeerTest {
     byte[] data = content(100);
     Path dst = preparedDestination(data);
     byte[] longer = Arrays.copyOf(data, 150);
-    Entry claimed = Entry.file("f.bin", longer.length, MTIME, 0640, sha256(data));
+    Entry claimed = Entry.file("f.bin", longer.length, Timestamp.ofEpochNanos(MTIME), 0640, sha256(data));
     Buffer stream = header(taskId, TARGET).appendBuffer(Frames.file(1, claimed, false)).appendBytes(longer)
         .appendBuffer(Frames.end(1));
 
@@ -520,12 +522,12 @@ class MaliciousPeerTest {
   }
 
   private static Manifest okManifest(byte[] data) {
-    return Manifest.of(List.of(Entry.dir("", MTIME, 0755), Entry.file("f.bin", data.length, MTIME, 0640, sha256(data))));
+    return Manifest.of(List.of(Entry.dir("", Timestamp.ofEpochNanos(MTIME), 0755), Entry.file("f.bin", data.length, Timestamp.ofEpochNanos(MTIME), 0640, sha256(data))));
   }
 
   /** The body a real source would send for f.bin, but carrying {@code bytes} as the file's content. */
   private Buffer stream(byte[] data, int index, byte[] bytes) {
-    Entry entry = Entry.file("f.bin", data.length, MTIME, 0640, sha256(data));
+    Entry entry = Entry.file("f.bin", data.length, Timestamp.ofEpochNanos(MTIME), 0640, sha256(data));
     return header(taskId, TARGET).appendBuffer(Frames.file(index, entry, false)).appendBytes(bytes)
         .appendBuffer(Frames.end(1));
   }

@@ -9,7 +9,7 @@ class HashCacheTest {
 
   @Test
   void aSmallHeapLimitsTheCache() {
-    assertEquals(131_072, HashCache.capacity(2_000_000, 256L << 20));
+    assertEquals(174_762, HashCache.capacity(2_000_000, 256L << 20));
   }
 
   @Test

@@ -1,5 +1,6 @@
 package io.gosync.scan;
 
+import io.gosync.fs.Timestamp;
 import com.github.luben.zstd.Zstd;
 import com.github.luben.zstd.ZstdOutputStream;
 import org.junit.jupiter.api.Test;
@@ -24,11 +25,11 @@ class ManifestCodecTest {
 
   private static Manifest good() {
     return Manifest.of(List.of(
-        Entry.dir("", 1_000_000_000L, 0755),
-        Entry.dir("a", 2_000_000_000L, 0700),
-        Entry.file("a/f.txt", 3, 3_000_000_000L, 0644, HASH),
-        Entry.link("a/l", "f.txt"),
-        Entry.file("g", 0, 4_000_000_000L, 0600, "00".repeat(32))));
+        Entry.dir("", Timestamp.ofEpochNanos(1_000_000_000L), 0755),
+        Entry.dir("a", Timestamp.ofEpochNanos(2_000_000_000L), 0700),
+        Entry.file("a/f.txt", 3, Timestamp.ofEpochNanos(3_000_000_000L), 0644, HASH),
+        Entry.link("a/l", "f.txt", Timestamp.ofEpochNanos(0)),
+        Entry.file("g", 0, Timestamp.ofEpochNanos(4_000_000_000L), 0600, "00".repeat(32))));
   }
 
   @Test
@@ -38,7 +39,7 @@ class ManifestCodecTest {
 
   @Test
   void aSingleFileManifestSurvivesTheRoundTrip() {
-    Manifest single = Manifest.of(List.of(Entry.file("", 5, 1L, 0644, HASH)));
+    Manifest single = Manifest.of(List.of(Entry.file("", 5, Timestamp.ofEpochNanos(1L), 0644, HASH)));
     assertEquals(single, ManifestCodec.decode(ManifestCodec.encode(single)));
   }
 
@@ -46,60 +47,61 @@ class ManifestCodecTest {
   @ValueSource(strings = {"../x", "a/../../x", "..", "/etc/passwd", "/", "a//b", "a/", ".", "./x", "a/./b",
       "a\0b"})
   void refusesABadFilePath(String path) {
-    assertRefused(Manifest.of(List.of(Entry.dir("", 1L, 0755), Entry.file(path, 1, 1L, 0644, HASH))), "path");
+    assertRefused(Manifest.of(List.of(Entry.dir("", Timestamp.ofEpochNanos(1L), 0755), Entry.file(path, 1, Timestamp.ofEpochNanos(1L), 0644, HASH))), "path");
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"../x", "a/../../x", "/tmp/x"})
   void refusesABadDirectoryOrLinkPath(String path) {
-    assertRefused(Manifest.of(List.of(Entry.dir("", 1L, 0755), Entry.dir(path, 1L, 0755))), "path");
-    assertRefused(Manifest.of(List.of(Entry.dir("", 1L, 0755), Entry.link(path, "t"))), "path");
+    assertRefused(Manifest.of(List.of(Entry.dir("", Timestamp.ofEpochNanos(1L), 0755), Entry.dir(path, Timestamp.ofEpochNanos(1L), 0755))), "path");
+    assertRefused(Manifest.of(List.of(Entry.dir("", Timestamp.ofEpochNanos(1L), 0755), Entry.link(path, "t", Timestamp.ofEpochNanos(0)))), "path");
   }
 
   @Test
   void refusesABadPathAfterGoodOnes() {
-    Manifest manifest = Manifest.of(List.of(Entry.dir("", 1L, 0755), Entry.dir("a", 1L, 0755),
-        Entry.file("a/ok", 1, 1L, 0644, HASH), Entry.file("a/../../escape", 1, 1L, 0644, HASH)));
+    Manifest manifest = Manifest.of(List.of(Entry.dir("", Timestamp.ofEpochNanos(1L), 0755), Entry.dir("a", Timestamp.ofEpochNanos(1L), 0755),
+        Entry.file("a/ok", 1, Timestamp.ofEpochNanos(1L), 0644, HASH), Entry.file("a/../../escape", 1, Timestamp.ofEpochNanos(1L), 0644, HASH)));
     assertRefused(manifest, "'..'");
   }
 
   @Test
   void refusesOverlongNamesAndPaths() {
-    assertRefused(Manifest.of(List.of(Entry.dir("", 1L, 0755), Entry.file("n".repeat(256), 1, 1L, 0644, HASH))),
+    assertRefused(Manifest.of(List.of(Entry.dir("", Timestamp.ofEpochNanos(1L), 0755), Entry.file("n".repeat(256), 1, Timestamp.ofEpochNanos(1L), 0644, HASH))),
         "255");
-    String deep = ("d".repeat(200) + "/").repeat(21) + "f";
-    assertRefused(Manifest.of(List.of(Entry.dir("", 1L, 0755), Entry.file(deep, 1, 1L, 0644, HASH))), "4096");
+    String deep = ("d".repeat(200) + "/").repeat(164) + "f"; // 32,965 bytes
+    assertRefused(Manifest.of(List.of(Entry.dir("", Timestamp.ofEpochNanos(1L), 0755), Entry.file(deep, 1, Timestamp.ofEpochNanos(1L), 0644, HASH))),
+        "longer than " + WirePath.MAX_PATH_BYTES);
   }
 
   @Test
   void refusesASecondRoot() {
-    assertRefused(Manifest.of(List.of(Entry.dir("", 1L, 0755), Entry.file("", 1, 1L, 0644, HASH))), "root");
+    assertRefused(Manifest.of(List.of(Entry.dir("", Timestamp.ofEpochNanos(1L), 0755), Entry.file("", 1, Timestamp.ofEpochNanos(1L), 0644, HASH))), "root");
   }
 
   @Test
   void refusesARootThatIsASymlink() {
-    assertRefused(Manifest.of(List.of(Entry.link("", "/etc"))), "symlink");
+    assertRefused(Manifest.of(List.of(Entry.link("", "/etc", Timestamp.ofEpochNanos(0)))), "symlink");
   }
 
   @Test
   void refusesASingleFileManifestWithMoreEntries() {
-    assertRefused(Manifest.of(List.of(Entry.file("", 1, 1L, 0644, HASH), Entry.file("x", 1, 1L, 0644, HASH))),
+    assertRefused(Manifest.of(List.of(Entry.file("", 1, Timestamp.ofEpochNanos(1L), 0644, HASH), Entry.file("x", 1, Timestamp.ofEpochNanos(1L), 0644, HASH))),
         "single-file");
   }
 
   @Test
   void refusesAnEmptyLinkTarget() {
-    assertRefused(Manifest.of(List.of(Entry.dir("", 1L, 0755), Entry.link("l", ""))), "link target");
+    assertRefused(Manifest.of(List.of(Entry.dir("", Timestamp.ofEpochNanos(1L), 0755), Entry.link("l", "", Timestamp.ofEpochNanos(0)))), "link target");
   }
 
   @Test
   void refusesALinkTargetWithNul() {
-    assertRefused(Manifest.of(List.of(Entry.dir("", 1L, 0755), Entry.link("l", "a\0b"))), "link target");
+    assertRefused(Manifest.of(List.of(Entry.dir("", Timestamp.ofEpochNanos(1L), 0755), Entry.link("l", "a\0b", Timestamp.ofEpochNanos(0)))), "link target");
   }
 
   @Test
   void refusesANegativeFileSize() {
-    assertRefused(Manifest.of(List.of(Entry.dir("", 1L, 0755), Entry.file("f", -1, 1L, 0644, HASH))), "negative");
+    assertRefused(Manifest.of(List.of(Entry.dir("", Timestamp.ofEpochNanos(1L), 0755), Entry.file("f", -1, Timestamp.ofEpochNanos(1L), 0644, HASH))), "negative");
   }
 
   /**
@@ -109,9 +111,9 @@ class ManifestCodecTest {
   @Test
   void refusesAnEntryBelowASymlinkEntry() {
     assertThrows(IllegalArgumentException.class, () -> ManifestCodec.decode(ManifestCodec.encode(Manifest.of(List.of(
-        Entry.dir("", 1L, 0755), Entry.link("l", "/etc"), Entry.dir("l/evil", 1L, 0755))))));
+        Entry.dir("", Timestamp.ofEpochNanos(1L), 0755), Entry.link("l", "/etc", Timestamp.ofEpochNanos(0)), Entry.dir("l/evil", Timestamp.ofEpochNanos(1L), 0755))))));
     assertThrows(IllegalArgumentException.class, () -> ManifestCodec.decode(ManifestCodec.encode(Manifest.of(List.of(
-        Entry.dir("", 1L, 0755), Entry.link("l", "/etc"), Entry.file("l/passwd", 1, 1L, 0644, HASH))))));
+        Entry.dir("", Timestamp.ofEpochNanos(1L), 0755), Entry.link("l", "/etc", Timestamp.ofEpochNanos(0)), Entry.file("l/passwd", 1, Timestamp.ofEpochNanos(1L), 0644, HASH))))));
   }
 
   @Test
@@ -128,11 +130,12 @@ class ManifestCodecTest {
   void refusesTruncatedContent() throws IOException {
     // A complete zstd frame whose content stops in the middle of an entry.
     byte[] whole = raw(out -> {
-      out.writeInt(1);
+      out.writeInt(2);
       out.writeInt(2);
       out.writeByte(Entry.Kind.DIR.ordinal());
       out.writeUTF("");
       out.writeLong(1L);
+      out.writeInt(0);
       out.writeShort(0755);
       out.writeByte(Entry.Kind.FILE.ordinal());
       out.writeUTF("f");
@@ -160,7 +163,7 @@ class ManifestCodecTest {
   @Test
   void refusesAnUnknownFormat() throws IOException {
     byte[] bytes = raw(out -> {
-      out.writeInt(2);
+      out.writeInt(1); // the format before names were bytes
       out.writeInt(1);
     });
     assertRefusedBytes(bytes, "format");
@@ -170,7 +173,7 @@ class ManifestCodecTest {
   void refusesBadEntryCounts() throws IOException {
     for (int count : new int[] {0, -1, Integer.MIN_VALUE, 50_000_001, Integer.MAX_VALUE}) {
       byte[] bytes = raw(out -> {
-        out.writeInt(1);
+        out.writeInt(2);
         out.writeInt(count);
       });
       assertRefusedBytes(bytes, "entry count");
@@ -180,9 +183,9 @@ class ManifestCodecTest {
   @Test
   void refusesAnUnknownEntryKind() throws IOException {
     byte[] bytes = raw(out -> {
+      out.writeInt(2);
       out.writeInt(1);
-      out.writeInt(1);
-      out.writeByte(3);
+      out.writeByte(4);
       out.writeUTF("");
     });
     assertRefusedBytes(bytes, "kind");

@@ -1,5 +1,6 @@
 package io.gosync.scan;
 
+import io.gosync.fs.Timestamp;
 import io.gosync.config.ConfigLoader;
 import io.gosync.protocol.NeedList;
 import org.junit.jupiter.api.Test;
@@ -22,16 +23,16 @@ class MillionEntryManifestTest {
     Random random = new Random(1);
     byte[] hash = new byte[32];
     List<Entry> entries = new ArrayList<>(1_001_001);
-    entries.add(Entry.dir("", 1L, 0755));
+    entries.add(Entry.dir("", Timestamp.ofEpochNanos(1L), 0755));
     for (int d = 0; d < 1000; d++) {
       String dir = String.format("release/part-%04d", d);
       if (d == 0) {
-        entries.add(Entry.dir("release", 1L, 0755));
+        entries.add(Entry.dir("release", Timestamp.ofEpochNanos(1L), 0755));
       }
-      entries.add(Entry.dir(dir, 2L, 0755));
+      entries.add(Entry.dir(dir, Timestamp.ofEpochNanos(2L), 0755));
       for (int f = 0; f < 1000; f++) {
         random.nextBytes(hash);
-        entries.add(Entry.file(dir + "/file-" + f + ".dat", random.nextInt(1 << 20), 3L, 0644, HexFormat.of().formatHex(hash)));
+        entries.add(Entry.file(dir + "/file-" + f + ".dat", random.nextInt(1 << 20), Timestamp.ofEpochNanos(3L), 0644, HexFormat.of().formatHex(hash)));
       }
     }
     entries.sort(Comparator.comparing(Entry::path));

@@ -20,6 +20,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** A destination directory that is a symlink on the target must never lead a task outside the destination. */
 class TargetPreparerTest {
 
+  private static final TempNames TEMPS = new TempNames(new byte[32]);
+
   @TempDir
   Path base;
   private Path src;
@@ -37,12 +39,12 @@ class TargetPreparerTest {
     file(outside, "b/keep", "keep");
     Files.createDirectories(dst);
     Files.createSymbolicLink(dst.resolve("a"), outside);
-    manifest = new SourceScanner(new HashCache(100)).scan(src, "src");
+    manifest = new SourceScanner(new HashCache(100)).scan(src, "src").manifest();
   }
 
   @Test
   void underNoOverwriteTheLinkedDirectoryIsAConflictAndNothingBelowItIsTouched() throws IOException {
-    PrepareOutcome outcome = new TargetPreparer(new HashCache(100), dst, manifest, false, false).prepare();
+    PrepareOutcome outcome = new TargetPreparer(new HashCache(100), TEMPS, true, dst, manifest, false, false).prepare();
 
     assertEquals(List.of("a"), outcome.conflicts());
     assertEquals(0, outcome.needFiles());
@@ -52,7 +54,7 @@ class TargetPreparerTest {
 
   @Test
   void withOverwriteTheLinkIsReplacedByARealDirectoryAndTheFilesGoThere() throws IOException {
-    PrepareOutcome outcome = new TargetPreparer(new HashCache(100), dst, manifest, true, true).prepare();
+    PrepareOutcome outcome = new TargetPreparer(new HashCache(100), TEMPS, true, dst, manifest, true, true).prepare();
 
     assertFalse(Files.isSymbolicLink(dst.resolve("a")));
     assertTrue(Files.isDirectory(dst.resolve("a/b")));
@@ -68,7 +70,7 @@ class TargetPreparerTest {
       paths.forEach(path -> copy(path, dst.resolve(src.relativize(path).toString())));
     }
 
-    PrepareOutcome outcome = new TargetPreparer(new HashCache(100), dst, manifest, true, true).prepare();
+    PrepareOutcome outcome = new TargetPreparer(new HashCache(100), TEMPS, true, dst, manifest, true, true).prepare();
 
     assertEquals(0, outcome.needFiles());
     assertEquals(0, outcome.deleted());

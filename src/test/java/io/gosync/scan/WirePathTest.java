@@ -4,7 +4,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -13,7 +12,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Paths from the network: everything that could climb out, be ambiguous or smuggle a NUL is refused. */
 class WirePathTest {
 
-  private static final Path ROOT = Path.of("/srv/dst");
 
   @ParameterizedTest
   @ValueSource(strings = {"/etc/passwd", "/", "//x"})
@@ -60,15 +58,16 @@ class WirePathTest {
   }
 
   @Test
-  void refusesPathsLongerThan4096Bytes() {
-    String path = longPath(4097);
-    assertEquals(4097, path.length());
-    assertRefused(path, "longer than 4096");
+  void refusesPathsLongerThanTheCap() {
+    String path = longPath(WirePath.MAX_PATH_BYTES + 1);
+    assertEquals(WirePath.MAX_PATH_BYTES + 1, path.length());
+    assertRefused(path, "longer than " + WirePath.MAX_PATH_BYTES);
   }
 
   @Test
-  void acceptsPathsOf4096Bytes() {
-    assertAccepted(longPath(4096));
+  void acceptsPathsBeyondPathMax() {
+    assertAccepted(longPath(4097));
+    assertAccepted(longPath(WirePath.MAX_PATH_BYTES));
   }
 
   @ParameterizedTest
@@ -81,25 +80,17 @@ class WirePathTest {
   @Test
   void emptyPathIsTheDestinationItself() {
     assertEquals("", WirePath.check(""));
-    assertEquals(ROOT, WirePath.resolve(ROOT, ""));
   }
 
   @Test
   void refusesAMissingPath() {
     assertThrows(IllegalArgumentException.class, () -> WirePath.check(null));
-    assertThrows(IllegalArgumentException.class, () -> WirePath.resolve(ROOT, null));
-  }
-
-  @Test
-  void resolvesInsideTheRoot() {
-    assertEquals(ROOT.resolve("a/b/c"), WirePath.resolve(ROOT, "a/b/c"));
-    assertEquals(ROOT.resolve("..a"), WirePath.resolve(ROOT, "..a"));
   }
 
   @Test
   void errorsShowTheNulVisibly() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> WirePath.check("a\0b"));
-    assertTrue(e.getMessage().contains("a\\0b"), e.getMessage());
+    assertTrue(e.getMessage().contains("a\\x00b"), e.getMessage());
   }
 
   @Test
@@ -123,14 +114,9 @@ class WirePathTest {
   private static void assertRefused(String path, String reason) {
     IllegalArgumentException checked = assertThrows(IllegalArgumentException.class, () -> WirePath.check(path));
     assertTrue(checked.getMessage().contains(reason), "'" + reason + "' not in: " + checked.getMessage());
-    // resolve must refuse too, whatever the root
-    assertThrows(IllegalArgumentException.class, () -> WirePath.resolve(ROOT, path));
-    assertThrows(IllegalArgumentException.class, () -> WirePath.resolve(Path.of("/"), path));
   }
 
   private static void assertAccepted(String path) {
     assertEquals(path, WirePath.check(path));
-    Path resolved = WirePath.resolve(ROOT, path);
-    assertTrue(resolved.startsWith(ROOT) && !resolved.equals(ROOT), resolved.toString());
   }
 }

@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
-import static io.gosync.scan.FileFacts.isTemporary;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /** Building trees on disk and comparing whole trees: bytes, modes, mtimes, link targets, nothing extra. */
@@ -84,6 +83,12 @@ public final class Trees {
       fail(differences.size() + " differences between " + expected + " and " + actual + ":\n  "
           + String.join("\n  ", differences.subList(0, Math.min(20, differences.size()))));
     }
+  }
+
+  /** The shape of gosync's temporary files (.gosync-<task>-<index>-<tag>.tmp), valid tag or not. */
+  public static boolean isTemporary(Path path) {
+    String name = path.getFileName().toString();
+    return name.startsWith(".gosync-") && name.endsWith(".tmp");
   }
 
   public static void assertNoTemporaryFiles(Path root) throws IOException {

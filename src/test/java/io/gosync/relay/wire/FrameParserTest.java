@@ -1,5 +1,6 @@
 package io.gosync.relay.wire;
 
+import io.gosync.fs.Timestamp;
 import com.github.luben.zstd.Zstd;
 import io.gosync.scan.Entry;
 import io.gosync.scan.FileFacts;
@@ -51,12 +52,12 @@ class FrameParserTest {
   }
 
   static Stream<Arguments> badStreams() {
-    Buffer bigCompressed = Frames.file(1, Entry.file("big", 5L << 20, 1, 0644, SOME_HASH), true);
-    Buffer small = Frames.file(1, Entry.file("small", 100, 1, 0644, SOME_HASH), true);
+    Buffer bigCompressed = Frames.file(1, Entry.file("big", 5L << 20, Timestamp.ofEpochNanos(1), 0644, SOME_HASH), true);
+    Buffer small = Frames.file(1, Entry.file("small", 100, Timestamp.ofEpochNanos(1), 0644, SOME_HASH), true);
     byte[] ten = Zstd.compress(content(10), 3);
     return Stream.of(
         Arguments.of("an unknown frame", Buffer.buffer("X"), "unknown frame type 88"),
-        Arguments.of("a negative file size", Frames.file(1, Entry.file("f", -1, 1, 0644, SOME_HASH), false),
+        Arguments.of("a negative file size", Frames.file(1, Entry.file("f", -1, Timestamp.ofEpochNanos(1), 0644, SOME_HASH), false),
             "file 1 of -1 bytes"),
         Arguments.of("an abort text over the cap",
             Buffer.buffer().appendByte(Frames.ABORT).appendInt(Frames.MAX_ABORT_TEXT + 1), "abort text of 4097 bytes"),
@@ -187,7 +188,7 @@ class FrameParserTest {
   }
 
   private static Entry entry(byte[] data) {
-    return Entry.file("f", data.length, 1, 0644, sha256(data));
+    return Entry.file("f", data.length, Timestamp.ofEpochNanos(1), 0644, sha256(data));
   }
 
   /** Compressible, as most files are, but not trivially. */
