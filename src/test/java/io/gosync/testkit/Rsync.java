@@ -15,6 +15,11 @@ import static org.junit.jupiter.api.Assertions.fail;
  * same when {@code rsync -anic --delete} (itemized, by checksum, dry run) finds nothing to do.
  * rsync works below its destination by relative names, so it handles names that are not UTF-8 and
  * absolute paths longer than PATH_MAX.
+ *
+ * <p>The comparison leaves out one thing rsync -a keeps: the mtime of a symlink itself
+ * ({@code --omit-link-times}). gosync does not promise it (README, "What it promises": links as
+ * links, their text unchanged) and does not keep it (measured: a mixed tree with two links
+ * differs in nothing else); the cases here are about everything else.
  */
 public final class Rsync {
 
@@ -38,7 +43,7 @@ public final class Rsync {
    */
   public static Path oracle(Path src, Path dstBefore, Path oracle, boolean delete) {
     if (Files.exists(dstBefore, LinkOption.NOFOLLOW_LINKS)) {
-      Commands.run("rsync", "-aH", dstBefore + "/", oracle + "/");
+      copy(dstBefore, oracle);
     }
     List<String> command = new ArrayList<>(List.of("rsync", "-a"));
     if (delete) {
@@ -49,6 +54,12 @@ public final class Rsync {
     return oracle;
   }
 
+  /** A copy of a tree as it is now, hard links kept: the state to compare with after a test has run. */
+  public static Path copy(Path from, Path to) {
+    Commands.run("rsync", "-aH", from + "/", to + "/");
+    return to;
+  }
+
   /** The oracle of a single-file sync: rsync copies {@code src} onto {@code oracle}, whatever is there. */
   public static Path oracleFile(Path src, Path oracle) {
     Commands.run("rsync", "-a", src.toString(), oracle.toString());
@@ -57,12 +68,12 @@ public final class Rsync {
 
   /** Whole trees: names as bytes, kinds, bytes by checksum, modes, mtimes, link texts, nothing extra. */
   public static void assertSameTree(Path expected, Path actual) {
-    differences(List.of("rsync", "-anic", "--delete", expected + "/", actual + "/"), expected, actual);
+    differences(List.of("rsync", "-anic", "--omit-link-times", "--delete", expected + "/", actual + "/"), expected, actual);
   }
 
   /** One entry compared the same way, e.g. a single-file destination without its parent. */
   public static void assertSameEntry(Path expected, Path actual) {
-    differences(List.of("rsync", "-anic", expected.toString(), actual.toString()), expected, actual);
+    differences(List.of("rsync", "-anic", "--omit-link-times", expected.toString(), actual.toString()), expected, actual);
   }
 
   private static void differences(List<String> command, Path expected, Path actual) {
