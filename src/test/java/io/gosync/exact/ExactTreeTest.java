@@ -156,10 +156,11 @@ class ExactTreeTest {
 
   @Test
   void mtimesAfter2262AreKeptToTheNanosecond() throws IOException {
-    Path src = file(cluster.path("node0", "/data/exact/future"), "later/f.txt", "from the future\n").getParent().getParent();
+    Path src = cluster.path("node0", "/data/exact/future");
+    file(src, "later/f.txt", "from the future\n");
     // 2400: past 2262 (the end of nanoseconds in a long), before 2446 (the end of ext4's timestamps, measured:
     // touch -d 2500-01-01 on ext4 gives 2446-05-10).
-    Commands.sh("cd \"$1\" && touch -d '2400-01-01 00:00:00.123456789 UTC' later/f.txt later . ", src.toString());
+    Commands.sh("cd \"$1\" && touch -d '2400-01-01 00:00:00.123456789 UTC' later/f.txt later .", src.toString());
     Path dst = cluster.path("node1", "/data/exact/future");
     Path oracle = Rsync.oracle(src, dst, oracles.resolve("future"), false);
 

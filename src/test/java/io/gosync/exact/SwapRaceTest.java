@@ -72,7 +72,8 @@ class SwapRaceTest {
     for (int i = 0; i < FILES; i++) {
       file(src, "d/" + name(i), random(i, 4096));
     }
-    // Two large files take the streamed landing (a temporary file open while bytes arrive), not the in-memory one.
+    // Two files over Frames.SMALL_FILE (1 MiB) take the streamed landing (a temporary file open while bytes
+    // arrive), not the in-memory one.
     file(src, "d/large-1.bin", random(-1, 3 << 20));
     file(src, "d/large-2.bin", random(-2, 3 << 20));
     attack("/data/swap/land", false, dst -> dir(dst, "d"));
@@ -114,7 +115,6 @@ class SwapRaceTest {
       assertNothingChanged(before, outside, context);
       assertOnlyKnownNames(root, known, context);
     }
-    assertTrue(run > 0);
   }
 
   private static Path canaries(Path outside) throws IOException {
