@@ -32,6 +32,18 @@ public final class Roots {
    * @return the real, absolute path on this machine
    */
   public Path resolve(String field, String taskPath) throws IOException {
+    return resolve(field, taskPath, true);
+  }
+
+  /**
+   * As {@link #resolve(String, String)}, but the last name is not followed: a single file's destination
+   * that is a symlink is replaced by the file, as rsync replaces it, never written through.
+   */
+  public Path resolveFile(String field, String taskPath) throws IOException {
+    return resolve(field, taskPath, false);
+  }
+
+  private Path resolve(String field, String taskPath, boolean followLast) throws IOException {
     if (taskPath == null || !taskPath.startsWith("/") || taskPath.indexOf('\0') >= 0) {
       throw new IllegalArgumentException(field + ": must be an absolute path, got '" + taskPath + "'");
     }
@@ -45,14 +57,14 @@ public final class Roots {
           + allowedList() + " of this node");
     }
     // Resolve symlinks in the part that exists, so a link cannot lead out of the allowed directories.
-    Path existing = lexical;
+    Path existing = followLast || lexical.getParent() == null ? lexical : lexical.getParent();
     while (existing != null && !Files.exists(existing)) {
       existing = existing.getParent();
     }
     if (existing == null) {
       throw new IllegalArgumentException(field + ": " + taskPath + " has no existing parent");
     }
-    Path real = existing.toRealPath().resolve(existing.relativize(lexical));
+    Path real = existing.toRealPath().resolve(existing.relativize(lexical)).normalize();
     List<Path> realAllowed = new ArrayList<>();
     for (Path dir : allowed) {
       realAllowed.add(Files.exists(dir) ? dir.toRealPath() : dir);

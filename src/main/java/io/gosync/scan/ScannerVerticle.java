@@ -90,7 +90,9 @@ public final class ScannerVerticle extends VerticleBase {
   private void onPrepare(Message<PrepareRequest> message) {
     PrepareRequest request = message.body();
     answer(message, () -> {
-      Path dst = roots.resolve("dst", request.dst());
+      Path dst = request.manifest().singleFile()
+          ? roots.resolveFile("dst", request.dst())
+          : roots.resolve("dst", request.dst());
       return new TargetPreparer(cache, temps, config.durable(), dst, request.manifest(), request.delete(),
           request.overwrite()).prepare();
     });
