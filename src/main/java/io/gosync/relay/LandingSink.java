@@ -3,7 +3,6 @@ package io.gosync.relay;
 import io.gosync.relay.wire.FrameParser;
 import io.gosync.relay.wire.Frames;
 import io.gosync.scan.Entry;
-import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;
@@ -13,10 +12,6 @@ import io.vertx.core.streams.WriteStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.BitSet;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Set;
 
 /**
  * The local branch of a relay node's tee: lands each file of the stream atomically, as the
@@ -29,59 +24,42 @@ final class LandingSink extends QuietSink implements FrameParser.Events {
 
   private static final Logger LOG = LoggerFactory.getLogger(LandingSink.class);
 
-  record Summary(long files, long bytes) {
-  }
-
-  /**
-   * Small files land on worker threads while parsing goes on, up to this many at once. Landing
-   * one at a time paused the tee for every small file (~1 ms each), and in a chain each node's
-   * pauses held back every node above it.
-   */
-  static final int LANDINGS_IN_FLIGHT = 8;
-
   private final Vertx vertx;
-  private final Context context;
   private final ReceivePlan plan;
   private final Landing landing;
-  private final RelayMetrics metrics;
   private final FrameParser parser = new FrameParser(this);
-  private final Promise<Summary> result = Promise.promise();
-  private final BitSet received = new BitSet();
-  /** Files on their way to their final name; the end of the stream, and a failure's report, wait for them. */
-  private final Set<Future<Void>> landings = new HashSet<>();
+  private final Promise<StreamTally.Summary> result = Promise.promise();
+  private final StreamTally tally;
+  private final LandingSteps steps;
 
   /** The current file: gathered whole in memory if small, else written as it comes. */
   private int index;
   private Entry entry;
   private Buffer whole;
   private LandingFile large;
-  /** The end frame's count of files, once it has come. */
-  private long endCount = -1;
   private boolean ended;
   private boolean finished;
   private String failure;
   private Handler<Void> drainHandler;
-  private long files;
-  private long bytes;
 
   LandingSink(Vertx vertx, ReceivePlan plan, RelayMetrics metrics) {
     this.vertx = vertx;
-    this.context = vertx.getOrCreateContext();
+    this.steps = new LandingSteps(vertx.getOrCreateContext(), this::fail);
     this.plan = plan;
     this.landing = new Landing(plan.dst(), plan.manifest().singleFile(), plan.taskId());
-    this.metrics = metrics;
+    this.tally = new StreamTally(plan, metrics);
   }
 
-  Future<Summary> result() {
+  Future<StreamTally.Summary> result() {
     return result.future();
   }
 
   long files() {
-    return files;
+    return tally.files();
   }
 
   long bytes() {
-    return bytes;
+    return tally.bytes();
   }
 
   /** Stops landing (the task was aborted); the stream is ignored from here on. */
@@ -99,8 +77,9 @@ final class LandingSink extends QuietSink implements FrameParser.Events {
 
   @Override
   public void fileStarts(int index, long size, boolean compressed, String hash) {
-    if (index < 0 || index >= plan.manifest().size() || !plan.need().contains(index) || received.get(index)) {
-      badStream("file index " + index + " was not asked for");
+    String refusal = tally.refusal(index);
+    if (refusal != null) {
+      badStream(refusal);
       return;
     }
     Entry next = plan.manifest().entry(index);
@@ -122,7 +101,7 @@ final class LandingSink extends QuietSink implements FrameParser.Events {
 
   @Override
   public void fileData(Buffer data) {
-    bytes += data.length();
+    tally.bytes(data.length());
     if (whole != null) {
       whole.appendBuffer(data);
       if (whole.length() == entry.size()) {
@@ -135,8 +114,8 @@ final class LandingSink extends QuietSink implements FrameParser.Events {
 
   @Override
   public void streamEnds(long count) {
-    endCount = count;
-    if (landings.isEmpty()) {
+    tally.ended(count);
+    if (steps.isIdle()) {
       finish();
     } else {
       parser.pause(); // until the last small file has landed: only then is the stream over
@@ -160,7 +139,7 @@ final class LandingSink extends QuietSink implements FrameParser.Events {
     Entry file = entry;
     large = new LandingFile(vertx, vertx.executeBlocking(() -> landing.temporary(at, file), false), file.size(),
         err -> fail("cannot write " + file.path() + ": " + err.getMessage()), v -> maybeDrain());
-    later(large.opened(), open -> resume(), "cannot create a temporary file for " + file.path());
+    steps.later(large.opened(), open -> resume(), "cannot create a temporary file for " + file.path());
   }
 
   /** One large file at a time: parsing waits while it is closed, checked and renamed. */
@@ -174,15 +153,13 @@ final class LandingSink extends QuietSink implements FrameParser.Events {
       landing.commit(written.temp(), file, hash);
       return null;
     }, false));
-    landings.add(step);
-    later(step, v -> {
-      landings.remove(step);
-      landed(at, file);
+    steps.landing(step, v -> {
+      tally.landed(at, file);
       resume();
     }, "cannot land " + file.path());
   }
 
-  /** A small file lands on a worker thread while the stream goes on; see {@link #LANDINGS_IN_FLIGHT}. */
+  /** A small file lands on a worker thread while the stream goes on; see {@link LandingSteps#IN_FLIGHT}. */
   private void landWhole() {
     byte[] data = whole.getBytes();
     int at = index;
@@ -192,11 +169,9 @@ final class LandingSink extends QuietSink implements FrameParser.Events {
       landing.landWhole(at, file, data);
       return null;
     }, false);
-    landings.add(step);
-    later(step, v -> {
-      landings.remove(step);
-      landed(at, file);
-      if (failure == null && endCount >= 0 && landings.isEmpty()) {
+    steps.landing(step, v -> {
+      tally.landed(at, file);
+      if (failure == null && tally.hasEnded() && steps.isIdle()) {
         finish();
         resume();
       } else {
@@ -205,35 +180,14 @@ final class LandingSink extends QuietSink implements FrameParser.Events {
     }, "cannot land " + file.path());
   }
 
-  private void landed(int at, Entry file) {
-    files++;
-    received.set(at);
-    metrics.landed(file.size());
-  }
-
-  /**
-   * Continues after an asynchronous step, always on a later turn of this sink's context. A step
-   * can finish before its handler is attached (a tiny file lands that fast); continuing at once
-   * would resume parsing, or check for the end of the stream, while an outer parse loop still
-   * holds unparsed bytes.
-   */
-  private <T> void later(Future<T> step, Handler<T> next, String failing) {
-    step.onComplete(done -> context.runOnContext(v -> {
-      if (done.succeeded()) {
-        next.handle(done.result());
-      } else {
-        fail(failing + ": " + done.cause().getMessage());
-      }
-    }));
-  }
-
   private void finish() {
-    if (endCount != received.cardinality() || !plan.need().sameAs(received)) {
-      badStream("it ended with " + received.cardinality() + " of " + plan.need().size() + " files");
+    String shortfall = tally.shortfall();
+    if (shortfall != null) {
+      badStream(shortfall);
       return;
     }
     finished = true;
-    result.tryComplete(new Summary(files, bytes));
+    result.tryComplete(tally.summary());
   }
 
   private void resume() {
@@ -262,17 +216,15 @@ final class LandingSink extends QuietSink implements FrameParser.Events {
     Future<Void> discarded = large == null ? Future.succeededFuture() : large.discard();
     large = null;
     whole = null;
-    // Files still landing either land or remove their temporary file; the failure is reported
-    // once they have, so a failed target is never seen with one left behind.
-    Future<?> landed = Future.join(List.copyOf(landings)).otherwiseEmpty();
+    Future<?> landed = steps.settled();
     discarded.eventually(() -> landed).onComplete(done -> result.tryFail(reason));
     maybeDrain();
   }
 
   private void checkEnded() {
     if (!finished && failure == null) {
-      LOG.debug("task {}: the stream ended early: {} of {} files landed, last {}", plan.taskId(),
-          received.cardinality(), plan.need().size(), entry == null ? null : entry.path());
+      LOG.debug("task {}: the stream ended early: {}, last {}", plan.taskId(), tally.progress(),
+          entry == null ? null : entry.path());
       fail("the stream from the parent ended before its end frame");
     }
   }
@@ -280,7 +232,7 @@ final class LandingSink extends QuietSink implements FrameParser.Events {
   @Override
   public boolean writeQueueFull() {
     return failure == null
-        && (parser.isPaused() || landings.size() >= LANDINGS_IN_FLIGHT || (large != null && large.writeQueueFull()));
+        && (parser.isPaused() || steps.isFull() || (large != null && large.writeQueueFull()));
   }
 
   @Override

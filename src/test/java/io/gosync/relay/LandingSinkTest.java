@@ -64,7 +64,7 @@ class LandingSinkTest {
     body.appendBuffer(Frames.end(3));
 
     // On a Vert.x context, as in the relay verticle; written faster than anything can land.
-    Promise<LandingSink.Summary> landed = Promise.promise();
+    Promise<StreamTally.Summary> landed = Promise.promise();
     vertx.runOnContext(v -> {
       LandingSink sink = new LandingSink(vertx, new ReceivePlan("t1", "src", dst, manifest, NeedList.of(need), List.of("src")),
           RelayMetrics.NONE);
@@ -74,7 +74,7 @@ class LandingSinkTest {
       sink.end();
       sink.result().onComplete(landed);
     });
-    LandingSink.Summary summary = landed.future().await(20, TimeUnit.SECONDS);
+    StreamTally.Summary summary = landed.future().await(20, TimeUnit.SECONDS);
 
     assertEquals(3, summary.files());
     assertEquals("first file\n", Files.readString(dst.resolve("a.txt")));
@@ -92,7 +92,7 @@ class LandingSinkTest {
     Buffer body = body(manifest, compressed, small, large, small);
 
     for (int piece : new int[] {7, 65_536}) {
-      LandingSink.Summary summary = land(vertx, manifest, body, piece, null).await(60, TimeUnit.SECONDS);
+      StreamTally.Summary summary = land(vertx, manifest, body, piece, null).await(60, TimeUnit.SECONDS);
 
       assertEquals(3, summary.files());
       assertArrayEquals(large, Files.readAllBytes(dst.resolve("b.bin")));
@@ -109,7 +109,7 @@ class LandingSinkTest {
     Manifest manifest = Manifest.of(List.of(Entry.dir("", 1L, 0755), file("a.bin", content(100)), file("b.bin", large)));
     Buffer body = body(manifest, false, content(100), large);
 
-    Future<LandingSink.Summary> landed = land(vertx, manifest, body.slice(0, body.length() - 1000), 65_536, afterMs);
+    Future<StreamTally.Summary> landed = land(vertx, manifest, body.slice(0, body.length() - 1000), 65_536, afterMs);
     Throwable failure = assertThrows(Exception.class, () -> landed.await(30, TimeUnit.SECONDS));
 
     assertEquals("the task was aborted", failure.getMessage());
@@ -122,7 +122,7 @@ class LandingSinkTest {
     Manifest manifest = Manifest.of(List.of(Entry.dir("", 1L, 0755), file("b.bin", large)));
     Buffer body = body(manifest, true, large);
 
-    Future<LandingSink.Summary> landed = land(vertx, manifest, body.slice(0, body.length() / 2), 65_536, null);
+    Future<StreamTally.Summary> landed = land(vertx, manifest, body.slice(0, body.length() / 2), 65_536, null);
     Throwable failure = assertThrows(Exception.class, () -> landed.await(30, TimeUnit.SECONDS));
 
     assertEquals("the stream from the parent ended before its end frame", failure.getMessage());
@@ -172,11 +172,11 @@ class LandingSinkTest {
    * Writes the body in pieces to a sink for every file of the manifest, on a Vert.x context as in
    * the relay verticle, then ends it; or, given {@code abortAfterMs}, aborts it that much later.
    */
-  private Future<LandingSink.Summary> land(Vertx vertx, Manifest manifest, Buffer body, int piece,
+  private Future<StreamTally.Summary> land(Vertx vertx, Manifest manifest, Buffer body, int piece,
                                            Integer abortAfterMs) {
     BitSet need = new BitSet();
     need.set(1, manifest.size());
-    Promise<LandingSink.Summary> landed = Promise.promise();
+    Promise<StreamTally.Summary> landed = Promise.promise();
     vertx.runOnContext(v -> {
       LandingSink sink = new LandingSink(vertx, new ReceivePlan("t1", "src", dst, manifest, NeedList.of(need), List.of("src")),
           metrics);
