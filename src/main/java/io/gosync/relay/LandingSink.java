@@ -12,21 +12,20 @@ import io.vertx.core.streams.WriteStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-
 /**
  * The local branch of a relay node's tee: lands each file of the stream atomically, as the
  * {@link FrameParser} reports it. Small files are gathered in memory and landed in one blocking
  * step each, several at a time; large ones stream through a {@link LandingFile}. It never fails
  * a write: when the local disk fails it records why, removes its temporary files and ignores the
- * rest of the stream, so the children keep receiving.
+ * rest of the stream, so the children keep receiving. A file the source skips is not landed: its
+ * temporary file, if any, is removed and the stream goes on; the summary names it.
  */
 final class LandingSink extends QuietSink implements FrameParser.Events {
 
   private static final Logger LOG = LoggerFactory.getLogger(LandingSink.class);
 
-  private final Vertx vertx;
   private final ReceivePlan plan;
-  private final Landing landing;
+  private final WorkerLanding landing;
   private final FrameParser parser = new FrameParser(this);
   private final Promise<StreamTally.Summary> result = Promise.promise();
   private final StreamTally tally;
@@ -37,16 +36,17 @@ final class LandingSink extends QuietSink implements FrameParser.Events {
   private Entry entry;
   private Buffer whole;
   private LandingFile large;
+  /** The current large file, whose bytes all came but hash otherwise than the manifest: its skip must follow. */
+  private LandingFile held;
   private boolean ended;
   private boolean finished;
   private String failure;
   private Handler<Void> drainHandler;
 
   LandingSink(Vertx vertx, ReceivePlan plan, RelayMetrics metrics) {
-    this.vertx = vertx;
     this.steps = new LandingSteps(vertx.getOrCreateContext(), this::fail);
     this.plan = plan;
-    this.landing = new Landing(plan.dst(), plan.manifest().singleFile(), plan.taskId());
+    this.landing = new WorkerLanding(vertx, plan);
     this.tally = new StreamTally(plan, metrics);
   }
 
@@ -54,12 +54,9 @@ final class LandingSink extends QuietSink implements FrameParser.Events {
     return result.future();
   }
 
-  long files() {
-    return tally.files();
-  }
-
-  long bytes() {
-    return tally.bytes();
+  /** What has come so far. */
+  StreamTally tally() {
+    return tally;
   }
 
   /** Stops landing (the task was aborted); the stream is ignored from here on. */
@@ -77,6 +74,9 @@ final class LandingSink extends QuietSink implements FrameParser.Events {
 
   @Override
   public void fileStarts(int index, long size, boolean compressed, String hash) {
+    if (damagedHeld()) {
+      return;
+    }
     String refusal = tally.refusal(index);
     if (refusal != null) {
       badStream(refusal);
@@ -87,6 +87,7 @@ final class LandingSink extends QuietSink implements FrameParser.Events {
       badStream("file " + next.path() + " does not match the manifest");
       return;
     }
+    tally.started(index);
     this.index = index;
     this.entry = next;
     if (size > Frames.SMALL_FILE) {
@@ -113,7 +114,24 @@ final class LandingSink extends QuietSink implements FrameParser.Events {
   }
 
   @Override
+  public void fileSkipped(int index, String reason) {
+    if (held != null) {
+      skipHeld(index, reason);
+      return;
+    }
+    String refusal = tally.refusal(index);
+    if (refusal != null) {
+      badStream(refusal);
+    } else {
+      tally.skipped(index, plan.manifest().entry(index), reason);
+    }
+  }
+
+  @Override
   public void streamEnds(long count) {
+    if (damagedHeld()) {
+      return;
+    }
     tally.ended(count);
     if (steps.isIdle()) {
       finish();
@@ -135,49 +153,74 @@ final class LandingSink extends QuietSink implements FrameParser.Events {
   /** The file's bytes have nowhere to go until its temporary file exists: parsing waits. */
   private void openLarge() {
     parser.pause();
-    int at = index;
     Entry file = entry;
-    large = new LandingFile(vertx, vertx.executeBlocking(() -> landing.temporary(at, file), false), file.size(),
-        err -> fail("cannot write " + file.path() + ": " + err.getMessage()), v -> maybeDrain());
+    large = landing.open(index, file, err -> fail("cannot write " + file.path() + ": " + err.getMessage()),
+        v -> maybeDrain());
     steps.later(large.opened(), open -> resume(), "cannot create a temporary file for " + file.path());
   }
 
-  /** One large file at a time: parsing waits while it is closed, checked and renamed. */
+  /**
+   * One large file at a time: parsing waits while it is closed, checked and renamed. One whose hash
+   * differs from the manifest is held instead: the source may have seen it change as it read it.
+   */
   private void landLarge() {
     parser.pause();
     LandingFile written = large;
-    int at = index;
     Entry file = entry;
     large = null; // no more writes or drain handlers on it
-    Future<Void> step = written.close().compose(hash -> vertx.executeBlocking(() -> {
-      landing.commit(written.temp(), file, hash);
-      return null;
-    }, false));
-    steps.landing(step, v -> {
-      tally.landed(at, file);
+    steps.landing(landing.commit(written, file), whole -> {
+      if (whole) {
+        tally.landed(file);
+      } else {
+        held = written;
+      }
       resume();
     }, "cannot land " + file.path());
   }
 
+  /** The source says the held file changed while it read it: its temporary file goes, the stream goes on. */
+  private void skipHeld(int at, String reason) {
+    if (index != at) {
+      damagedHeld();
+      return;
+    }
+    LandingFile changed = held;
+    held = null;
+    tally.skipped(at, entry, reason);
+    steps.landing(changed.discard(), v -> afterLanding(), "cannot remove " + entry.path());
+  }
+
+  /**
+   * Fails the stream if a file is held and anything but its skip came: the source hashes what it reads and
+   * skips a file that is not as in the manifest, so one that came whole but otherwise was damaged on the way.
+   */
+  private boolean damagedHeld() {
+    if (held != null) {
+      fail("hash mismatch for " + entry.path() + ": the stream damaged it (the source read it as in the"
+          + " manifest)");
+    }
+    return failure != null;
+  }
+
   /** A small file lands on a worker thread while the stream goes on; see {@link LandingSteps#IN_FLIGHT}. */
   private void landWhole() {
-    byte[] data = whole.getBytes();
-    int at = index;
     Entry file = entry;
+    Future<Void> step = landing.whole(index, file, whole.getBytes());
     whole = null;
-    Future<Void> step = vertx.executeBlocking(() -> {
-      landing.landWhole(at, file, data);
-      return null;
-    }, false);
     steps.landing(step, v -> {
-      tally.landed(at, file);
-      if (failure == null && tally.hasEnded() && steps.isIdle()) {
-        finish();
-        resume();
-      } else {
-        maybeDrain();
-      }
+      tally.landed(file);
+      afterLanding();
     }, "cannot land " + file.path());
+  }
+
+  /** A file landed or was discarded: the stream may be over, else there may be room again. */
+  private void afterLanding() {
+    if (failure == null && tally.hasEnded() && steps.isIdle()) {
+      finish();
+      resume();
+    } else {
+      maybeDrain();
+    }
   }
 
   private void finish() {
@@ -213,8 +256,10 @@ final class LandingSink extends QuietSink implements FrameParser.Events {
     }
     failure = reason;
     parser.stop();
-    Future<Void> discarded = large == null ? Future.succeededFuture() : large.discard();
+    LandingFile leftover = large != null ? large : held;
+    Future<Void> discarded = leftover == null ? Future.succeededFuture() : leftover.discard();
     large = null;
+    held = null;
     whole = null;
     Future<?> landed = steps.settled();
     discarded.eventually(() -> landed).onComplete(done -> result.tryFail(reason));

@@ -1,22 +1,26 @@
 package io.gosync.relay;
 
+import io.gosync.protocol.Skipped;
 import io.gosync.scan.Entry;
 
 import java.util.BitSet;
 
 /**
- * A received stream's bookkeeping against its need-list: which files have landed, the bytes that
- * came, and the end frame's count; the stream is whole only when both agree with the need-list.
- * Used on the landing sink's context.
+ * A received stream's bookkeeping against its need-list: which files have come (to land) or were
+ * skipped by the source, the bytes that came, the files landed, and the end frame's count; the
+ * stream is whole only when the files that came or were skipped, and that count, agree with the
+ * need-list. Used on the landing sink's context.
  */
 final class StreamTally {
 
-  record Summary(long files, long bytes) {
+  record Summary(long files, long bytes, Skipped skipped) {
   }
 
   private final ReceivePlan plan;
   private final RelayMetrics metrics;
-  private final BitSet received = new BitSet();
+  /** Files whose frame came, or whose skip did. */
+  private final BitSet accounted = new BitSet();
+  private Skipped skipped = Skipped.NONE;
   /** The end frame's count of files, once it has come. */
   private long endCount = -1;
   private long files;
@@ -27,22 +31,31 @@ final class StreamTally {
     this.metrics = metrics;
   }
 
-  /** Why a file frame with this index is refused, or null when the need-list asks for it and it has not come. */
+  /** Why a file or skip frame with this index is refused, or null when the need-list asks for it and it has not come. */
   String refusal(int index) {
-    if (index < 0 || index >= plan.manifest().size() || !plan.need().contains(index) || received.get(index)) {
+    if (index < 0 || index >= plan.manifest().size() || !plan.need().contains(index) || accounted.get(index)) {
       return "file index " + index + " was not asked for";
     }
     return null;
+  }
+
+  void started(int index) {
+    accounted.set(index);
   }
 
   void bytes(long count) {
     bytes += count;
   }
 
-  void landed(int index, Entry file) {
+  void landed(Entry file) {
     files++;
-    received.set(index);
     metrics.landed(file.size());
+  }
+
+  /** The source gave up on this file; {@code reason} is its word, or empty. */
+  void skipped(int index, Entry file, String reason) {
+    accounted.set(index);
+    skipped = skipped.and(file.path() + ": " + (reason.isEmpty() ? "skipped by the source" : reason));
   }
 
   void ended(long count) {
@@ -55,15 +68,15 @@ final class StreamTally {
 
   /** Why the ended stream is not whole, or null when it is. */
   String shortfall() {
-    if (endCount != received.cardinality() || !plan.need().sameAs(received)) {
-      return "it ended with " + received.cardinality() + " of " + plan.need().size() + " files";
+    if (endCount != accounted.cardinality() || !plan.need().sameAs(accounted)) {
+      return "it ended with " + accounted.cardinality() + " of " + plan.need().size() + " files sent or skipped";
     }
     return null;
   }
 
   /** How far the stream got, for a log line. */
   String progress() {
-    return received.cardinality() + " of " + plan.need().size() + " files landed";
+    return files + " landed and " + skipped.count() + " skipped of " + plan.need().size() + " files";
   }
 
   long files() {
@@ -75,6 +88,6 @@ final class StreamTally {
   }
 
   Summary summary() {
-    return new Summary(files, bytes);
+    return new Summary(files, bytes, skipped);
   }
 }

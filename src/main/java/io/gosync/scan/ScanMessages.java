@@ -1,6 +1,7 @@
 package io.gosync.scan;
 
 import java.nio.file.Path;
+import java.util.List;
 
 /** Node-local requests to the scanner verticle; sent as records, never across the cluster. */
 public final class ScanMessages {
@@ -19,7 +20,20 @@ public final class ScanMessages {
     }
   }
 
-  public record SourceScan(Path path, Manifest manifest) {
+  /**
+   * A scanned (or only checked) source. {@code skipped}: entries the scan could not take, each
+   * "path: reason" with the path escaped for display; they are not in the manifest, and every
+   * target's result is partial for them.
+   */
+  public record SourceScan(Path path, Manifest manifest, List<String> skipped) {
+
+    public SourceScan {
+      skipped = List.copyOf(skipped);
+    }
+
+    public SourceScan(Path path, Manifest manifest) {
+      this(path, manifest, List.of());
+    }
   }
 
   public record PrepareRequest(String dst, Manifest manifest, boolean delete, boolean overwrite) {

@@ -1,6 +1,7 @@
 package io.gosync.relay;
 
 import io.gosync.protocol.NeedList;
+import io.gosync.protocol.Skipped;
 import io.gosync.relay.wire.Frames;
 import io.gosync.scan.Entry;
 import io.gosync.scan.FileFacts;
@@ -19,6 +20,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.HexFormat;
 import java.util.List;
@@ -31,6 +33,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The landing sink parses a body however the network splits it, and ends only after its end
@@ -150,6 +153,71 @@ class LandingSinkTest {
 
     assertEquals(3, files.get());
     assertEquals(10 + large.length, bytes.get());
+  }
+
+  /**
+   * The source skips a small file it could not read (instead of its frame) and a large one it found
+   * changed (after its bytes): the others land, the summary names both, and no temporary file is left.
+   */
+  @ParameterizedTest(name = "compressed {0}")
+  @ValueSource(booleans = {false, true})
+  void skippedFilesAreNotLandedAndTheRestIs(boolean compressed, Vertx vertx) throws Exception {
+    byte[] large = content(Frames.SMALL_FILE + 2 * LandingFile.WRITE_BATCH);
+    byte[] changed = content(large.length + 1);
+    Manifest manifest = Manifest.of(List.of(Entry.dir("", 1L, 0755), file("a.bin", content(10)),
+        file("b.bin", large), file("c.bin", content(20)), file("d.bin", content(30))));
+    Buffer sent = body(manifest, compressed, content(10), Arrays.copyOf(changed, large.length), content(20),
+        content(30));
+    int aEnds = 1 + Frames.FILE_HEADER_BYTES + (compressed ? Frames.chunk(Buffer.buffer(content(10)), 1).length() : 10);
+    int bEnds = sent.length() - frameLength(manifest, compressed, 20) - frameLength(manifest, compressed, 30)
+        - Frames.end(4).length();
+    Buffer body = Frames.skip(1, "vanished before it was read").appendBuffer(sent.slice(aEnds, bEnds))
+        .appendBuffer(Frames.skip(2, "changed while it was read")).appendBuffer(sent.slice(bEnds, sent.length()));
+
+    for (int piece : new int[] {5, 65_536}) {
+      StreamTally.Summary summary = land(vertx, manifest, body, piece, null).await(60, TimeUnit.SECONDS);
+
+      assertEquals(2, summary.files());
+      assertEquals(new Skipped(2, List.of("a.bin: vanished before it was read", "b.bin: changed while it was read")),
+          summary.skipped());
+      assertFalse(Files.exists(dst.resolve("a.bin")));
+      assertFalse(Files.exists(dst.resolve("b.bin")));
+      assertArrayEquals(content(30), Files.readAllBytes(dst.resolve("d.bin")));
+      assertNoTemporaryFiles(dst);
+    }
+  }
+
+  /** A large file that comes whole but not as in the manifest, with no skip after it, was damaged: that fails. */
+  @Test
+  void aLargeFileDamagedOnTheWayStillFails(Vertx vertx) throws Exception {
+    byte[] large = content(Frames.SMALL_FILE + LandingFile.WRITE_BATCH);
+    Manifest manifest = Manifest.of(List.of(Entry.dir("", 1L, 0755), file("b.bin", large), file("c.bin", content(20))));
+    byte[] damaged = large.clone();
+    damaged[12_345]++;
+
+    Future<StreamTally.Summary> landed = land(vertx, manifest, body(manifest, false, damaged, content(20)), 65_536, null);
+    Throwable failure = assertThrows(Exception.class, () -> landed.await(30, TimeUnit.SECONDS));
+
+    assertTrue(failure.getMessage().startsWith("hash mismatch for b.bin: the stream damaged it"), failure.getMessage());
+    assertFalse(Files.exists(dst.resolve("b.bin")));
+    assertNoTemporaryFiles(dst);
+  }
+
+  /** A skip for a file the need-list does not ask for, or for one that already came, is a bad stream. */
+  @Test
+  void aSkipOfAFileNotAskedForIsABadStream(Vertx vertx) throws Exception {
+    Manifest manifest = Manifest.of(List.of(Entry.dir("", 1L, 0755), file("a.bin", content(10))));
+    for (Buffer body : List.of(Frames.skip(0, "x"), Frames.skip(5, "x"),
+        body(manifest, false, content(10)).slice(0, 1 + Frames.FILE_HEADER_BYTES + 10).copy().appendBuffer(Frames.skip(1, "x")))) {
+      Future<StreamTally.Summary> landed = land(vertx, manifest, body, 65_536, null);
+      Throwable failure = assertThrows(Exception.class, () -> landed.await(30, TimeUnit.SECONDS));
+      assertTrue(failure.getMessage().startsWith("bad stream: file index"), failure.getMessage());
+    }
+  }
+
+  /** The bytes of one file's frames in {@link #body}: the manifest's entry of that size is the one meant. */
+  private static int frameLength(Manifest manifest, boolean compressed, int size) {
+    return 1 + Frames.FILE_HEADER_BYTES + (compressed ? Frames.chunk(Buffer.buffer(content(size)), 1).length() : size);
   }
 
   /** What a source sends for every file of the manifest, with these contents; large ones in 1 MiB chunks. */
