@@ -1,8 +1,10 @@
 package io.gosync.cli;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.io.PrintStream;
+import java.util.List;
 
 /** Prints a finished task as one line per target, and says what the exit code is. */
 final class Report {
@@ -10,6 +12,13 @@ final class Report {
   static final int OK = 0;
   static final int FAILED = 1;
   static final int USAGE = 2;
+  /**
+   * Done, nothing failed, but some source files were skipped (unreadable, vanished or changed while
+   * read): rsync's "partial transfer due to error", so scripts that already know rsync's 23 read it
+   * alike. Not 24, which rsync keeps for vanished files alone and which scripts often ignore as
+   * harmless: a skip here may be an unreadable file, and the target then lacks it.
+   */
+  static final int PARTIAL = 23;
 
   private Report() {
   }
@@ -26,12 +35,29 @@ final class Report {
       out.printf("%-20s %-9s %7d %10s %7d  %-12s %s%n", target.getString("target"), target.getString("status"),
           target.getLong("files", 0L), bytes(target.getLong("bytes", 0L)), target.getLong("deleted", 0L),
           via == null ? "-" : via, message == null ? "" : message);
+      printSkipped(target, out);
     }
   }
 
-  /** 0 when every target is ok or unchanged, 1 when any failed (or the task is not done). */
+  /** Under a partial target's line, the files it did not get, and how many more there were. */
+  private static void printSkipped(JsonObject target, PrintStream out) {
+    JsonArray named = target.getJsonArray("skippedPaths", new JsonArray());
+    named.forEach(path -> out.printf("  skipped: %s%n", path));
+    long more = target.getLong("skipped", 0L) - named.size();
+    if (more > 0) {
+      out.printf("  skipped: … and %d more%n", more);
+    }
+  }
+
+  /** 0 when every target is ok or unchanged; 23 when done and the others are partial; else 1. */
   static int exitCode(JsonObject task) {
-    return Boolean.TRUE.equals(task.getBoolean("ok")) ? OK : FAILED;
+    if (Boolean.TRUE.equals(task.getBoolean("ok"))) {
+      return OK;
+    }
+    boolean noneFailed = task.getJsonArray("targets").stream()
+        .map(target -> ((JsonObject) target).getString("status"))
+        .allMatch(status -> List.of("ok", "unchanged", "partial").contains(status));
+    return "done".equals(task.getString("state")) && noneFailed ? PARTIAL : FAILED;
   }
 
   static String bytes(Long value) {

@@ -116,7 +116,7 @@ final class SourceTask {
         .compose(scan -> {
           src = scan.path();
           manifest = scan.manifest();
-          sourceReport.scanned(manifest);
+          sourceReport.scanned(manifest, scan.skipped());
           return SharedManifest.encode(vertx, manifest, config.manifestChunkBytes());
         })
         .map(encoded -> {
@@ -225,7 +225,7 @@ final class SourceTask {
     target.heard();
     if (word instanceof TargetReport.Progress progress && target.progress(progress.files(), progress.bytes())) {
       events.progress(target.line());
-    } else if (word instanceof TargetReport.Result result && target.finished(result)) {
+    } else if (word instanceof TargetReport.Result result && target.finished(result, sourceReport.skipped())) {
       changed(target);
     }
   }

@@ -6,6 +6,7 @@ import io.gosync.protocol.ChunkRequest;
 import io.gosync.protocol.Constants;
 import io.gosync.protocol.Prepare;
 import io.gosync.protocol.PrepareReply;
+import io.gosync.protocol.Skipped;
 import io.gosync.protocol.TargetReport.Live;
 import io.gosync.protocol.TargetReport.Result;
 import io.gosync.protocol.TargetStatus;
@@ -163,24 +164,27 @@ final class TargetPart {
         .mapEmpty();
   }
 
-  /** The data has landed (or there was none): set directory metadata and report. */
-  void finish(long files, long bytes, String via) {
+  /** The data has landed (or there was none), but for {@code skipped}: set directory metadata and report. */
+  void finish(long files, long bytes, Skipped skipped, String via) {
     if (closed || outcome == null) {
       return;
     }
     phase = "finishing";
     bus.<Integer>request(nodeAddress(config.name(), Constants.SCAN_FINISH), new FinishRequest(outcome.dst(), manifest),
             new DeliveryOptions().setSendTimeout(Silence.LONG_WAIT_MS))
-        .onSuccess(reply -> report(finished(files, bytes, reply.body(), via)))
+        .onSuccess(reply -> report(finished(files, bytes, reply.body(), skipped, via)))
         .onFailure(err -> fail("cannot finish the destination: " + err.getMessage()));
   }
 
-  /** Ok if anything changed here (files landed, entries created, deleted or fixed, conflicts), else unchanged. */
-  private Result finished(long files, long bytes, int fixedDirectories, String via) {
+  /**
+   * Partial if files were skipped; else ok if anything changed here (files landed, entries created, deleted or
+   * fixed, conflicts), else unchanged.
+   */
+  private Result finished(long files, long bytes, int fixedDirectories, Skipped skipped, String via) {
     boolean changed = files > 0 || outcome.created() > 0 || outcome.deleted() > 0 || outcome.fixed() > 0
         || fixedDirectories > 0 || outcome.conflictCount() > 0;
-    return new Result(config.name(), changed ? TargetStatus.OK : TargetStatus.UNCHANGED, files, bytes,
-        fixedDirectories, via, conflictNote());
+    TargetStatus status = !skipped.isEmpty() ? TargetStatus.PARTIAL : changed ? TargetStatus.OK : TargetStatus.UNCHANGED;
+    return new Result(config.name(), status, files, bytes, fixedDirectories, via, skipped, conflictNote());
   }
 
   void fail(String reason) {

@@ -3,6 +3,7 @@ package io.gosync.control;
 import io.gosync.liveness.Silence;
 import io.gosync.protocol.NeedList;
 import io.gosync.protocol.PrepareReply;
+import io.gosync.protocol.Skipped;
 import io.gosync.protocol.TargetLine;
 import io.gosync.protocol.TargetReport.Result;
 import io.gosync.protocol.TargetStatus;
@@ -11,7 +12,7 @@ import java.util.List;
 
 /**
  * What the source knows of one target of a task, and the only code that changes it: pending →
- * preparing → prepared → transferring → ok | unchanged | failed. Every transition returns
+ * preparing → prepared → transferring → ok | unchanged | partial | failed. Every transition returns
  * whether it happened; none leaves a final status. Owned by its task on the control event loop.
  */
 final class TargetState {
@@ -30,6 +31,7 @@ final class TargetState {
   private long fixed;
   private long conflicts;
   private List<String> conflictPaths = List.of();
+  private Skipped skipped = Skipped.NONE;
   /** Where the target's data port listens, as its own prepare reply said. */
   private String dataHost;
   private int dataPort;
@@ -138,14 +140,18 @@ final class TargetState {
     return true;
   }
 
-  /** The target's result: ok or unchanged with what landed, or failed with its message. */
-  boolean finished(Result result) {
+  /**
+   * The target's result: ok, unchanged or partial with what landed, or failed with its message. Files the
+   * source's scan skipped ({@code atSource}) make any result but a failure partial: the target lacks them too.
+   */
+  boolean finished(Result result, Skipped atSource) {
     if (isFinal()) {
       return false;
     }
     if (result.status() == TargetStatus.FAILED) {
       return failed(result.message() == null ? "failed" : result.message());
     }
+    skipped = atSource.and(result.skipped());
     files = result.files();
     bytes = result.bytes();
     fixed += result.fixedDirectories();
@@ -153,7 +159,7 @@ final class TargetState {
     if (result.message() != null) {
       message = result.message();
     }
-    return move(result.status());
+    return move(skipped.isEmpty() ? result.status() : TargetStatus.PARTIAL);
   }
 
   boolean failed(String reason) {
@@ -176,6 +182,6 @@ final class TargetState {
 
   TargetLine line() {
     return new TargetLine(requested, node, status, files, bytes, needFiles, needBytes,
-        created, deleted, fixed, conflicts, via, conflictPaths, message);
+        created, deleted, fixed, conflicts, via, conflictPaths, skipped, message);
   }
 }

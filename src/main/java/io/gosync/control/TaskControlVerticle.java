@@ -8,6 +8,7 @@ import io.gosync.protocol.Finish;
 import io.gosync.protocol.NodeInfo;
 import io.gosync.protocol.Prepare;
 import io.gosync.protocol.ReplyCode;
+import io.gosync.protocol.Skipped;
 import io.gosync.protocol.StatusRequest;
 import io.gosync.protocol.SubmitReply;
 import io.gosync.protocol.TaskRequest;
@@ -206,7 +207,7 @@ public final class TaskControlVerticle extends VerticleBase {
   private void onFinish(Message<JsonObject> message) {
     TargetPart part = partOf(message.body(), body -> Finish.fromJson(body).taskId());
     if (part != null) {
-      part.finish(0, 0, null);
+      part.finish(0, 0, Skipped.NONE, null);
     }
   }
 
@@ -237,7 +238,7 @@ public final class TaskControlVerticle extends VerticleBase {
       return;
     }
     if (received.ok()) {
-      part.finish(received.files(), received.bytes(), received.via());
+      part.finish(received.files(), received.bytes(), received.skipped(), received.via());
     } else {
       part.fail(received.via() == null ? received.message() : received.message() + " (fed by " + received.via() + ")");
     }

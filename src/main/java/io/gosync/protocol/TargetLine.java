@@ -8,11 +8,12 @@ import java.util.List;
 /**
  * One target's line in a task report, and the body of a {@code target} event. {@code target} is
  * the target as requested, {@code node} the node it resolved to (null if none); the totals are
- * what its need-list asked for; {@code conflictPaths} is written only when there are some.
+ * what its need-list asked for; {@code conflictPaths} is written only when there are some, and so
+ * is {@code skippedPaths} (source files the target did not get; {@code skipped} counts them).
  */
 public record TargetLine(String target, String node, TargetStatus status, long files, long bytes,
                          long totalFiles, long totalBytes, long created, long deleted, long fixed, long conflicts,
-                         String via, List<String> conflictPaths, String message) {
+                         String via, List<String> conflictPaths, Skipped skipped, String message) {
 
   public TargetLine {
     conflictPaths = List.copyOf(conflictPaths);
@@ -31,7 +32,7 @@ public record TargetLine(String target, String node, TargetStatus status, long f
     if (!conflictPaths.isEmpty()) {
       json.put("conflictPaths", new JsonArray(conflictPaths));
     }
-    return json.put("message", message);
+    return skipped.into(json).put("message", message);
   }
 
   public static TargetLine fromJson(JsonObject json) {
@@ -43,6 +44,6 @@ public record TargetLine(String target, String node, TargetStatus status, long f
         fields.parsed("status", TargetStatus::fromLabel), fields.count("files"), fields.count("bytes"),
         fields.count("totalFiles"), fields.count("totalBytes"), fields.count("created"), fields.count("deleted"),
         fields.count("fixed"), fields.count("conflicts"), fields.optionalText("via"), fields.texts("conflictPaths"),
-        fields.optionalText("message"));
+        Skipped.from(fields), fields.optionalText("message"));
   }
 }

@@ -53,21 +53,32 @@ public sealed interface TargetReport {
 
   /**
    * A target's own final word, or a relay's about a child it could not reach or lost. A failed
-   * result carries only its message; the counts and {@code via} belong to ok and unchanged.
+   * result carries only its message; the counts, {@code via} and the skipped files belong to ok,
+   * unchanged and partial, and a result with skipped files is partial.
    */
   record Result(String target, TargetStatus status, long files, long bytes, long fixedDirectories, String via,
-                String message) implements TargetReport {
+                Skipped skipped, String message) implements TargetReport {
 
     static final String TYPE = "result";
 
     public Result {
       if (!status.isFinal()) {
-        throw new IllegalArgumentException("a result is ok, unchanged or failed, not " + status.label());
+        throw new IllegalArgumentException("a result is ok, unchanged, partial or failed, not " + status.label());
+      }
+      String mismatch = mismatch(status, skipped);
+      if (mismatch != null) {
+        throw new IllegalArgumentException("skipped: " + mismatch);
       }
     }
 
+    /** Why the status does not fit the skipped files, or null: partial exactly when some were skipped. */
+    private static String mismatch(TargetStatus status, Skipped skipped) {
+      return status == TargetStatus.FAILED || (status == TargetStatus.PARTIAL) != skipped.isEmpty() ? null
+          : "a result is partial exactly when files were skipped, not " + status.label() + " with " + skipped.count();
+    }
+
     public static Result failed(String target, String message) {
-      return new Result(target, TargetStatus.FAILED, 0, 0, 0, null, message);
+      return new Result(target, TargetStatus.FAILED, 0, 0, 0, null, Skipped.NONE, message);
     }
 
     @Override
@@ -75,6 +86,7 @@ public sealed interface TargetReport {
       JsonObject json = new JsonObject().put("status", status.label());
       if (status != TargetStatus.FAILED) {
         json.put("files", files).put("bytes", bytes).put("fixedDirectories", fixedDirectories).put("via", via);
+        skipped.into(json);
       }
       return typed(json.put("message", message), TYPE, target);
     }
@@ -82,13 +94,18 @@ public sealed interface TargetReport {
     static Result fromJson(String target, JsonFields fields) {
       TargetStatus status = fields.parsed("status", TargetStatus::fromLabel);
       if (!status.isFinal()) {
-        throw fields.refused("status", "a result is ok, unchanged or failed, not " + status.label());
+        throw fields.refused("status", "a result is ok, unchanged, partial or failed, not " + status.label());
       }
       if (status == TargetStatus.FAILED) {
         return failed(target, fields.optionalText("message"));
       }
+      Skipped skipped = Skipped.from(fields);
+      String mismatch = mismatch(status, skipped);
+      if (mismatch != null) {
+        throw fields.refused("skipped", mismatch);
+      }
       return new Result(target, status, fields.count("files"), fields.count("bytes"),
-          fields.count("fixedDirectories"), fields.optionalText("via"), fields.optionalText("message"));
+          fields.count("fixedDirectories"), fields.optionalText("via"), skipped, fields.optionalText("message"));
     }
   }
 }

@@ -1,11 +1,12 @@
 package io.gosync.relay;
 
+import io.gosync.fs.Dir;
+import io.gosync.fs.Names;
+import io.gosync.fs.OpenFile;
 import io.gosync.relay.RelayMessages.SendOutcome;
 import io.gosync.relay.RelayMessages.SendRequest;
 import io.gosync.relay.wire.Frames;
 import io.gosync.scan.Entry;
-import io.gosync.fs.Dir;
-import io.gosync.fs.OpenFile;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;
@@ -22,7 +23,9 @@ import java.io.IOException;
  * The source's side of one group: reads each needed file once and writes its frame to the tee
  * of the top-level children. Small files are read whole; large ones are piped from an AsyncFile
  * with backpressure. With compression every chunk is compressed here, once, and relays forward
- * the compressed bytes unchanged.
+ * the compressed bytes unchanged. A file that cannot be read, or that is not as in the manifest
+ * (its size or the SHA-256 of what was read differ), is skipped with a skip frame (see
+ * {@link Frames}) and the stream goes on: every target in the group lacks that one file.
  */
 final class GroupSender {
 
@@ -35,6 +38,7 @@ final class GroupSender {
   private final RelayMetrics metrics;
   private final EntryLocator source;
   private long files;
+  private long skipped;
   private long bytes;
 
   GroupSender(Vertx vertx, SendRequest request, TeeWriteStream tee, int level, RelayMetrics metrics) {
@@ -50,10 +54,11 @@ final class GroupSender {
     Promise<Void> sent = Promise.promise();
     sendFrom(request.need().next(0), sent);
     return sent.future()
-        .compose(v -> tee.write(Frames.end(files)))
+        .compose(v -> tee.write(Frames.end(files + skipped)))
         .recover(err -> tee.write(Frames.abort(err.getMessage())).compose(v -> Future.failedFuture(err)))
         .eventually(tee::end)
-        .onComplete(v -> LOG.debug("task {}: sent {} files, {} stream bytes", request.taskId(), files, tee.written()))
+        .onComplete(v -> LOG.debug("task {}: sent {} files, skipped {}, {} stream bytes", request.taskId(), files,
+            skipped, tee.written()))
         .map(v -> new SendOutcome(files, bytes));
   }
 
@@ -68,18 +73,17 @@ final class GroupSender {
       return;
     }
     Entry entry = request.manifest().entry(index);
-    drained().compose(v -> vertx.executeBlocking(() -> open(entry), false)).compose(file -> {
-      tee.write(Frames.file(index, entry, request.compress()));
-      String path = file.path().toString();
-      return (entry.size() <= Frames.SMALL_FILE ? sendWhole(path, entry) : sendStream(path, entry))
-          .eventually(() -> {
-            file.close();
-            return Future.succeededFuture();
-          });
-    }).onSuccess(v -> {
-      files++;
-      bytes += entry.size();
-      metrics.sent(entry.size());
+    Future<Boolean> step = drained()
+        .compose(v -> vertx.executeBlocking(() -> open(entry), false))
+        .compose(file -> send(index, file, entry), err -> skip(index, entry, SourceRead.unreadable(err)));
+    step.onSuccess(whole -> {
+      if (whole) {
+        files++;
+        bytes += entry.size();
+        metrics.sent(entry.size());
+      } else {
+        skipped++;
+      }
       vertx.runOnContext(next -> sendFrom(request.need().next(index + 1), sent));
     }).onFailure(sent::fail);
   }
@@ -91,29 +95,69 @@ final class GroupSender {
     }
   }
 
-  private Future<Void> sendWhole(String path, Entry entry) {
+  private Future<Boolean> send(int index, OpenFile file, Entry entry) {
+    String path = file.path().toString();
+    return (entry.size() <= Frames.SMALL_FILE ? sendWhole(index, path, entry) : sendStream(index, path, entry))
+        .eventually(() -> {
+          file.close();
+          return Future.succeededFuture();
+        });
+  }
+
+  /**
+   * Reads a small file whole and sends it, or a skip instead when it is not as in the manifest: its hash is
+   * checked here, before a byte is sent, so the receiver never holds a small file that may be skipped.
+   */
+  private Future<Boolean> sendWhole(int index, String path, Entry entry) {
     return vertx.fileSystem().readFile(path).compose(data -> {
-      if (data.length() != entry.size()) {
-        return Future.failedFuture(changed(entry));
+      String trouble = SourceRead.trouble(entry, data.length(), SourceRead.sha256(data));
+      if (trouble != null) {
+        return skip(index, entry, trouble);
       }
+      tee.write(Frames.file(index, entry, request.compress()));
       if (data.length() > 0) {
         tee.write(request.compress() ? Frames.chunk(data, level) : data);
       }
-      return Future.succeededFuture();
-    });
+      return Future.succeededFuture(true);
+    }, err -> skip(index, entry, SourceRead.unreadable(err)));
   }
 
-  private Future<Void> sendStream(String path, Entry entry) {
+  /**
+   * Pipes a large file, hashing what passes; one that fails or comes short part-way is completed with zero
+   * bytes, and one not as in the manifest is followed by its skip (see {@link Frames}).
+   */
+  private Future<Boolean> sendStream(int index, String path, Entry entry) {
     return vertx.fileSystem().open(path, new OpenOptions().setRead(true).setWrite(false))
         .compose(file -> {
+          tee.write(Frames.file(index, entry, request.compress()));
           file.setReadLength(entry.size()).setReadBufferSize(request.compress() ? Frames.SMALL_FILE : 1 << 16);
-          CountingStream counter = new CountingStream(request.compress() ? new Compressing(tee, level) : tee);
-          return file.pipe().endOnSuccess(false).endOnFailure(false).to(counter)
+          SourceRead read = new SourceRead(request.compress() ? new Compressing(tee, level) : tee);
+          return file.pipe().endOnSuccess(false).endOnFailure(false).to(read)
               .eventually(file::close)
-              .compose(v -> counter.count == entry.size()
-                  ? Future.succeededFuture()
-                  : Future.failedFuture(changed(entry)));
-        });
+              .transform(done -> {
+                String trouble = done.failed() ? SourceRead.unreadable(done.cause()) : read.trouble(entry);
+                return trouble == null ? Future.succeededFuture(true)
+                    : pad(read, entry.size() - read.count()).compose(v -> skip(index, entry, trouble));
+              });
+        }, err -> skip(index, entry, SourceRead.unreadable(err)));
+  }
+
+  private Future<Boolean> skip(int index, Entry entry, String reason) {
+    LOG.info("task {}: skipping {}: {}", request.taskId(), Names.display(entry.path()), reason);
+    tee.write(Frames.skip(index, reason));
+    return Future.succeededFuture(false);
+  }
+
+  /** Zero bytes up to the file's size, with backpressure, each write on a later turn so the stack stays flat. */
+  private Future<Void> pad(WriteStream<Buffer> out, long missing) {
+    if (missing <= 0) {
+      return Future.succeededFuture();
+    }
+    int length = (int) Math.min(missing, Frames.SMALL_FILE);
+    out.write(Buffer.buffer(new byte[length]));
+    Promise<Void> later = Promise.promise();
+    drained().onComplete(v -> vertx.runOnContext(next -> later.complete()));
+    return later.future().compose(v -> pad(out, missing - length));
   }
 
   /** Waits, between files, until the slowest branch has room again. */
@@ -124,25 +168,6 @@ final class GroupSender {
     Promise<Void> promise = Promise.promise();
     tee.drainHandler(promise::tryComplete);
     return promise.future();
-  }
-
-  private static String changed(Entry entry) {
-    return "source file " + entry.path() + " changed size during the sync";
-  }
-
-  /** Counts the bytes that pass, to catch a source file that shrank while it was read. */
-  private static final class CountingStream extends ForwardingStream {
-    long count;
-
-    CountingStream(WriteStream<Buffer> next) {
-      super(next);
-    }
-
-    @Override
-    public Future<Void> write(Buffer data) {
-      count += data.length();
-      return next.write(data);
-    }
   }
 
   /** Turns raw reads into compressed chunk frames. */
@@ -161,7 +186,7 @@ final class GroupSender {
   }
 
   /** A write stream that passes flow control through to the next one. */
-  private abstract static class ForwardingStream extends QuietSink {
+  abstract static class ForwardingStream extends QuietSink {
     final WriteStream<Buffer> next;
 
     ForwardingStream(WriteStream<Buffer> next) {

@@ -3,7 +3,6 @@ package io.gosync.relay;
 import io.gosync.relay.wire.FrameParser;
 import io.gosync.relay.wire.Frames;
 import io.gosync.scan.Entry;
-import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;
@@ -13,75 +12,51 @@ import io.vertx.core.streams.WriteStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.BitSet;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Set;
-
 /**
  * The local branch of a relay node's tee: lands each file of the stream atomically, as the
  * {@link FrameParser} reports it. Small files are gathered in memory and landed in one blocking
  * step each, several at a time; large ones stream through a {@link LandingFile}. It never fails
  * a write: when the local disk fails it records why, removes its temporary files and ignores the
- * rest of the stream, so the children keep receiving.
+ * rest of the stream, so the children keep receiving. A file the source skips is not landed: its
+ * temporary file, if any, is removed and the stream goes on; the summary names it.
  */
 final class LandingSink extends QuietSink implements FrameParser.Events {
 
   private static final Logger LOG = LoggerFactory.getLogger(LandingSink.class);
 
-  record Summary(long files, long bytes) {
-  }
-
-  /**
-   * Small files land on worker threads while parsing goes on, up to this many at once. Landing
-   * one at a time paused the tee for every small file (~1 ms each), and in a chain each node's
-   * pauses held back every node above it.
-   */
-  static final int LANDINGS_IN_FLIGHT = 8;
-
-  private final Vertx vertx;
-  private final Context context;
   private final ReceivePlan plan;
-  private final Landing landing;
-  private final RelayMetrics metrics;
+  private final WorkerLanding landing;
   private final FrameParser parser = new FrameParser(this);
-  private final Promise<Summary> result = Promise.promise();
-  private final BitSet received = new BitSet();
-  /** Files on their way to their final name; the end of the stream, and a failure's report, wait for them. */
-  private final Set<Future<Void>> landings = new HashSet<>();
+  private final Promise<StreamTally.Summary> result = Promise.promise();
+  private final StreamTally tally;
+  private final LandingSteps steps;
 
   /** The current file: gathered whole in memory if small, else written as it comes. */
   private int index;
   private Entry entry;
   private Buffer whole;
   private LandingFile large;
-  /** The end frame's count of files, once it has come. */
-  private long endCount = -1;
+  /** The current large file, whose bytes all came but hash otherwise than the manifest: its skip must follow. */
+  private LandingFile held;
   private boolean ended;
   private boolean finished;
   private String failure;
   private Handler<Void> drainHandler;
-  private long files;
-  private long bytes;
 
   LandingSink(Vertx vertx, ReceivePlan plan, Landing landing, RelayMetrics metrics) {
-    this.vertx = vertx;
-    this.context = vertx.getOrCreateContext();
+    this.steps = new LandingSteps(vertx.getOrCreateContext(), this::fail);
     this.plan = plan;
-    this.landing = landing;
-    this.metrics = metrics;
+    this.landing = new WorkerLanding(vertx, landing);
+    this.tally = new StreamTally(plan, metrics);
   }
 
-  Future<Summary> result() {
+  Future<StreamTally.Summary> result() {
     return result.future();
   }
 
-  long files() {
-    return files;
-  }
-
-  long bytes() {
-    return bytes;
+  /** What has come so far. */
+  StreamTally tally() {
+    return tally;
   }
 
   /** Stops landing (the task was aborted); the stream is ignored from here on. */
@@ -99,8 +74,12 @@ final class LandingSink extends QuietSink implements FrameParser.Events {
 
   @Override
   public void fileStarts(int index, long size, boolean compressed, String hash) {
-    if (index < 0 || index >= plan.manifest().size() || !plan.need().contains(index) || received.get(index)) {
-      badStream("file index " + index + " was not asked for");
+    if (damagedHeld()) {
+      return;
+    }
+    String refusal = tally.refusal(index);
+    if (refusal != null) {
+      badStream(refusal);
       return;
     }
     Entry next = plan.manifest().entry(index);
@@ -108,6 +87,7 @@ final class LandingSink extends QuietSink implements FrameParser.Events {
       badStream("file " + next.path() + " does not match the manifest");
       return;
     }
+    tally.started(index);
     this.index = index;
     this.entry = next;
     if (size > Frames.SMALL_FILE) {
@@ -122,7 +102,7 @@ final class LandingSink extends QuietSink implements FrameParser.Events {
 
   @Override
   public void fileData(Buffer data) {
-    bytes += data.length();
+    tally.bytes(data.length());
     if (whole != null) {
       whole.appendBuffer(data);
       if (whole.length() == entry.size()) {
@@ -134,9 +114,26 @@ final class LandingSink extends QuietSink implements FrameParser.Events {
   }
 
   @Override
+  public void fileSkipped(int index, String reason) {
+    if (held != null) {
+      skipHeld(index, reason);
+      return;
+    }
+    String refusal = tally.refusal(index);
+    if (refusal != null) {
+      badStream(refusal);
+    } else {
+      tally.skipped(index, plan.manifest().entry(index), reason);
+    }
+  }
+
+  @Override
   public void streamEnds(long count) {
-    endCount = count;
-    if (landings.isEmpty()) {
+    if (damagedHeld()) {
+      return;
+    }
+    tally.ended(count);
+    if (steps.isIdle()) {
       finish();
     } else {
       parser.pause(); // until the last small file has landed: only then is the stream over
@@ -156,84 +153,84 @@ final class LandingSink extends QuietSink implements FrameParser.Events {
   /** The file's bytes have nowhere to go until its temporary file exists: parsing waits. */
   private void openLarge() {
     parser.pause();
-    int at = index;
     Entry file = entry;
-    large = new LandingFile(vertx, vertx.executeBlocking(() -> landing.create(at, file), false), file.size(),
-        err -> fail("cannot write " + file.path() + ": " + err.getMessage()), v -> maybeDrain());
-    later(large.opened(), open -> resume(), "cannot create a temporary file for " + file.path());
+    large = landing.open(index, file, err -> fail("cannot write " + file.path() + ": " + err.getMessage()),
+        v -> maybeDrain());
+    steps.later(large.opened(), open -> resume(), "cannot create a temporary file for " + file.path());
   }
 
-  /** One large file at a time: parsing waits while it is closed, checked and renamed. */
+  /**
+   * One large file at a time: parsing waits while it is closed, checked and renamed. One whose hash
+   * differs from the manifest is held instead: the source may have seen it change as it read it.
+   */
   private void landLarge() {
     parser.pause();
     LandingFile written = large;
-    int at = index;
     Entry file = entry;
     large = null; // no more writes or drain handlers on it
-    Future<Void> step = written.close().compose(hash -> vertx.executeBlocking(() -> {
-      landing.commit(written.temp(), file, hash);
-      return null;
-    }, false));
-    landings.add(step);
-    later(step, v -> {
-      landings.remove(step);
-      landed(at, file);
+    steps.landing(landing.commit(written, file), whole -> {
+      if (whole) {
+        tally.landed(file);
+      } else {
+        held = written;
+      }
       resume();
     }, "cannot land " + file.path());
   }
 
-  /** A small file lands on a worker thread while the stream goes on; see {@link #LANDINGS_IN_FLIGHT}. */
-  private void landWhole() {
-    byte[] data = whole.getBytes();
-    int at = index;
-    Entry file = entry;
-    whole = null;
-    Future<Void> step = vertx.executeBlocking(() -> {
-      landing.landWhole(at, file, data);
-      return null;
-    }, false);
-    landings.add(step);
-    later(step, v -> {
-      landings.remove(step);
-      landed(at, file);
-      if (failure == null && endCount >= 0 && landings.isEmpty()) {
-        finish();
-        resume();
-      } else {
-        maybeDrain();
-      }
-    }, "cannot land " + file.path());
-  }
-
-  private void landed(int at, Entry file) {
-    files++;
-    received.set(at);
-    metrics.landed(file.size());
+  /** The source says the held file changed while it read it: its temporary file goes, the stream goes on. */
+  private void skipHeld(int at, String reason) {
+    if (index != at) {
+      damagedHeld();
+      return;
+    }
+    LandingFile changed = held;
+    held = null;
+    tally.skipped(at, entry, reason);
+    steps.landing(changed.discard(), v -> afterLanding(), "cannot remove " + entry.path());
   }
 
   /**
-   * Continues after an asynchronous step, always on a later turn of this sink's context. A step
-   * can finish before its handler is attached (a tiny file lands that fast); continuing at once
-   * would resume parsing, or check for the end of the stream, while an outer parse loop still
-   * holds unparsed bytes.
+   * Fails the stream if a file is held and anything but its skip came: the source hashes what it reads and
+   * skips a file that is not as in the manifest, so one that came whole but otherwise was damaged on the way.
    */
-  private <T> void later(Future<T> step, Handler<T> next, String failing) {
-    step.onComplete(done -> context.runOnContext(v -> {
-      if (done.succeeded()) {
-        next.handle(done.result());
-      } else {
-        fail(failing + ": " + done.cause().getMessage());
-      }
-    }));
+  private boolean damagedHeld() {
+    if (held != null) {
+      fail("hash mismatch for " + entry.path() + ": the stream damaged it (the source read it as in the"
+          + " manifest)");
+    }
+    return failure != null;
+  }
+
+  /** A small file lands on a worker thread while the stream goes on; see {@link LandingSteps#IN_FLIGHT}. */
+  private void landWhole() {
+    Entry file = entry;
+    Future<Void> step = landing.whole(index, file, whole.getBytes());
+    whole = null;
+    steps.landing(step, v -> {
+      tally.landed(file);
+      afterLanding();
+    }, "cannot land " + file.path());
+  }
+
+  /** A file landed or was discarded: the stream may be over, else there may be room again. */
+  private void afterLanding() {
+    if (failure == null && tally.hasEnded() && steps.isIdle()) {
+      finish();
+      resume();
+    } else {
+      maybeDrain();
+    }
   }
 
   private void finish() {
-    if (endCount != received.cardinality() || !plan.need().sameAs(received)) {
-      badStream("it ended with " + received.cardinality() + " of " + plan.need().size() + " files");
+    String shortfall = tally.shortfall();
+    if (shortfall != null) {
+      badStream(shortfall);
       return;
     }
     finished = true;
-    result.tryComplete(new Summary(files, bytes));
+    result.tryComplete(tally.summary());
   }
 
   private void resume() {
@@ -259,20 +256,20 @@ final class LandingSink extends QuietSink implements FrameParser.Events {
     }
     failure = reason;
     parser.stop();
-    Future<Void> discarded = large == null ? Future.succeededFuture() : large.discard();
+    LandingFile leftover = large != null ? large : held;
+    Future<Void> discarded = leftover == null ? Future.succeededFuture() : leftover.discard();
     large = null;
+    held = null;
     whole = null;
-    // Files still landing either land or remove their temporary file; the failure is reported
-    // once they have, so a failed target is never seen with one left behind.
-    Future<?> landed = Future.join(List.copyOf(landings)).otherwiseEmpty();
+    Future<?> landed = steps.settled();
     discarded.eventually(() -> landed).onComplete(done -> result.tryFail(reason));
     maybeDrain();
   }
 
   private void checkEnded() {
     if (!finished && failure == null) {
-      LOG.debug("task {}: the stream ended early: {} of {} files landed, last {}", plan.taskId(),
-          received.cardinality(), plan.need().size(), entry == null ? null : entry.path());
+      LOG.debug("task {}: the stream ended early: {}, last {}", plan.taskId(), tally.progress(),
+          entry == null ? null : entry.path());
       fail("the stream from the parent ended before its end frame");
     }
   }
@@ -280,7 +277,7 @@ final class LandingSink extends QuietSink implements FrameParser.Events {
   @Override
   public boolean writeQueueFull() {
     return failure == null
-        && (parser.isPaused() || landings.size() >= LANDINGS_IN_FLIGHT || (large != null && large.writeQueueFull()));
+        && (parser.isPaused() || steps.isFull() || (large != null && large.writeQueueFull()));
   }
 
   @Override

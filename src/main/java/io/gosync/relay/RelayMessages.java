@@ -1,6 +1,7 @@
 package io.gosync.relay;
 
 import io.gosync.protocol.NeedList;
+import io.gosync.protocol.Skipped;
 import io.gosync.relay.wire.TreeNode;
 import io.gosync.scan.Manifest;
 
@@ -21,7 +22,11 @@ public final class RelayMessages {
   public record SendOutcome(long files, long bytes) {
   }
 
-  /** A receiving node's own result, for its task control verticle to finish and report; {@code via} fed it. */
-  public record Received(String taskId, boolean ok, long files, long bytes, String via, String message) {
+  /**
+   * A receiving node's own result, for its task control verticle to finish and report; {@code via} fed it, and
+   * {@code skipped} are the files the source gave up on while it sent them.
+   */
+  public record Received(String taskId, boolean ok, long files, long bytes, Skipped skipped, String via,
+                         String message) {
   }
 }

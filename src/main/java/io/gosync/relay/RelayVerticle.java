@@ -4,6 +4,7 @@ import io.gosync.config.NodeConfig;
 import io.gosync.config.Transport;
 import io.gosync.liveness.Silence;
 import io.gosync.protocol.Constants;
+import io.gosync.protocol.Skipped;
 import io.gosync.relay.RelayMessages.Received;
 import io.gosync.relay.RelayMessages.SendOutcome;
 import io.gosync.relay.RelayMessages.SendRequest;
@@ -164,8 +165,10 @@ public final class RelayVerticle extends VerticleBase {
       reportProgress(taskId, sink);
       receiving.remove(taskId);
       bus.send(nodeAddress(config.name(), Constants.RECEIVED), done.succeeded()
-          ? new Received(taskId, true, done.result().files(), done.result().bytes(), header.parent(), null)
-          : new Received(taskId, false, sink.files(), sink.bytes(), header.parent(), done.cause().getMessage()));
+          ? new Received(taskId, true, done.result().files(), done.result().bytes(), done.result().skipped(),
+              header.parent(), null)
+          : new Received(taskId, false, sink.tally().files(), sink.tally().bytes(), Skipped.NONE, header.parent(),
+              done.cause().getMessage()));
     });
     return sink;
   }
@@ -207,6 +210,6 @@ public final class RelayVerticle extends VerticleBase {
   }
 
   private void reportProgress(String taskId, LandingSink sink) {
-    Reports.progress(bus, taskId, config.name(), sink.files(), sink.bytes());
+    Reports.progress(bus, taskId, config.name(), sink.tally().files(), sink.tally().bytes());
   }
 }

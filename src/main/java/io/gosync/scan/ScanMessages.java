@@ -20,7 +20,11 @@ public final class ScanMessages {
     }
   }
 
-  /** {@code skipped}: a line per path the scan could not read ("path: reason", escaped for people). */
+  /**
+   * A scanned (or only checked) source. {@code skipped}: entries the scan could not take, each
+   * "path: reason" with the path escaped for display; they are not in the manifest, and every
+   * target's result is partial for them.
+   */
   public record SourceScan(Path path, Manifest manifest, List<String> skipped) {
 
     public SourceScan {

@@ -2,6 +2,7 @@ package io.gosync.control;
 
 import io.gosync.protocol.NeedList;
 import io.gosync.protocol.PrepareReply;
+import io.gosync.protocol.Skipped;
 import io.gosync.protocol.TargetLine;
 import io.gosync.protocol.TargetReport.Result;
 import io.gosync.protocol.TargetStatus;
@@ -36,11 +37,34 @@ class TargetStateTest {
     assertEquals(reply().need(), target.need());
     assertTrue(target.transferring());
     assertTrue(target.progress(1, 50));
-    assertTrue(target.finished(new Result("web2", TargetStatus.OK, 1, 100, 2, "web1", null)));
+    assertTrue(target.finished(new Result("web2", TargetStatus.OK, 1, 100, 2, "web1", Skipped.NONE, null),
+        Skipped.NONE));
 
     assertEquals(new TargetLine("10.0.0.2:7000", "web2", TargetStatus.OK, 1, 100, 1, 100, 2, 0, 3, 1, "web1",
-        List.of("conf.ini"), null), target.line());
+        List.of("conf.ini"), Skipped.NONE, null), target.line());
     assertEquals("web2", target.name());
+  }
+
+  /** Files the source's scan skipped make an ok or unchanged result partial, listed before the target's own. */
+  @Test
+  void filesSkippedByTheScanMakeEveryResultButAFailurePartial() {
+    Skipped atSource = Skipped.of(List.of("secret.key: permission denied"));
+    TargetState unchanged = TargetState.resolved("web2", WEB2);
+    TargetState partial = TargetState.resolved("web3", "web3");
+    TargetState failed = TargetState.resolved("web4", "web4");
+
+    assertTrue(unchanged.finished(new Result("web2", TargetStatus.UNCHANGED, 0, 0, 0, null, Skipped.NONE, null),
+        atSource));
+    assertTrue(partial.finished(new Result("web3", TargetStatus.PARTIAL, 1, 5, 0, "web1",
+        Skipped.of(List.of("log.txt: changed while it was read")), null), atSource));
+    assertTrue(failed.finished(Result.failed("web4", "disk full"), atSource));
+
+    assertEquals(TargetStatus.PARTIAL, unchanged.line().status());
+    assertEquals(atSource, unchanged.line().skipped());
+    assertEquals(new Skipped(2, List.of("secret.key: permission denied", "log.txt: changed while it was read")),
+        partial.line().skipped());
+    assertEquals(TargetStatus.FAILED, failed.line().status());
+    assertEquals(Skipped.NONE, failed.line().skipped());
   }
 
   @Test
@@ -52,7 +76,8 @@ class TargetStateTest {
     assertFalse(target.prepared(reply()));
     assertFalse(target.transferring());
     assertFalse(target.progress(5, 5));
-    assertFalse(target.finished(new Result("web2", TargetStatus.OK, 1, 1, 0, "web1", "late")));
+    assertFalse(target.finished(new Result("web2", TargetStatus.OK, 1, 1, 0, "web1", Skipped.NONE, "late"),
+        Skipped.NONE));
     assertFalse(target.failed("again"));
 
     TargetLine line = target.line();
@@ -65,11 +90,11 @@ class TargetStateTest {
   @Test
   void aFailedResultFailsTheTargetWithItsMessageOrWithFailed() {
     TargetState told = TargetState.resolved("web2", WEB2);
-    assertTrue(told.finished(Result.failed("web2", "disk full")));
+    assertTrue(told.finished(Result.failed("web2", "disk full"), Skipped.NONE));
     assertEquals("disk full", told.line().message());
 
     TargetState untold = TargetState.resolved("web2", WEB2);
-    assertTrue(untold.finished(Result.failed("web2", null)));
+    assertTrue(untold.finished(Result.failed("web2", null), Skipped.NONE));
     assertEquals(TargetStatus.FAILED, untold.status());
     assertEquals("failed", untold.line().message());
   }

@@ -14,7 +14,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class TargetReportTest {
 
   private static final TargetReport.Result OK =
-      new TargetReport.Result("web2", TargetStatus.OK, 3, 4096, 1, "web1", null);
+      new TargetReport.Result("web2", TargetStatus.OK, 3, 4096, 1, "web1", Skipped.NONE, null);
+
+  private static final TargetReport.Result PARTIAL = new TargetReport.Result("web3", TargetStatus.PARTIAL, 2, 10, 0,
+      "web2", Skipped.of(List.of("a.txt: No such file or directory", "b.bin: changed while it was read")), null);
 
   @Test
   void eachReportIsWrittenAsOnTheWire() {
@@ -23,7 +26,10 @@ class TargetReportTest {
     assertEquals("{\"files\":3,\"bytes\":4096,\"type\":\"progress\",\"target\":\"web2\"}",
         new TargetReport.Progress("web2", 3, 4096).toJson().encode());
     assertEquals("{\"status\":\"ok\",\"files\":3,\"bytes\":4096,\"fixedDirectories\":1,\"via\":\"web1\","
-        + "\"message\":null,\"type\":\"result\",\"target\":\"web2\"}", OK.toJson().encode());
+        + "\"skipped\":0,\"message\":null,\"type\":\"result\",\"target\":\"web2\"}", OK.toJson().encode());
+    assertEquals("{\"status\":\"partial\",\"files\":2,\"bytes\":10,\"fixedDirectories\":0,\"via\":\"web2\","
+        + "\"skipped\":2,\"skippedPaths\":[\"a.txt: No such file or directory\",\"b.bin: changed while it was read\"],"
+        + "\"message\":null,\"type\":\"result\",\"target\":\"web3\"}", PARTIAL.toJson().encode());
     assertEquals("{\"status\":\"failed\",\"message\":\"disk full\",\"type\":\"result\",\"target\":\"web3\"}",
         TargetReport.Result.failed("web3", "disk full").toJson().encode());
   }
@@ -31,7 +37,8 @@ class TargetReportTest {
   @Test
   void eachReportIsReadBack() {
     for (TargetReport report : List.of(new TargetReport.Live("web2", "queued"), new TargetReport.Progress("web2", 1, 2),
-        OK, new TargetReport.Result("web2", TargetStatus.UNCHANGED, 0, 0, 0, null, "2 differing entries left"),
+        OK, new TargetReport.Result("web2", TargetStatus.UNCHANGED, 0, 0, 0, null, Skipped.NONE,
+            "2 differing entries left"), PARTIAL,
         TargetReport.Result.failed("web3", "disk full"))) {
       assertEquals(report, TargetReport.fromJson(report.toJson()));
       assertEquals(report, TargetReport.fromJson(new JsonObject(report.toJson().encode())));
@@ -67,12 +74,36 @@ class TargetReportTest {
     assertRefused(without(OK.toJson(), "fixedDirectories"), "fixedDirectories");
     assertRefused(OK.toJson().put("via", 1), "via");
     assertRefused(OK.toJson().put("message", List.of()), "message");
+    assertRefused(without(OK.toJson(), "skipped"), "skipped");
+    assertRefused(OK.toJson().put("skipped", 1), "skipped");
+    assertRefused(without(PARTIAL.toJson(), "skipped"), "skipped");
+    assertRefused(PARTIAL.toJson().put("skipped", 0), "skippedPaths");
+    assertRefused(PARTIAL.toJson().put("skippedPaths", List.of(1)), "skippedPaths");
+    assertRefused(PARTIAL.toJson().put("skipped", 30).put("skippedPaths", List.of("x".repeat(21).split(""))),
+        "skippedPaths");
+  }
+
+  @Test
+  void skippedFilesAreCountedAllButListedOnlyUpToTheBound() {
+    Skipped many = Skipped.NONE;
+    for (int i = 0; i < 30; i++) {
+      many = many.and("f" + i + ": gone");
+    }
+    assertEquals(30, many.count());
+    assertEquals(Skipped.LISTED, many.paths().size());
+    assertEquals("f0: gone", many.paths().get(0));
+    assertEquals(many, Skipped.of(many.paths()).and(new Skipped(10, List.of())));
+    Skipped some = many;
+    assertThrows(IllegalArgumentException.class, () -> new TargetReport.Result("web2", TargetStatus.OK, 0, 0, 0, null,
+        some, null));
+    assertThrows(IllegalArgumentException.class, () -> new TargetReport.Result("web2", TargetStatus.PARTIAL, 0, 0, 0,
+        null, Skipped.NONE, null));
   }
 
   @Test
   void aResultIsFinal() {
     assertThrows(IllegalArgumentException.class,
-        () -> new TargetReport.Result("web2", TargetStatus.PREPARED, 0, 0, 0, null, null));
+        () -> new TargetReport.Result("web2", TargetStatus.PREPARED, 0, 0, 0, null, Skipped.NONE, null));
   }
 
   private static JsonObject without(JsonObject json, String field) {

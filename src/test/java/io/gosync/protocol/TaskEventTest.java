@@ -17,9 +17,9 @@ class TaskEventTest {
   private static final TaskRequest REQUEST =
       new TaskRequest("deploy-42", "/srv/app", "/srv/app", List.of("web2", "ghost"), true, true, false, 2);
   private static final TargetLine WEB2 = new TargetLine("web2", "web2", TargetStatus.OK, 3, 4096, 3, 4096, 1, 2, 0,
-      1, "web1", List.of("conf.ini"), "1 differing entries left as they were (no-overwrite): conf.ini");
+      1, "web1", List.of("conf.ini"), Skipped.NONE, "1 differing entries left as they were (no-overwrite): conf.ini");
   private static final TargetLine GHOST = new TargetLine("ghost", null, TargetStatus.FAILED, 0, 0, 0, 0, 0, 0, 0, 0,
-      null, List.of(), "unknown target");
+      null, List.of(), Skipped.NONE, "unknown target");
   private static final TaskReport DONE = new TaskReport("deploy-42", "web1", REQUEST, TaskState.DONE, null, 5L,
       8192L, 1, 1_700_000_000_000L, 1_700_000_001_000L, false, List.of(WEB2, GHOST));
   private static final TaskReport SCANNING = new TaskReport("deploy-42", "web1", REQUEST, TaskState.SCANNING, null,
@@ -29,10 +29,25 @@ class TaskEventTest {
   void aTargetLineIsWrittenAsOnTheWire() {
     assertEquals("{\"target\":\"ghost\",\"node\":null,\"status\":\"failed\",\"files\":0,\"bytes\":0,\"totalFiles\":0,"
         + "\"totalBytes\":0,\"created\":0,\"deleted\":0,\"fixed\":0,\"conflicts\":0,\"via\":null,"
-        + "\"message\":\"unknown target\"}", GHOST.toJson().encode());
+        + "\"skipped\":0,\"message\":\"unknown target\"}", GHOST.toJson().encode());
     assertEquals(new JsonArray().add("conf.ini"), WEB2.toJson().getJsonArray("conflictPaths"));
     assertEquals(List.of("target", "node", "status", "files", "bytes", "totalFiles", "totalBytes", "created", "deleted",
-        "fixed", "conflicts", "via", "conflictPaths", "message"), List.copyOf(WEB2.toJson().fieldNames()));
+        "fixed", "conflicts", "via", "conflictPaths", "skipped", "message"), List.copyOf(WEB2.toJson().fieldNames()));
+  }
+
+  @Test
+  void aPartialLineNamesItsSkippedFilesAndIsReadBack() {
+    TargetLine partial = new TargetLine("web3", "web3", TargetStatus.PARTIAL, 2, 10, 3, 20, 0, 0, 0, 0, "web2",
+        List.of(), Skipped.of(List.of("logs/app.log: changed while it was read")), null);
+    JsonObject json = partial.toJson();
+
+    assertEquals("partial", json.getString("status"));
+    assertEquals(1, json.getLong("skipped"));
+    assertEquals(new JsonArray().add("logs/app.log: changed while it was read"), json.getJsonArray("skippedPaths"));
+    assertEquals(partial, TargetLine.fromJson(new JsonObject(json.encode())));
+    TaskReport report = new TaskReport("deploy-42", "web1", REQUEST, TaskState.DONE, null, 5L, 8192L, 1,
+        1_700_000_000_000L, 1_700_000_001_000L, false, List.of(WEB2, partial));
+    assertEquals(report, TaskReport.fromJson(new JsonObject(report.toJson().encode())));
   }
 
   @Test
@@ -125,8 +140,11 @@ class TaskEventTest {
   void labelsAreTheLowerCaseNames() {
     assertEquals("transferring", TargetStatus.TRANSFERRING.label());
     assertEquals(TargetStatus.UNCHANGED, TargetStatus.fromLabel("unchanged"));
-    assertEquals(List.of(TargetStatus.OK, TargetStatus.UNCHANGED, TargetStatus.FAILED),
+    assertEquals(List.of(TargetStatus.OK, TargetStatus.UNCHANGED, TargetStatus.PARTIAL, TargetStatus.FAILED),
         List.of(TargetStatus.values()).stream().filter(TargetStatus::isFinal).toList());
+    assertEquals(List.of(TargetStatus.OK, TargetStatus.UNCHANGED),
+        List.of(TargetStatus.values()).stream().filter(TargetStatus::isOk).toList());
+    assertEquals(TargetStatus.PARTIAL, TargetStatus.fromLabel("partial"));
     assertEquals("accepted", TaskState.ACCEPTED.label());
     assertEquals(TaskState.DONE, TaskState.fromLabel("done"));
     assertThrows(IllegalArgumentException.class, () -> TaskState.fromLabel("DONE"));

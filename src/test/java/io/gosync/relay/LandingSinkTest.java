@@ -3,6 +3,7 @@ package io.gosync.relay;
 import io.gosync.scan.TempNames;
 import io.gosync.fs.Timestamp;
 import io.gosync.protocol.NeedList;
+import io.gosync.protocol.Skipped;
 import io.gosync.relay.wire.Frames;
 import io.gosync.scan.Entry;
 import io.gosync.scan.FileFacts;
@@ -21,6 +22,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.HexFormat;
 import java.util.List;
@@ -33,6 +35,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The landing sink parses a body however the network splits it, and ends only after its end
@@ -68,7 +71,7 @@ class LandingSinkTest {
     body.appendBuffer(Frames.end(3));
 
     // On a Vert.x context, as in the relay verticle; written faster than anything can land.
-    Promise<LandingSink.Summary> landed = Promise.promise();
+    Promise<StreamTally.Summary> landed = Promise.promise();
     vertx.runOnContext(v -> {
       LandingSink sink = new LandingSink(vertx, new ReceivePlan("t1", "src", dst, manifest, NeedList.of(need), List.of("src")),
           new Landing(dst, false, "t1", TEMPS, true), RelayMetrics.NONE);
@@ -78,7 +81,7 @@ class LandingSinkTest {
       sink.end();
       sink.result().onComplete(landed);
     });
-    LandingSink.Summary summary = landed.future().await(20, TimeUnit.SECONDS);
+    StreamTally.Summary summary = landed.future().await(20, TimeUnit.SECONDS);
 
     assertEquals(3, summary.files());
     assertEquals("first file\n", Files.readString(dst.resolve("a.txt")));
@@ -96,7 +99,7 @@ class LandingSinkTest {
     Buffer body = body(manifest, compressed, small, large, small);
 
     for (int piece : new int[] {7, 65_536}) {
-      LandingSink.Summary summary = land(vertx, manifest, body, piece, null).await(60, TimeUnit.SECONDS);
+      StreamTally.Summary summary = land(vertx, manifest, body, piece, null).await(60, TimeUnit.SECONDS);
 
       assertEquals(3, summary.files());
       assertArrayEquals(large, Files.readAllBytes(dst.resolve("b.bin")));
@@ -113,7 +116,7 @@ class LandingSinkTest {
     Manifest manifest = Manifest.of(List.of(Entry.dir("", Timestamp.ofEpochNanos(1L), 0755), file("a.bin", content(100)), file("b.bin", large)));
     Buffer body = body(manifest, false, content(100), large);
 
-    Future<LandingSink.Summary> landed = land(vertx, manifest, body.slice(0, body.length() - 1000), 65_536, afterMs);
+    Future<StreamTally.Summary> landed = land(vertx, manifest, body.slice(0, body.length() - 1000), 65_536, afterMs);
     Throwable failure = assertThrows(Exception.class, () -> landed.await(30, TimeUnit.SECONDS));
 
     assertEquals("the task was aborted", failure.getMessage());
@@ -126,7 +129,7 @@ class LandingSinkTest {
     Manifest manifest = Manifest.of(List.of(Entry.dir("", Timestamp.ofEpochNanos(1L), 0755), file("b.bin", large)));
     Buffer body = body(manifest, true, large);
 
-    Future<LandingSink.Summary> landed = land(vertx, manifest, body.slice(0, body.length() / 2), 65_536, null);
+    Future<StreamTally.Summary> landed = land(vertx, manifest, body.slice(0, body.length() / 2), 65_536, null);
     Throwable failure = assertThrows(Exception.class, () -> landed.await(30, TimeUnit.SECONDS));
 
     assertEquals("the stream from the parent ended before its end frame", failure.getMessage());
@@ -156,6 +159,71 @@ class LandingSinkTest {
     assertEquals(10 + large.length, bytes.get());
   }
 
+  /**
+   * The source skips a small file it could not read (instead of its frame) and a large one it found
+   * changed (after its bytes): the others land, the summary names both, and no temporary file is left.
+   */
+  @ParameterizedTest(name = "compressed {0}")
+  @ValueSource(booleans = {false, true})
+  void skippedFilesAreNotLandedAndTheRestIs(boolean compressed, Vertx vertx) throws Exception {
+    byte[] large = content(Frames.SMALL_FILE + 2 * LandingFile.WRITE_BATCH);
+    byte[] changed = content(large.length + 1);
+    Manifest manifest = Manifest.of(List.of(Entry.dir("", Timestamp.ofEpochNanos(1L), 0755), file("a.bin", content(10)),
+        file("b.bin", large), file("c.bin", content(20)), file("d.bin", content(30))));
+    Buffer sent = body(manifest, compressed, content(10), Arrays.copyOf(changed, large.length), content(20),
+        content(30));
+    int aEnds = 1 + Frames.FILE_HEADER_BYTES + (compressed ? Frames.chunk(Buffer.buffer(content(10)), 1).length() : 10);
+    int bEnds = sent.length() - frameLength(manifest, compressed, 20) - frameLength(manifest, compressed, 30)
+        - Frames.end(4).length();
+    Buffer body = Frames.skip(1, "vanished before it was read").appendBuffer(sent.slice(aEnds, bEnds))
+        .appendBuffer(Frames.skip(2, "changed while it was read")).appendBuffer(sent.slice(bEnds, sent.length()));
+
+    for (int piece : new int[] {5, 65_536}) {
+      StreamTally.Summary summary = land(vertx, manifest, body, piece, null).await(60, TimeUnit.SECONDS);
+
+      assertEquals(2, summary.files());
+      assertEquals(new Skipped(2, List.of("a.bin: vanished before it was read", "b.bin: changed while it was read")),
+          summary.skipped());
+      assertFalse(Files.exists(dst.resolve("a.bin")));
+      assertFalse(Files.exists(dst.resolve("b.bin")));
+      assertArrayEquals(content(30), Files.readAllBytes(dst.resolve("d.bin")));
+      assertNoTemporaryFiles(dst);
+    }
+  }
+
+  /** A large file that comes whole but not as in the manifest, with no skip after it, was damaged: that fails. */
+  @Test
+  void aLargeFileDamagedOnTheWayStillFails(Vertx vertx) throws Exception {
+    byte[] large = content(Frames.SMALL_FILE + LandingFile.WRITE_BATCH);
+    Manifest manifest = Manifest.of(List.of(Entry.dir("", Timestamp.ofEpochNanos(1L), 0755), file("b.bin", large), file("c.bin", content(20))));
+    byte[] damaged = large.clone();
+    damaged[12_345]++;
+
+    Future<StreamTally.Summary> landed = land(vertx, manifest, body(manifest, false, damaged, content(20)), 65_536, null);
+    Throwable failure = assertThrows(Exception.class, () -> landed.await(30, TimeUnit.SECONDS));
+
+    assertTrue(failure.getMessage().startsWith("hash mismatch for b.bin: the stream damaged it"), failure.getMessage());
+    assertFalse(Files.exists(dst.resolve("b.bin")));
+    assertNoTemporaryFiles(dst);
+  }
+
+  /** A skip for a file the need-list does not ask for, or for one that already came, is a bad stream. */
+  @Test
+  void aSkipOfAFileNotAskedForIsABadStream(Vertx vertx) throws Exception {
+    Manifest manifest = Manifest.of(List.of(Entry.dir("", Timestamp.ofEpochNanos(1L), 0755), file("a.bin", content(10))));
+    for (Buffer body : List.of(Frames.skip(0, "x"), Frames.skip(5, "x"),
+        body(manifest, false, content(10)).slice(0, 1 + Frames.FILE_HEADER_BYTES + 10).copy().appendBuffer(Frames.skip(1, "x")))) {
+      Future<StreamTally.Summary> landed = land(vertx, manifest, body, 65_536, null);
+      Throwable failure = assertThrows(Exception.class, () -> landed.await(30, TimeUnit.SECONDS));
+      assertTrue(failure.getMessage().startsWith("bad stream: file index"), failure.getMessage());
+    }
+  }
+
+  /** The bytes of one file's frames in {@link #body}: the manifest's entry of that size is the one meant. */
+  private static int frameLength(Manifest manifest, boolean compressed, int size) {
+    return 1 + Frames.FILE_HEADER_BYTES + (compressed ? Frames.chunk(Buffer.buffer(content(size)), 1).length() : size);
+  }
+
   /** What a source sends for every file of the manifest, with these contents; large ones in 1 MiB chunks. */
   private static Buffer body(Manifest manifest, boolean compressed, byte[]... contents) {
     Buffer body = Buffer.buffer();
@@ -176,11 +244,11 @@ class LandingSinkTest {
    * Writes the body in pieces to a sink for every file of the manifest, on a Vert.x context as in
    * the relay verticle, then ends it; or, given {@code abortAfterMs}, aborts it that much later.
    */
-  private Future<LandingSink.Summary> land(Vertx vertx, Manifest manifest, Buffer body, int piece,
+  private Future<StreamTally.Summary> land(Vertx vertx, Manifest manifest, Buffer body, int piece,
                                            Integer abortAfterMs) {
     BitSet need = new BitSet();
     need.set(1, manifest.size());
-    Promise<LandingSink.Summary> landed = Promise.promise();
+    Promise<StreamTally.Summary> landed = Promise.promise();
     vertx.runOnContext(v -> {
       LandingSink sink = new LandingSink(vertx, new ReceivePlan("t1", "src", dst, manifest, NeedList.of(need), List.of("src")),
           new Landing(dst, false, "t1", TEMPS, true), metrics);

@@ -28,6 +28,9 @@ public final class FrameParser implements Handler<Buffer> {
     /** More bytes of the current file, inflated if they were compressed; not to be modified. */
     void fileData(Buffer bytes);
 
+    /** The source gave up on this one file (see {@link Frames}); the stream goes on. */
+    void fileSkipped(int index, String reason);
+
     void streamEnds(long files);
 
     /** @param reason the source's words, empty if it gave none */
@@ -36,7 +39,8 @@ public final class FrameParser implements Handler<Buffer> {
     void badStream(String reason);
   }
 
-  private enum State { TYPE, FILE_HEADER, RAW, CHUNK_HEADER, CHUNK_DATA, END, ABORT_LENGTH, ABORT_TEXT, DONE }
+  private enum State { TYPE, FILE_HEADER, RAW, CHUNK_HEADER, CHUNK_DATA, END, ABORT_LENGTH, ABORT_TEXT,
+    SKIP_HEADER, SKIP_TEXT, DONE }
 
   private final Events events;
   private State state = State.TYPE;
@@ -122,6 +126,7 @@ public final class FrameParser implements Handler<Buffer> {
       case Frames.FILE -> expect(State.FILE_HEADER, Frames.FILE_HEADER_BYTES);
       case Frames.END -> expect(State.END, Long.BYTES);
       case Frames.ABORT -> expect(State.ABORT_LENGTH, Integer.BYTES);
+      case Frames.SKIP -> expect(State.SKIP_HEADER, Integer.BYTES * 2);
       default -> bad("unknown frame type " + type);
     }
     return next;
@@ -164,6 +169,8 @@ public final class FrameParser implements Handler<Buffer> {
         events.streamEnds(frame.getLong(0));
       }
       case ABORT_LENGTH -> abortLength(frame.getInt(0));
+      case SKIP_HEADER -> skipHeader(frame.getInt(0), frame.getInt(4));
+      case SKIP_TEXT -> skipped(frame.toString(StandardCharsets.UTF_8));
       case ABORT_TEXT -> {
         state = State.DONE;
         events.sourceAborts(frame.toString(StandardCharsets.UTF_8));
@@ -240,6 +247,22 @@ public final class FrameParser implements Handler<Buffer> {
     } else {
       expect(State.ABORT_TEXT, length);
     }
+  }
+
+  private void skipHeader(int file, int length) {
+    index = file;
+    if (length < 0 || length > Frames.MAX_SKIP_TEXT) {
+      bad("skip text of " + length + " bytes");
+    } else if (length == 0) {
+      skipped("");
+    } else {
+      expect(State.SKIP_TEXT, length);
+    }
+  }
+
+  private void skipped(String reason) {
+    state = State.TYPE;
+    events.fileSkipped(index, reason);
   }
 
   private void bad(String reason) {

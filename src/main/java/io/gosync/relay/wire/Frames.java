@@ -13,12 +13,22 @@ import java.util.HexFormat;
  * rawLength (int), compressedLength (int) and zstd bytes until {@code size} raw bytes are
  * covered. Then 'E' with the file count, or 'A' with a reason if the source gives up.
  * No per-chunk messages, no round trips: small files follow each other back to back.
+ *
+ * <p>'S', index (int), reason length (int, at most {@link #MAX_SKIP_TEXT}) and UTF-8 reason: the
+ * source gives up on that one file and the stream goes on. It comes instead of the file's frame
+ * (the file could not be opened, or a small file, read whole, was not as in the manifest), or
+ * right after the file's {@code size} bytes when a large one turned out to have changed while it
+ * was read: the source hashes what it read, so the receiver discards that file. A large file
+ * that failed part-way is first completed with zero bytes up to its size, as rsync's sender does
+ * on a read error: raw bytes have no frame boundary to stop at. The end frame counts the files
+ * sent and the files skipped: every file of the need-list is one or the other.
  */
 public final class Frames {
 
   public static final byte FILE = 'F';
   public static final byte END = 'E';
   public static final byte ABORT = 'A';
+  public static final byte SKIP = 'S';
   public static final int FILE_HEADER_BYTES = 4 + 8 + 1 + 32;
   public static final int CHUNK_HEADER_BYTES = 8;
   public static final byte COMPRESSED = 1;
@@ -27,6 +37,8 @@ public final class Frames {
   /** The largest raw chunk a receiver accepts; senders use at most SMALL_FILE. */
   public static final int MAX_CHUNK = 4 << 20;
   public static final int MAX_ABORT_TEXT = 4096;
+  /** A skip names one file's trouble ("No such file or directory", "changed while read"): short. */
+  public static final int MAX_SKIP_TEXT = 1024;
 
   private Frames() {
   }
@@ -49,8 +61,17 @@ public final class Frames {
   }
 
   public static Buffer abort(String reason) {
+    return text(Buffer.buffer().appendByte(ABORT), reason, MAX_ABORT_TEXT);
+  }
+
+  public static Buffer skip(int index, String reason) {
+    return text(Buffer.buffer().appendByte(SKIP).appendInt(index), reason, MAX_SKIP_TEXT);
+  }
+
+  /** Cut at a byte limit, which may split a character: the parser decodes it leniently. */
+  private static Buffer text(Buffer frame, String reason, int max) {
     byte[] text = reason.getBytes(StandardCharsets.UTF_8);
-    int length = Math.min(text.length, MAX_ABORT_TEXT);
-    return Buffer.buffer(5 + length).appendByte(ABORT).appendInt(length).appendBytes(text, 0, length);
+    int length = Math.min(text.length, max);
+    return frame.appendInt(length).appendBytes(text, 0, length);
   }
 }

@@ -51,6 +51,35 @@ class FrameParserTest {
     }
   }
 
+  /**
+   * A skip comes instead of a file's frame, or after a large file's bytes (the source found it
+   * changed while it read it), and the stream goes on with the next file and its end.
+   */
+  @ParameterizedTest(name = "compressed {0}")
+  @ValueSource(booleans = {false, true})
+  void aSkipInsteadOfAFileOrAfterItsBytesComesBackAndTheStreamGoesOn(boolean compressed) {
+    byte[] changed = content(3000);
+    byte[] next = content(700);
+    Buffer withEnd = body(List.of(changed), compressed);
+    Buffer body = Frames.skip(1, "a.txt: No such file or directory")
+        .appendBuffer(withEnd.slice(0, withEnd.length() - Frames.end(1).length()))
+        .appendBuffer(Frames.skip(1, "b.bin: changed while it was read")).appendBuffer(Frames.skip(7, ""))
+        .appendBuffer(body(List.of(next), compressed));
+    List<String> expected = new ArrayList<>();
+    expected.add("skip 1 a.txt: No such file or directory");
+    expected.addAll(expected(List.of(changed), compressed).subList(0, 2));
+    expected.add("skip 1 b.bin: changed while it was read");
+    expected.add("skip 7 ");
+    expected.addAll(expected(List.of(next), compressed));
+
+    assertEquals(expected, parse(body, body.length()), "in one piece");
+    for (int at = 1; at < body.length(); at++) {
+      assertEquals(expected, parse(body.slice(0, at), body.slice(at, body.length())), "split at " + at);
+    }
+    String cut = "x".repeat(Frames.MAX_SKIP_TEXT + 10);
+    assertEquals(List.of("skip 2 " + cut.substring(0, Frames.MAX_SKIP_TEXT)), parse(Frames.skip(2, cut), 1));
+  }
+
   static Stream<Arguments> badStreams() {
     Buffer bigCompressed = Frames.file(1, Entry.file("big", 5L << 20, Timestamp.ofEpochNanos(1), 0644, SOME_HASH), true);
     Buffer small = Frames.file(1, Entry.file("small", 100, Timestamp.ofEpochNanos(1), 0644, SOME_HASH), true);
@@ -61,6 +90,10 @@ class FrameParserTest {
             "file 1 of -1 bytes"),
         Arguments.of("an abort text over the cap",
             Buffer.buffer().appendByte(Frames.ABORT).appendInt(Frames.MAX_ABORT_TEXT + 1), "abort text of 4097 bytes"),
+        Arguments.of("a skip text over the cap", Buffer.buffer().appendByte(Frames.SKIP).appendInt(1)
+            .appendInt(Frames.MAX_SKIP_TEXT + 1), "skip text of 1025 bytes"),
+        Arguments.of("a negative skip text", Buffer.buffer().appendByte(Frames.SKIP).appendInt(1).appendInt(-1),
+            "skip text of -1 bytes"),
         Arguments.of("a negative abort text", Buffer.buffer().appendByte(Frames.ABORT).appendInt(-1),
             "abort text of -1 bytes"),
         Arguments.of("a chunk longer than the file", small.copy().appendInt(101).appendInt(10), "bad chunk of 101/10 bytes"),
@@ -235,6 +268,12 @@ class FrameParserTest {
     @Override
     public void fileData(Buffer bytes) {
       data = data == null ? bytes.copy() : data.appendBuffer(bytes);
+    }
+
+    @Override
+    public void fileSkipped(int index, String reason) {
+      flush();
+      events.add("skip " + index + " " + reason);
     }
 
     @Override

@@ -1,0 +1,68 @@
+package io.gosync.relay;
+
+import io.gosync.scan.Entry;
+import io.gosync.scan.FileFacts;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.streams.WriteStream;
+
+import java.nio.file.AccessDeniedException;
+import java.nio.file.NoSuchFileException;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+
+/**
+ * What the source read of one large file as it passed to the tee: how many bytes and their
+ * SHA-256, to tell whether it was the file of the manifest; and the words for a file that was not.
+ */
+final class SourceRead extends GroupSender.ForwardingStream {
+
+  private final MessageDigest digest = FileFacts.sha256();
+  private long count;
+
+  SourceRead(WriteStream<Buffer> next) {
+    super(next);
+  }
+
+  @Override
+  public Future<Void> write(Buffer data) {
+    count += data.length();
+    digest.update(data.getBytes());
+    return next.write(data);
+  }
+
+  long count() {
+    return count;
+  }
+
+  /** Why what was read is not the manifest's file, or null when it is. */
+  String trouble(Entry entry) {
+    return trouble(entry, count, HexFormat.of().formatHex(digest.digest()));
+  }
+
+  static String trouble(Entry entry, long size, String hash) {
+    if (size != entry.size()) {
+      return "changed while it was read (" + size + " bytes, not " + entry.size() + ")";
+    }
+    return hash.equals(entry.hash()) ? null : "changed while it was read (its bytes differ from the scan's)";
+  }
+
+  static String sha256(Buffer data) {
+    return HexFormat.of().formatHex(FileFacts.sha256().digest(data.getBytes()));
+  }
+
+  /** A failed open or read, in a few words: the file's path is named beside them. */
+  static String unreadable(Throwable err) {
+    Throwable cause = err;
+    while (cause.getCause() != null && cause.getCause() != cause) {
+      cause = cause.getCause();
+    }
+    if (cause instanceof NoSuchFileException) {
+      return "vanished before it was read";
+    }
+    if (cause instanceof AccessDeniedException) {
+      return "cannot be read: permission denied";
+    }
+    return "cannot be read: " + (cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage());
+  }
+}
