@@ -5,6 +5,7 @@ import com.sun.jna.LastErrorException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -85,10 +86,8 @@ public final class Dir implements Handle, AutoCloseable {
   private Dir dirCreating(String name, int mode) throws IOException {
     try {
       mkdir(name, mode);
-    } catch (FileSystemException e) {
-      if (!(e.getCause() instanceof LastErrorException le && le.getErrorCode() == Libc.EEXIST)) {
-        throw e;
-      }
+    } catch (FileAlreadyExistsException e) {
+      // made meanwhile, or there already: dir() says whether it is a real directory
     }
     return dir(name);
   }

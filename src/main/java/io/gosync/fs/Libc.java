@@ -4,6 +4,8 @@ import com.sun.jna.LastErrorException;
 import com.sun.jna.Native;
 import com.sun.jna.Platform;
 
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 
@@ -31,7 +33,9 @@ final class Libc {
   static final int O_DIRECTORY = Platform.isARM() ? 040000 : 0200000;
   static final int O_NOFOLLOW = Platform.isARM() ? 0100000 : 0400000;
 
+  static final int EPERM = 1;
   static final int ENOENT = 2;
+  static final int EACCES = 13;
   static final int EEXIST = 17;
   static final int ENOTDIR = 20;
   static final int ELOOP = 40;
@@ -91,14 +95,19 @@ final class Libc {
     return terminated;
   }
 
-  /** The exception for a failed call: NoSuchFileException for ENOENT, so callers can tell "absent". */
+  /**
+   * The exception for a failed call, of the JDK's own kinds where there is one (NoSuchFileException
+   * for ENOENT, AccessDeniedException for EACCES and EPERM, FileAlreadyExistsException for EEXIST), so callers tell "absent" and "denied"
+   * apart as they would with java.nio; errno's text is in the reason.
+   */
   static FileSystemException failure(String call, byte[] name, LastErrorException e) {
     String file = Names.display(Names.decode(name));
     String reason = call + ": " + e.getMessage().replaceFirst("^\\[\\d+\\]\\s*", "");
-    FileSystemException failure = e.getErrorCode() == ENOENT
-        ? new NoSuchFileException(file, null, reason)
-        : new FileSystemException(file, null, reason);
-    failure.initCause(e);
-    return failure;
+    return switch (e.getErrorCode()) {
+      case ENOENT -> new NoSuchFileException(file, null, reason);
+      case EACCES, EPERM -> new AccessDeniedException(file, null, reason);
+      case EEXIST -> new FileAlreadyExistsException(file, null, reason);
+      default -> new FileSystemException(file, null, reason);
+    };
   }
 }
