@@ -21,17 +21,15 @@ import static io.gosync.fs.Libc.z;
  * lead a call anywhere else, which closes the check-then-use-by-path races (rsync's
  * CVE-2024-12747). Names are {@link Names} strings: one component, the file system's bytes.
  */
-public final class Dir implements Handle, AutoCloseable {
+public final class Dir extends Descriptor {
 
   private static final int AT_FDCWD = -100;
   private static final int DIR_FLAGS = Libc.O_RDONLY | Libc.O_DIRECTORY | Libc.O_NOFOLLOW | Libc.O_CLOEXEC;
   /** One getdents64 call reads this much: ~700 entries of 20-character names. */
   private static final int LIST_BUFFER = 32 << 10;
 
-  private final int fd;
-
   private Dir(int fd) {
-    this.fd = fd;
+    super(fd);
   }
 
   /**
@@ -40,26 +38,25 @@ public final class Dir implements Handle, AutoCloseable {
    * {@code create}, missing directories are made (mode 0755).
    */
   public static Dir open(Path absolute, boolean create) throws IOException {
-    Dir dir = new Dir(call("open", new byte[] {'/'}, () -> Libc.openat(AT_FDCWD, z(new byte[] {'/'}), DIR_FLAGS, 0)));
-    try {
-      for (Path part : absolute.normalize()) {
-        Dir next = create ? dir.dirCreating(part.toString(), 0755) : dir.dir(part.toString());
-        dir.close();
-        dir = next;
-      }
-      return dir;
-    } catch (IOException | RuntimeException e) {
-      dir.close();
-      throw e;
-    }
+    List<String> names = new ArrayList<>();
+    absolute.normalize().forEach(part -> names.add(part.toString()));
+    byte[] slash = {'/'};
+    return new Dir(call("open", slash, () -> Libc.openat(AT_FDCWD, z(slash), DIR_FLAGS, 0))).walk(names, create);
   }
 
   /** The directory at a relative '/'-separated path below this one ("" is a new handle to this one), step by step. */
   public Dir descend(String relative) throws IOException {
-    Dir dir = new Dir(call("openat", new byte[] {'.'}, () -> Libc.openat(fd, z(new byte[] {'.'}), DIR_FLAGS, 0)));
+    byte[] dot = {'.'};
+    Dir self = new Dir(call("openat", dot, () -> Libc.openat(fd, z(dot), DIR_FLAGS, 0)));
+    return self.walk(relative.isEmpty() ? List.of() : List.of(relative.split("/", -1)), false);
+  }
+
+  /** Walks down from this handle, which it takes over (closing it); with {@code create}, makes what is missing. */
+  private Dir walk(List<String> names, boolean create) throws IOException {
+    Dir dir = this;
     try {
-      for (String part : relative.isEmpty() ? new String[0] : relative.split("/", -1)) {
-        Dir next = dir.dir(part);
+      for (String name : names) {
+        Dir next = create ? dir.dirCreating(name, 0755) : dir.dir(name);
         dir.close();
         dir = next;
       }
@@ -105,19 +102,6 @@ public final class Dir implements Handle, AutoCloseable {
       }
       throw Libc.failure("statx", bytes, e);
     }
-  }
-
-  /** This directory's own attributes. */
-  @Override
-  public Stat stat() throws IOException {
-    return statOf(fd);
-  }
-
-  static Stat statOf(int fd) throws IOException {
-    byte[] buffer = new byte[Stat.STATX_BYTES];
-    call("fstat", new byte[0], () -> Libc.statx(fd, z(new byte[0]), Libc.AT_EMPTY_PATH | Libc.AT_SYMLINK_NOFOLLOW,
-        Libc.STATX_BASIC_STATS, buffer));
-    return Stat.of(buffer);
   }
 
   /** The names in this directory, without "." and "..", in the order the file system gives. */
@@ -243,34 +227,7 @@ public final class Dir implements Handle, AutoCloseable {
   /** Sets the mtime of an entry (a link's own, not its target's); atime is left alone. */
   public void setTime(String name, Timestamp mtime) throws IOException {
     byte[] bytes = component(name);
-    call("utimensat", bytes, () -> Libc.utimensat(fd, z(bytes), OpenFile.times(mtime), Libc.AT_SYMLINK_NOFOLLOW));
-  }
-
-  /** This directory's own mode and mtime. */
-  @Override
-  public void setMode(int mode) throws IOException {
-    call("fchmod", new byte[0], () -> Libc.fchmod(fd, mode & 07777));
-  }
-
-  @Override
-  public void setTime(Timestamp mtime) throws IOException {
-    call("futimens", new byte[0], () -> Libc.futimens(fd, OpenFile.times(mtime)));
-  }
-
-  /** Makes this directory's entries (creations, renames, removals) durable. */
-  @Override
-  public void sync() throws IOException {
-    call("fsync", new byte[0], () -> Libc.fsync(fd));
-  }
-
-  /** Closes the descriptor; never throws (a failed close has nothing left to undo). */
-  @Override
-  public void close() {
-    try {
-      Libc.close(fd);
-    } catch (LastErrorException e) {
-      // EIO on close of a descriptor we only read or already synced: nothing to do
-    }
+    call("utimensat", bytes, () -> Libc.utimensat(fd, z(bytes), times(mtime), Libc.AT_SYMLINK_NOFOLLOW));
   }
 
   /** One path component: not empty, no '/', not "." or "..", no NUL. */
