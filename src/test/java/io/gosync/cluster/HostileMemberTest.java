@@ -1,7 +1,5 @@
 package io.gosync.cluster;
 
-import com.hazelcast.config.Config;
-import com.hazelcast.config.JoinConfig;
 import io.gosync.protocol.ManifestRef;
 import io.gosync.protocol.Prepare;
 import io.gosync.scan.Entry;
@@ -15,7 +13,6 @@ import io.gosync.trust.NodeIdentity;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBusOptions;
@@ -25,8 +22,6 @@ import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.http.ClientAuth;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.spi.cluster.hazelcast.ConfigUtil;
-import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -39,6 +34,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -176,18 +172,7 @@ class HostileMemberTest {
 
   /** A clustered Vert.x that joins the nodes' Hazelcast cluster as any member may, with this event bus. */
   private static Future<Vertx> join(EventBusOptions bus) {
-    Config config = ConfigUtil.loadConfig();
-    config.setClusterName(cluster.clusterName());
-    config.setProperty("hazelcast.local.localAddress", "127.0.0.1");
-    config.setProperty("hazelcast.phone.home.enabled", "false");
-    config.getNetworkConfig().setPort(TestCluster.freePort()).setPortAutoIncrement(false);
-    JoinConfig join = config.getNetworkConfig().getJoin();
-    join.getMulticastConfig().setEnabled(false);
-    join.getAutoDetectionConfig().setEnabled(false);
-    join.getTcpIpConfig().setEnabled(true).setMembers(cluster.members());
-    bus.setHost("127.0.0.1").setPort(0).setClusterPublicHost("127.0.0.1");
-    return Vertx.builder().with(new VertxOptions().setEventBusOptions(bus))
-        .withClusterManager(new HazelcastClusterManager(config)).buildClustered();
+    return cluster.joinHazelcast(bus, Map.of());
   }
 
   private static EventBusOptions tls(NodeIdentity identity) {
