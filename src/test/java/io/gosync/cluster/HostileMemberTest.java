@@ -19,7 +19,6 @@ import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
-import io.vertx.core.http.ClientAuth;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
@@ -80,8 +79,8 @@ class HostileMemberTest {
         .issue("node1", List.of("127.0.0.1"), false));
     NodeIdentity member = cluster.identity("certified-app");
     Future<Vertx> plain = join(new EventBusOptions());
-    Future<Vertx> foreign = join(tls(impostor).setTrustOptions(member.trustOptions().addCertPath(impostor.caFile().toString())));
-    Future<Vertx> ours = join(tls(member));
+    Future<Vertx> foreign = join(TestCluster.tls(impostor).setTrustOptions(member.trustOptions().addCertPath(impostor.caFile().toString())));
+    Future<Vertx> ours = join(TestCluster.tls(member));
     await(Future.all(plain, foreign, ours), 120);
     uncertified = plain.result();
     otherCa = foreign.result();
@@ -173,13 +172,6 @@ class HostileMemberTest {
   /** A clustered Vert.x that joins the nodes' Hazelcast cluster as any member may, with this event bus. */
   private static Future<Vertx> join(EventBusOptions bus) {
     return cluster.joinHazelcast(bus, Map.of());
-  }
-
-  private static EventBusOptions tls(NodeIdentity identity) {
-    EventBusOptions options = new EventBusOptions();
-    options.setSsl(true).setClientAuth(ClientAuth.REQUIRED).setTrustAll(false)
-        .setKeyCertOptions(identity.keyCertOptions()).setTrustOptions(identity.trustOptions());
-    return options;
   }
 
   // ---- what they try ----
