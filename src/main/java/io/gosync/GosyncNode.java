@@ -13,6 +13,7 @@ import io.gosync.scan.TempNames;
 import io.gosync.trust.NodeIdentity;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.ThreadingModel;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -28,10 +29,12 @@ public final class GosyncNode {
 
   private final Vertx vertx;
   private final NodeConfig config;
+  private final Future<String> superseded;
 
-  private GosyncNode(Vertx vertx, NodeConfig config) {
+  private GosyncNode(Vertx vertx, NodeConfig config, Future<String> superseded) {
     this.vertx = vertx;
     this.config = config;
+    this.superseded = superseded;
   }
 
   /**
@@ -52,17 +55,18 @@ public final class GosyncNode {
         .setEventBusOptions(Transport.eventBus(config, identity))
         // gosync only ever means real paths, never classpath resources.
         .setFileSystemOptions(new FileSystemOptions().setClassPathResolvingEnabled(false).setFileCachingEnabled(false));
+    Promise<String> superseded = Promise.promise();
     return Vertx.builder().with(options).withClusterManager(cluster).buildClustered()
-        .compose(vertx -> deploy(vertx, cluster, config, identity)
-            .map(v -> new GosyncNode(vertx, config))
+        .compose(vertx -> deploy(vertx, cluster, config, identity, superseded)
+            .map(v -> new GosyncNode(vertx, config, superseded.future()))
             .recover(err -> vertx.close().transform(closed -> Future.failedFuture(err))));
   }
 
   private static Future<Void> deploy(Vertx vertx, HazelcastClusterManager cluster, NodeConfig config,
-      NodeIdentity identity) {
+      NodeIdentity identity, Promise<String> superseded) {
     LocalCodec.register(vertx.eventBus());
     TempNames temps = new TempNames(identity.localSecret());
-    return vertx.deployVerticle(new NodeRegistryVerticle(config, cluster))
+    return vertx.deployVerticle(new NodeRegistryVerticle(config, cluster, identity, superseded))
         .compose(id -> vertx.deployVerticle(new ScannerVerticle(config, temps),
             new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER)))
         .compose(id -> vertx.deployVerticle(new RelayVerticle(config, identity, temps)))
@@ -77,6 +81,14 @@ public final class GosyncNode {
 
   public NodeConfig config() {
     return config;
+  }
+
+  /**
+   * Completes, with the reason, if this node was started again (elsewhere, with its certificate) while this
+   * process was thought dead, and the newer one took its name: this one should stop.
+   */
+  public Future<String> superseded() {
+    return superseded;
   }
 
   public Future<Void> close() {

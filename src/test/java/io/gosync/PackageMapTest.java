@@ -27,7 +27,7 @@ class PackageMapTest {
       Map.entry("control", Set.of("config", "protocol", "liveness", "scan", "relay", "relay.wire")),
       Map.entry("relay", Set.of("config", "protocol", "liveness", "scan", "relay.wire", "trust", "fs")),
       Map.entry("relay.wire", Set.of("protocol", "scan")),
-      Map.entry("cluster", Set.of("config", "protocol")),
+      Map.entry("cluster", Set.of("config", "protocol", "trust")),
       Map.entry("scan", Set.of("config", "protocol", "fs")),
       Map.entry("config", Set.of("protocol", "trust")),
       Map.entry("fs", Set.of()),

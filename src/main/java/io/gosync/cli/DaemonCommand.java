@@ -73,15 +73,25 @@ final class DaemonCommand implements Callable<Integer> {
         settings.clusterPort(), settings.root());
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      try {
-        node.close().await(SHUTDOWN_SECONDS, TimeUnit.SECONDS);
-      } catch (Exception e) {
-        System.err.println("gosync: could not stop cleanly within " + SHUTDOWN_SECONDS + " s: " + e);
-      }
+      close(node);
       stopped.countDown();
     }));
+    node.superseded().onSuccess(why -> stopped.countDown());
     stopped.await();
+    if (node.superseded().succeeded()) {
+      System.err.println("gosync: " + node.superseded().result());
+      close(node);
+      return Report.FAILED;
+    }
     return Report.OK;
+  }
+
+  private static void close(GosyncNode node) {
+    try {
+      node.close().await(SHUTDOWN_SECONDS, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      System.err.println("gosync: could not stop cleanly within " + SHUTDOWN_SECONDS + " s: " + e);
+    }
   }
 
   private JsonObject flags() {

@@ -17,6 +17,12 @@ public final class HazelcastSetup {
 
   /** Each member carries its gosync node name, so survivors can tell which node left. */
   static final String NAME_ATTRIBUTE = "gosync.name";
+  /**
+   * When this daemon started (epoch ms): of two live members whose entries claim one name, the one started
+   * later is the restarted node. Fixed for the process, so a member Hazelcast drops and later readmits (under
+   * a new member id) stays the older one.
+   */
+  static final String STARTED_ATTRIBUTE = "gosync.started";
 
   private HazelcastSetup() {
   }
@@ -28,7 +34,8 @@ public final class HazelcastSetup {
   private static Config config(NodeConfig node) {
     Config config = ConfigUtil.loadConfig();
     config.setClusterName(node.clusterName());
-    config.getMemberAttributeConfig().setAttribute(NAME_ATTRIBUTE, node.name());
+    config.getMemberAttributeConfig().setAttribute(NAME_ATTRIBUTE, node.name())
+        .setAttribute(STARTED_ATTRIBUTE, String.valueOf(System.currentTimeMillis()));
     config.setProperty("hazelcast.logging.type", "slf4j");
     config.setProperty("hazelcast.phone.home.enabled", "false");
     config.setProperty("hazelcast.shutdownhook.enabled", "false");

@@ -1,11 +1,14 @@
 package io.gosync.cluster;
 
+import com.hazelcast.cluster.Member;
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
 import io.gosync.config.NodeConfig;
 import io.gosync.protocol.Constants;
 import io.gosync.protocol.NodeInfo;
+import io.gosync.trust.NodeIdentity;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
@@ -15,12 +18,8 @@ import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.ArrayList;
-import java.util.Collection;
-import java.util.Comparator;
-import java.util.List;
+import java.time.Instant;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 import static io.gosync.protocol.Constants.nodeAddress;
 
@@ -28,6 +27,9 @@ import static io.gosync.protocol.Constants.nodeAddress;
  * Keeps this node's entry in the cluster-wide node map, removes the entries of members that
  * leave or die, tells the other verticles of this node which node left, and answers "which
  * nodes are there". See verticles-docs/node-registry.md.
+ *
+ * <p>Entries are keyed by the Hazelcast member id, the id membership events carry. (Vert.x 5's own
+ * {@code getNodeId()} is another UUID, so an entry keyed by it was never found when its member died.)
  */
 public final class NodeRegistryVerticle extends VerticleBase {
 
@@ -35,19 +37,23 @@ public final class NodeRegistryVerticle extends VerticleBase {
 
   private final NodeConfig config;
   private final HazelcastClusterManager cluster;
-  private String clusterNodeId;
+  private final NodeIdentity identity;
+  private final Promise<String> superseded;
   private AsyncMap<String, JsonObject> nodes;
-  private NodeInfo self;
+  private NameProof proof;
   private long guard = -1;
 
-  public NodeRegistryVerticle(NodeConfig config, HazelcastClusterManager cluster) {
+  /** @param superseded completed with the reason when a newer node of this name, proven by its certificate, took over */
+  public NodeRegistryVerticle(NodeConfig config, HazelcastClusterManager cluster, NodeIdentity identity,
+      Promise<String> superseded) {
     this.config = config;
     this.cluster = cluster;
+    this.identity = identity;
+    this.superseded = superseded;
   }
 
   @Override
   public Future<?> start() {
-    clusterNodeId = cluster.getNodeId();
     cluster.getHazelcastInstance().getCluster().addMembershipListener(new MembershipListener() {
       @Override
       public void memberAdded(MembershipEvent event) {
@@ -59,28 +65,60 @@ public final class NodeRegistryVerticle extends VerticleBase {
             event.getMember().getUuid().toString(), event.getMember().getAttribute(HazelcastSetup.NAME_ATTRIBUTE)));
       }
     });
-    self = new NodeInfo(config.name(), config.host(), config.dataPort(), config.httpPort(),
-        Constants.VERSION, clusterNodeId);
+    proof = new NameProof(vertx, config, identity);
     var bus = vertx.eventBus();
+    // No refusal of a name already in the map: a node's name is its certificate's (GosyncNode checks that),
+    // so a second entry of this name is this node's own from before a restart, and the newer start wins.
     return vertx.sharedData().<String, JsonObject>getClusterWideMap(Constants.NODES_MAP)
         .compose(map -> {
           nodes = map;
-          return map.values();
-        })
-        .compose(existing -> {
-          for (NodeInfo other : readable(existing)) {
-            // An entry left by a crashed member that Hazelcast has already dropped does not count.
-            if (config.name().equals(other.name()) && liveMembers().contains(other.clusterNodeId())) {
-              return Future.failedFuture(new IllegalStateException(
-                  "a node named '" + config.name() + "' is already in the cluster; give this one another --name"));
-            }
-          }
-          return nodes.put(clusterNodeId, self.toJson());
+          return map.put(self().clusterNodeId(), self().toJson());
         })
         .compose(v -> Future.all(
             bus.<Void>localConsumer(nodeAddress(config.name(), Constants.NODES), this::onList).completion(),
             bus.<MemberLeft>localConsumer(nodeAddress(config.name(), Constants.MEMBER_LEFT), this::onMemberLeft).completion()))
         .onSuccess(v -> guard = vertx.setPeriodic(config.heartbeatMs(), id -> guardOwnEntry()));
+  }
+
+  /** This node's entry, under its current member id (Hazelcast gives a member it readmits a new one). */
+  private NodeInfo self() {
+    return new NodeInfo(config.name(), config.host(), config.dataPort(), config.httpPort(), Constants.VERSION,
+        localMember().getUuid().toString());
+  }
+
+  private Member localMember() {
+    return cluster.getHazelcastInstance().getCluster().getLocalMember();
+  }
+
+  /** Hazelcast's members, oldest first. */
+  private Set<Member> members() {
+    return cluster.getHazelcastInstance().getCluster().getMembers();
+  }
+
+  /** The map for the membership as it is once the map was read, so that a member that wrote an entry is in it. */
+  private Future<NodeList> current() {
+    return nodes.entries().map(entries -> NodeList.of(entries, members()));
+  }
+
+  /**
+   * Every heartbeat: the oldest member clears what departed members left; and this node withdraws if a newer
+   * node of its name has proven itself, else keeps its own entry as it put it.
+   */
+  private void guardOwnEntry() {
+    NodeInfo ours = self();
+    if (members().iterator().next().localMember()) {
+      sweepDeparted();
+    }
+    newerProvenNamesake(ours).onSuccess(newer -> {
+      if (guard < 0) {
+        return;
+      }
+      if (newer == null) {
+        nodes.get(ours.clusterNodeId()).onSuccess(entry -> keepOwnEntry(ours, entry));
+      } else {
+        withdraw(ours, newer);
+      }
+    });
   }
 
   /**
@@ -90,56 +128,74 @@ public final class NodeRegistryVerticle extends VerticleBase {
    * entry listener: it uses the same map API as everything else here, sees a removal and a rewrite alike
    * (and one made while a listener would have been down), and costs one small read per heartbeat.
    */
-  private void guardOwnEntry() {
-    JsonObject ours = self.toJson();
-    nodes.get(clusterNodeId).onSuccess(entry -> {
-      if (guard < 0 || ours.equals(entry)) {
-        return;
-      }
-      if (entry == null) {
-        LOG.warn("node map: the entry of {} (key {}) was removed; writing it back", config.name(), clusterNodeId);
-      } else {
-        LOG.warn("node map: the entry of {} (key {}) was changed to {}; writing back {}", config.name(),
-            clusterNodeId, entry.encode(), ours.encode());
-      }
-      nodes.put(clusterNodeId, ours);
-    });
-  }
-
-  /** The cluster node ids Hazelcast currently counts as members. */
-  private Set<String> liveMembers() {
-    return cluster.getHazelcastInstance().getCluster().getMembers().stream()
-        .map(member -> member.getUuid().toString()).collect(Collectors.toSet());
+  private void keepOwnEntry(NodeInfo ours, JsonObject entry) {
+    if (guard < 0 || ours.toJson().equals(entry)) {
+      return;
+    }
+    if (entry == null) {
+      LOG.warn("node map: the entry of {} (key {}) was removed; writing it back", config.name(), ours.clusterNodeId());
+    } else {
+      LOG.warn("node map: the entry of {} (key {}) was changed to {}; writing back {}", config.name(),
+          ours.clusterNodeId(), entry.encode(), ours.toJson().encode());
+    }
+    nodes.put(ours.clusterNodeId(), ours.toJson());
   }
 
   /**
-   * The entries of the node map that are nodes. Hazelcast carries no trust, so anything may be
-   * in the map: an entry that is not a node is left out (and named in the log), not fatal.
+   * Entries whose member is gone: one whose removal at memberRemoved was lost, or one a split-brain merge
+   * brought back. Only the oldest member sweeps (one read of the map per heartbeat in the cluster, not one per
+   * node), and it is the first to list a member that joins, so it never takes a new member's entry for a gone one.
    */
-  private static List<NodeInfo> readable(Collection<JsonObject> entries) {
-    List<NodeInfo> nodes = new ArrayList<>();
-    for (JsonObject entry : entries) {
-      try {
-        nodes.add(NodeInfo.fromJson(entry));
-      } catch (IllegalArgumentException e) {
-        LOG.warn("node map: leaving out an entry that is not a node ({}): {}", e.getMessage(), entry);
-      }
+  private void sweepDeparted() {
+    nodes.entries().onSuccess(entries -> NodeList.departed(entries, members()).forEach(key -> {
+      LOG.info("node map: removing the entry of a member that is gone (key {}): {}", key, entries.get(key));
+      nodes.remove(key);
+    }));
+  }
+
+  /**
+   * A live member started after this one, carrying this node's name, whose entry names another data address that
+   * answers with this node's certificate: this node restarted elsewhere while this process was thought dead.
+   * Null if there is none. Hazelcast's attributes are read first, so the map is read only when one claims the name.
+   */
+  private Future<NodeInfo> newerProvenNamesake(NodeInfo ours) {
+    long mine = NodeList.started(localMember());
+    boolean claimed = members().stream().anyMatch(member -> NodeList.started(member) > mine
+        && config.name().equals(member.getAttribute(HazelcastSetup.NAME_ATTRIBUTE)));
+    if (!claimed) {
+      return Future.succeededFuture(null);
     }
-    return nodes;
+    return current().compose(list -> NodeList.firstProven(list.newerThan(config.name(), mine).stream()
+        .filter(other -> !(other.host().equals(ours.host()) && other.dataPort() == ours.dataPort())).toList(), proof));
+  }
+
+  /** The newer node of this name takes over: this one leaves the map for good and says why. */
+  private void withdraw(NodeInfo ours, NodeInfo newer) {
+    vertx.cancelTimer(guard);
+    guard = -1;
+    String why = "a newer " + config.name() + " (started " + Instant.ofEpochMilli(startedOf(newer)) + ", data "
+        + newer.host() + ":" + newer.dataPort() + ") proved its name by its certificate; this one, started "
+        + Instant.ofEpochMilli(NodeList.started(localMember())) + ", withdraws from the cluster";
+    LOG.error("node map: {}", why);
+    nodes.remove(ours.clusterNodeId()).onComplete(removed -> superseded.tryComplete(why));
+  }
+
+  private long startedOf(NodeInfo node) {
+    return members().stream().filter(member -> member.getUuid().toString().equals(node.clusterNodeId()))
+        .mapToLong(NodeList::started).findFirst().orElse(0);
   }
 
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(guard);
     guard = -1;
-    return nodes == null ? Future.succeededFuture() : nodes.remove(clusterNodeId);
+    Future<Void> closed = proof == null ? Future.succeededFuture() : proof.close();
+    return nodes == null ? closed : Future.join(closed, nodes.remove(self().clusterNodeId()));
   }
 
   private void onList(Message<Void> message) {
-    nodes.values()
-        .map(values -> new JsonArray(readable(values).stream()
-            .sorted(Comparator.comparing(NodeInfo::name))
-            .map(node -> (Object) node.toJson()).toList()))
+    current().compose(list -> list.believed(proof))
+        .map(chosen -> new JsonArray(chosen.stream().map(node -> (Object) node.toJson()).toList()))
         .onSuccess(message::reply)
         .onFailure(err -> message.fail(503, "cannot read the node list: " + err.getMessage()));
   }
@@ -149,17 +205,14 @@ public final class NodeRegistryVerticle extends VerticleBase {
   }
 
   /**
-   * Every survivor removes the entry (only the first removal does anything) and tells its own
-   * verticles, unless a live node still holds that name: then the member that left was one
-   * refused for a duplicate name, and the real node must not be taken for gone.
+   * Every survivor removes the entry (only the first removal does anything) and tells its own verticles,
+   * unless a live member still claims that name: then the member that left was this node's older self,
+   * and the node, restarted, must not be taken for gone.
    */
   private void onMemberLeft(Message<MemberLeft> message) {
-    String id = message.body().clusterNodeId();
     String name = message.body().name();
-    nodes.remove(id).compose(v -> nodes.values()).onSuccess(values -> {
-      boolean stillHere = readable(values).stream().anyMatch(other -> other.name().equals(name)
-          && !id.equals(other.clusterNodeId()) && liveMembers().contains(other.clusterNodeId()));
-      if (name != null && !stillHere) {
+    nodes.remove(message.body().clusterNodeId()).compose(v -> current()).onSuccess(list -> {
+      if (name != null && !list.claimed(name)) {
         vertx.eventBus().publish(nodeAddress(config.name(), Constants.NODE_LEFT), name);
       }
     });

@@ -83,6 +83,7 @@ final class TargetPart {
         .compose(this::ourTurn)
         .compose(v -> fetchManifest())
         .compose(bytes -> vertx.executeBlocking(() -> decode(bytes), false))
+        .compose(this::refuseEmptying)
         .compose(decoded -> {
           manifest = decoded;
           phase = "diffing";
@@ -133,6 +134,19 @@ final class TargetPart {
       throw new IllegalArgumentException("manifest: digest mismatch; it was damaged in transit");
     }
     return ManifestCodec.decode(encoded);
+  }
+
+  /**
+   * The source refuses an empty src so that a sync cannot empty a target; a target does not take that on trust
+   * from a peer. A manifest of nothing but the root, with delete, would delete everything in dst: refused here,
+   * before the scanner has touched dst.
+   */
+  private Future<Manifest> refuseEmptying(Manifest decoded) {
+    if (ask.delete() && decoded.size() == 1 && !decoded.singleFile()) {
+      return Future.failedFuture(new IllegalArgumentException("manifest: the source sent an empty directory with"
+          + " delete, which would empty " + ask.dst() + " on " + config.name() + "; refused, nothing was changed"));
+    }
+    return Future.succeededFuture(decoded);
   }
 
   private Future<PrepareOutcome> keepOutcome(PrepareOutcome prepared) {

@@ -4,19 +4,26 @@ import io.gosync.protocol.Constants;
 import io.gosync.protocol.NodeInfo;
 import io.gosync.testkit.CertifiedListener;
 import io.gosync.testkit.TestCluster;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.EventBusOptions;
+import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.AsyncMap;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 
 import static io.gosync.testkit.TestCluster.await;
 import static io.gosync.testkit.TestCluster.result;
 import static io.gosync.testkit.Trees.assertSameTree;
 import static io.gosync.testkit.Trees.file;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
@@ -69,6 +76,46 @@ class ForgedNodeMapTest {
       } finally {
         await(nodes.remove(twin.clusterNodeId()), 10);
       }
+    }
+  }
+
+  /**
+   * A Hazelcast member without certificate that claims node3's name in its member attributes, as started after
+   * node3, with an entry under its own member id that points at a listener certified under another name: a
+   * newer node3 as far as Hazelcast can tell, but not one a certificate proves. node3 must not withdraw, and
+   * the node list must show node3 once, at its own data port.
+   */
+  @Test
+  void aNewerMemberClaimingANodesNameWithoutItsCertificateNeitherTakesTheNameNorMakesTheNodeWithdraw() {
+    AsyncMap<String, JsonObject> nodes = nodeMap();
+    NodeInfo real = entryOf(nodes, VICTIM);
+    Vertx impostor = await(cluster.joinHazelcast(new EventBusOptions(), Map.of(HazelcastSetup.NAME_ATTRIBUTE, VICTIM,
+        HazelcastSetup.STARTED_ATTRIBUTE, String.valueOf(System.currentTimeMillis() + 3_600_000))), 120);
+    try (CertifiedListener eavesdropper = eavesdropper()) {
+      String key = ((HazelcastClusterManager) ((VertxInternal) impostor).clusterManager()).getHazelcastInstance()
+          .getCluster().getLocalMember().getUuid().toString();
+      NodeInfo newer = new NodeInfo(VICTIM, "127.0.0.1", eavesdropper.port(), real.httpPort(), real.version(), key);
+      await(nodes.put(key, newer.toJson()), 10);
+
+      pause(10 * cluster.config(VICTIM).heartbeatMs());
+
+      assertFalse(cluster.node(VICTIM).superseded().isComplete(), "node3 withdrew for an unproven namesake");
+      assertEquals(real.toJson(), await(nodes.get(real.clusterNodeId()), 10));
+      JsonArray listed = await(cluster.node("node0").vertx().eventBus()
+          .<JsonArray>request(Constants.nodeAddress("node0", Constants.NODES), null), 30).body();
+      List<Object> named = listed.stream().filter(node -> VICTIM.equals(((JsonObject) node).getString("name"))).toList();
+      assertEquals(List.of(real.toJson()), named, listed.encodePrettily());
+    } finally {
+      await(impostor.close(), 60);
+    }
+  }
+
+  private static void pause(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      fail("interrupted");
     }
   }
 

@@ -1,8 +1,6 @@
 package io.gosync.cluster;
 
 import io.gosync.fs.Timestamp;
-import com.hazelcast.config.Config;
-import com.hazelcast.config.JoinConfig;
 import io.gosync.protocol.ManifestRef;
 import io.gosync.protocol.Prepare;
 import io.gosync.scan.Entry;
@@ -16,18 +14,14 @@ import io.gosync.trust.NodeIdentity;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
-import io.vertx.core.http.ClientAuth;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.spi.cluster.hazelcast.ConfigUtil;
-import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -40,6 +34,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -85,8 +80,8 @@ class HostileMemberTest {
         .issue("node1", List.of("127.0.0.1"), false));
     NodeIdentity member = cluster.identity("certified-app");
     Future<Vertx> plain = join(new EventBusOptions());
-    Future<Vertx> foreign = join(tls(impostor).setTrustOptions(member.trustOptions().addCertPath(impostor.caFile().toString())));
-    Future<Vertx> ours = join(tls(member));
+    Future<Vertx> foreign = join(TestCluster.tls(impostor).setTrustOptions(member.trustOptions().addCertPath(impostor.caFile().toString())));
+    Future<Vertx> ours = join(TestCluster.tls(member));
     await(Future.all(plain, foreign, ours), 120);
     uncertified = plain.result();
     otherCa = foreign.result();
@@ -177,25 +172,7 @@ class HostileMemberTest {
 
   /** A clustered Vert.x that joins the nodes' Hazelcast cluster as any member may, with this event bus. */
   private static Future<Vertx> join(EventBusOptions bus) {
-    Config config = ConfigUtil.loadConfig();
-    config.setClusterName(cluster.clusterName());
-    config.setProperty("hazelcast.local.localAddress", "127.0.0.1");
-    config.setProperty("hazelcast.phone.home.enabled", "false");
-    config.getNetworkConfig().setPort(TestCluster.freePort()).setPortAutoIncrement(false);
-    JoinConfig join = config.getNetworkConfig().getJoin();
-    join.getMulticastConfig().setEnabled(false);
-    join.getAutoDetectionConfig().setEnabled(false);
-    join.getTcpIpConfig().setEnabled(true).setMembers(cluster.members());
-    bus.setHost("127.0.0.1").setPort(0).setClusterPublicHost("127.0.0.1");
-    return Vertx.builder().with(new VertxOptions().setEventBusOptions(bus))
-        .withClusterManager(new HazelcastClusterManager(config)).buildClustered();
-  }
-
-  private static EventBusOptions tls(NodeIdentity identity) {
-    EventBusOptions options = new EventBusOptions();
-    options.setSsl(true).setClientAuth(ClientAuth.REQUIRED).setTrustAll(false)
-        .setKeyCertOptions(identity.keyCertOptions()).setTrustOptions(identity.trustOptions());
-    return options;
+    return cluster.joinHazelcast(bus, Map.of());
   }
 
   // ---- what they try ----

@@ -30,7 +30,7 @@ class UnreachableRelayTest {
     String path = "/data/unreachable/tree";
     Path src = mixed(cluster.path("node0", path), 31, 1 << 20);
     int closedPort = TestCluster.freePort();
-    FakeTarget ghost = FakeTarget.start(cluster, "node0", "ghost", "127.0.0.1", closedPort);
+    FakeTarget ghost = FakeTarget.start(cluster, "ghost", "127.0.0.1", closedPort);
     try {
       JsonObject task = cluster.sync("node0", new JsonObject().put("src", path).put("dst", path).put("fanout", 1)
           .put("targets", new JsonArray(List.of("node1", "ghost", "node2"))));

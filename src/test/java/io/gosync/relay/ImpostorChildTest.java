@@ -32,7 +32,7 @@ class ImpostorChildTest {
     String path = "/data/impostor-child/tree";
     Path src = mixed(cluster.path("node0", path), 17, 1 << 20);
     try (CertifiedListener impostor = CertifiedListener.start(cluster.node("node0").vertx(), cluster.identity("impostor"));
-         FakeTarget decoy = FakeTarget.start(cluster, "node0", "decoy", "127.0.0.1", impostor.port())) {
+         FakeTarget decoy = FakeTarget.start(cluster, "decoy", "127.0.0.1", impostor.port())) {
 
       JsonObject task = cluster.sync("node0", new JsonObject().put("src", path).put("dst", path).put("fanout", 1)
           .put("targets", new JsonArray(List.of(decoy.name(), "node2"))));

@@ -6,46 +6,47 @@ import io.gosync.scan.Entry;
 import io.gosync.scan.Manifest;
 import io.gosync.scan.ManifestCodec;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.AsyncMap;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 
 import java.util.BitSet;
+import java.util.Map;
 
 import static io.gosync.testkit.TestCluster.await;
 
 /**
- * A target that exists on the event bus only, run by a test on one node's Vert.x (so it is certified as the
- * cluster's): it is in the node map under its name, fetches the manifest like a real target, needs every
+ * A target that exists on the event bus only: a Hazelcast member of its own with a certificate of the cluster
+ * in its name, and no gosync verticle. It is in the node map under its name (keyed by its member id, as the
+ * registry lists only live members' entries), fetches the manifest like a real target, needs every
  * file, acknowledges its parents, and says its data port is at {@code dataHost:dataPort}, where nothing of
  * gosync listens. A test points that address at whatever it wants the relay to meet there.
  */
 public final class FakeTarget implements AutoCloseable {
 
   private final String name;
-  private final AsyncMap<String, JsonObject> nodes;
-  private final MessageConsumer<JsonObject> prepare;
-  private final MessageConsumer<JsonObject> parents;
+  private final Vertx vertx;
 
-  private FakeTarget(String name, AsyncMap<String, JsonObject> nodes, MessageConsumer<JsonObject> prepare,
-                     MessageConsumer<JsonObject> parents) {
+  private FakeTarget(String name, Vertx vertx) {
     this.name = name;
-    this.nodes = nodes;
-    this.prepare = prepare;
-    this.parents = parents;
+    this.vertx = vertx;
   }
 
-  public static FakeTarget start(TestCluster cluster, String on, String name, String dataHost, int dataPort) {
-    var vertx = cluster.node(on).vertx();
+  public static FakeTarget start(TestCluster cluster, String name, String dataHost, int dataPort) {
+    Vertx vertx = await(cluster.joinHazelcast(TestCluster.tls(cluster.identity(name)), Map.of()), 120);
     EventBus bus = vertx.eventBus();
+    String key = ((HazelcastClusterManager) ((VertxInternal) vertx).clusterManager()).getHazelcastInstance()
+        .getCluster().getLocalMember().getUuid().toString();
     AsyncMap<String, JsonObject> nodes = await(vertx.sharedData().getClusterWideMap(Constants.NODES_MAP), 10);
-    await(nodes.put(name + "-id", new JsonObject().put("name", name).put("host", dataHost).put("dataPort", dataPort)
-        .put("httpPort", TestCluster.freePort()).put("version", Constants.VERSION).put("clusterNodeId", name + "-id")),
-        10);
+    await(nodes.put(key, new JsonObject().put("name", name).put("host", dataHost).put("dataPort", dataPort)
+        .put("httpPort", TestCluster.freePort()).put("version", Constants.VERSION).put("clusterNodeId", key)), 10);
     MessageConsumer<JsonObject> prepare = bus.consumer(Constants.nodeAddress(name, Constants.PREPARE),
         message -> answerLikeAnEmptyTarget(bus, message, dataHost, dataPort));
     // It takes its place in the tree like a real target, so that only what listens at its data address differs.
@@ -53,7 +54,7 @@ public final class FakeTarget implements AutoCloseable {
         message -> message.reply(null));
     await(prepare.completion(), 10);
     await(parents.completion(), 10);
-    return new FakeTarget(name, nodes, prepare, parents);
+    return new FakeTarget(name, vertx);
   }
 
   /** Fetches the manifest like a real target and asks for every file, as an empty destination would. */
@@ -90,10 +91,9 @@ public final class FakeTarget implements AutoCloseable {
     return name;
   }
 
+  /** Leaves the cluster: its consumers go with its member, and its entry with it (the registries remove it). */
   @Override
   public void close() {
-    await(prepare.unregister(), 10);
-    await(parents.unregister(), 10);
-    await(nodes.remove(name + "-id"), 10);
+    await(vertx.close(), 60);
   }
 }

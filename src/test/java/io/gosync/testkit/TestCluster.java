@@ -1,5 +1,7 @@
 package io.gosync.testkit;
 
+import com.hazelcast.config.Config;
+import com.hazelcast.config.JoinConfig;
 import io.gosync.GosyncNode;
 import io.gosync.cli.FreePorts;
 import io.gosync.config.ConfigLoader;
@@ -10,10 +12,16 @@ import io.gosync.trust.ClusterAuthority;
 import io.gosync.trust.NodeIdentity;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.http.ClientAuth;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.spi.cluster.hazelcast.ConfigUtil;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -185,6 +193,34 @@ public final class TestCluster implements AutoCloseable {
 
   public String clusterName() {
     return clusterName;
+  }
+
+  /** An event bus in mutual TLS with this identity, as a node's (Transport.eventBus) but for any member. */
+  public static EventBusOptions tls(NodeIdentity identity) {
+    EventBusOptions options = new EventBusOptions();
+    options.setSsl(true).setClientAuth(ClientAuth.REQUIRED).setTrustAll(false)
+        .setKeyCertOptions(identity.keyCertOptions()).setTrustOptions(identity.trustOptions());
+    return options;
+  }
+
+  /**
+   * A clustered Vert.x that joins these nodes' Hazelcast cluster as any member may (it needs only the cluster's
+   * name), with this event bus and these member attributes: how tests play a hostile member.
+   */
+  public Future<Vertx> joinHazelcast(EventBusOptions bus, Map<String, String> attributes) {
+    Config config = ConfigUtil.loadConfig();
+    config.setClusterName(clusterName);
+    attributes.forEach(config.getMemberAttributeConfig()::setAttribute);
+    config.setProperty("hazelcast.local.localAddress", "127.0.0.1");
+    config.setProperty("hazelcast.phone.home.enabled", "false");
+    config.getNetworkConfig().setPort(freePort()).setPortAutoIncrement(false);
+    JoinConfig join = config.getNetworkConfig().getJoin();
+    join.getMulticastConfig().setEnabled(false);
+    join.getAutoDetectionConfig().setEnabled(false);
+    join.getTcpIpConfig().setEnabled(true).setMembers(members());
+    bus.setHost("127.0.0.1").setPort(0).setClusterPublicHost("127.0.0.1");
+    return Vertx.builder().with(new VertxOptions().setEventBusOptions(bus))
+        .withClusterManager(new HazelcastClusterManager(config)).buildClustered();
   }
 
   /**
