@@ -24,14 +24,15 @@ class PackageMapTest {
       Map.entry("io.gosync", Set.of("api", "cluster", "config", "control", "relay", "scan", "trust")),
       Map.entry("cli", Set.of("io.gosync", "config", "protocol", "scan", "trust")),
       Map.entry("api", Set.of("config", "protocol", "trust")),
-      Map.entry("control", Set.of("config", "protocol", "liveness", "scan", "relay", "relay.wire")),
-      Map.entry("relay", Set.of("config", "protocol", "liveness", "scan", "relay.wire", "trust", "fs")),
-      Map.entry("relay.wire", Set.of("protocol", "scan")),
+      Map.entry("control", Set.of("budget", "config", "protocol", "liveness", "scan", "relay", "relay.wire")),
+      Map.entry("relay", Set.of("budget", "config", "protocol", "liveness", "scan", "relay.wire", "trust", "fs")),
+      Map.entry("relay.wire", Set.of("budget", "protocol", "scan")),
       Map.entry("cluster", Set.of("config", "protocol", "trust")),
       Map.entry("scan", Set.of("config", "protocol", "fs")),
       Map.entry("config", Set.of("protocol", "trust")),
       Map.entry("fs", Set.of()),
       Map.entry("liveness", Set.of()),
+      Map.entry("budget", Set.of()),
       Map.entry("trust", Set.of()),
       Map.entry("protocol", Set.of()));
 

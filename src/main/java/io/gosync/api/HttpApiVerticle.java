@@ -11,6 +11,7 @@ import io.gosync.protocol.TaskReport;
 import io.gosync.trust.NodeIdentity;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.HttpServerResponse;
@@ -39,6 +40,8 @@ public final class HttpApiVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(HttpApiVerticle.class);
   static final long BODY_LIMIT = 1 << 20;
+  /** A registry that cannot say within this whether the node is in the cluster counts as not. */
+  static final long HEALTH_WITHIN_MS = 5_000;
 
   private final NodeConfig config;
   private final NodeIdentity identity;
@@ -157,8 +160,12 @@ public final class HttpApiVerticle extends VerticleBase {
         .onFailure(err -> fail(ctx, err));
   }
 
+  /** UP while the node registry says this node is in the cluster; DOWN (503) with its reason otherwise. */
   private void health(RoutingContext ctx) {
-    json(ctx, 200, new JsonObject().put("status", "UP").put("node", config.name()).put("version", Constants.VERSION));
+    JsonObject health = new JsonObject().put("node", config.name()).put("version", Constants.VERSION);
+    bus.request(nodeAddress(config.name(), Constants.HEALTH), null, new DeliveryOptions().setSendTimeout(HEALTH_WITHIN_MS))
+        .onSuccess(in -> json(ctx, 200, health.put("status", "UP")))
+        .onFailure(err -> json(ctx, 503, health.put("status", "DOWN").put("reason", err.getMessage())));
   }
 
   private static void fail(RoutingContext ctx, Throwable err) {

@@ -1,8 +1,10 @@
 package io.gosync.cluster;
 
+import com.hazelcast.cluster.Cluster;
 import com.hazelcast.cluster.Member;
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
+import com.hazelcast.core.HazelcastInstance;
 import io.gosync.config.NodeConfig;
 import io.gosync.protocol.Constants;
 import io.gosync.protocol.NodeInfo;
@@ -76,6 +78,7 @@ public final class NodeRegistryVerticle extends VerticleBase {
         })
         .compose(v -> Future.all(
             bus.<Void>localConsumer(nodeAddress(config.name(), Constants.NODES), this::onList).completion(),
+            bus.<Void>localConsumer(nodeAddress(config.name(), Constants.HEALTH), this::onHealth).completion(),
             bus.<MemberLeft>localConsumer(nodeAddress(config.name(), Constants.MEMBER_LEFT), this::onMemberLeft).completion()))
         .onSuccess(v -> guard = vertx.setPeriodic(config.heartbeatMs(), id -> guardOwnEntry()));
   }
@@ -198,6 +201,41 @@ public final class NodeRegistryVerticle extends VerticleBase {
         .map(chosen -> new JsonArray(chosen.stream().map(node -> (Object) node.toJson()).toList()))
         .onSuccess(message::reply)
         .onFailure(err -> message.fail(503, "cannot read the node list: " + err.getMessage()));
+  }
+
+  /**
+   * Replies (null) when this node is in the cluster, and fails with 503 and the reason when it is not: its
+   * Hazelcast member stopped or was dropped (a node that ran out of heap lost it while /health still said UP,
+   * issue 10), or its entry is gone from the node map and the guard has not written it back yet.
+   */
+  private void onHealth(Message<Void> message) {
+    String away = awayFromCluster();
+    if (away != null) {
+      message.fail(503, "not in the cluster: " + away);
+      return;
+    }
+    nodes.get(self().clusterNodeId())
+        .onSuccess(entry -> {
+          if (entry == null) {
+            message.fail(503, "not in the cluster: its entry is missing from the node map " + Constants.NODES_MAP);
+          } else {
+            message.reply(null);
+          }
+        })
+        .onFailure(err -> message.fail(503, "not in the cluster: cannot read the node map: " + err.getMessage()));
+  }
+
+  /** Why this node's Hazelcast member is not in the cluster, or null when it is. */
+  private String awayFromCluster() {
+    HazelcastInstance hazelcast = cluster.getHazelcastInstance();
+    if (hazelcast == null || !hazelcast.getLifecycleService().isRunning()) {
+      return "its Hazelcast member is not running";
+    }
+    Cluster members = hazelcast.getCluster();
+    if (!members.getMembers().contains(members.getLocalMember())) {
+      return "its Hazelcast member is not among the cluster's members";
+    }
+    return null;
   }
 
   /** A member Hazelcast removed, told by its listener thread to this verticle; node-local. */

@@ -46,12 +46,15 @@ final class TargetPart {
   private final EventBus bus;
   private final NodeConfig config;
   private final DestinationQueue queue;
+  private final ManifestBudget budget;
   private final Runnable onClosed;
   final String taskId;
   final String source;
   private final Prepare ask;
 
   private Manifest manifest;
+  /** What this part holds of the node's manifest budget, from its turn until it closes. */
+  private ManifestBudget.Share share;
   private PrepareOutcome outcome;
   private Runnable release;
   private MessageConsumer<JsonObject> keepalive;
@@ -63,11 +66,13 @@ final class TargetPart {
   /** The source told this part its parents: the relay expects the stream. */
   private boolean told;
 
-  TargetPart(Vertx vertx, NodeConfig config, DestinationQueue queue, Prepare ask, Runnable onClosed) {
+  TargetPart(Vertx vertx, NodeConfig config, DestinationQueue queue, ManifestBudget budget, Prepare ask,
+             Runnable onClosed) {
     this.vertx = vertx;
     this.bus = vertx.eventBus();
     this.config = config;
     this.queue = queue;
+    this.budget = budget;
     this.ask = ask;
     this.onClosed = onClosed;
     this.taskId = ask.taskId();
@@ -81,8 +86,8 @@ final class TargetPart {
     heartbeat();
     return queue.acquire(ask.dst())
         .compose(this::ourTurn)
-        .compose(v -> fetchManifest())
-        .compose(bytes -> vertx.executeBlocking(() -> decode(bytes), false))
+        .compose(this::fetchManifest)
+        .compose(fetched -> vertx.executeBlocking(() -> decode(fetched.bytes(), fetched.limits()), false))
         .compose(this::refuseEmptying)
         .compose(decoded -> {
           manifest = decoded;
@@ -98,42 +103,59 @@ final class TargetPart {
         .onFailure(err -> close());
   }
 
-  private Future<Void> ourTurn(Runnable release) {
+  /** A manifest as it arrived, and the limits its decode must keep (this part's share, taken on the event loop). */
+  private record Fetched(Buffer bytes, ManifestCodec.Limits limits) {
+  }
+
+  private Future<ManifestBudget.Share> ourTurn(Runnable release) {
     this.release = release;
     if (closed) {
       release.run();
       return Future.failedFuture("the task was aborted while it waited for the destination");
     }
     phase = "manifest";
-    return Future.succeededFuture();
+    try {
+      share = budget.reserve(ask.manifest().entries());
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(e);
+    }
+    return Future.succeededFuture(share);
   }
 
-  private Future<Buffer> fetchManifest() {
+  private Future<Fetched> fetchManifest(ManifestBudget.Share mine) {
     int count = ask.manifest().chunks();
     if (count < 1 || count > MAX_CHUNKS) {
       return Future.failedFuture(new IllegalArgumentException("manifest: bad chunk count " + count));
     }
     Promise<Buffer> all = Promise.promise();
-    fetchChunk(0, count, Buffer.buffer(), all);
-    return all.future();
+    fetchChunk(0, count, Buffer.buffer(), mine, all);
+    return all.future().map(bytes -> new Fetched(bytes, mine.limits()));
   }
 
-  private void fetchChunk(int chunk, int count, Buffer sofar, Promise<Buffer> all) {
+  /** Chunk after chunk, while what arrived stays within the share: compressed, a manifest is smaller than decoded. */
+  private void fetchChunk(int chunk, int count, Buffer sofar, ManifestBudget.Share mine, Promise<Buffer> all) {
     if (chunk == count) {
       all.complete(sofar);
       return;
     }
     bus.<Buffer>request(taskAddress(taskId, Constants.MANIFEST), new ChunkRequest(chunk).toJson())
-        .onSuccess(reply -> fetchChunk(chunk + 1, count, sofar.appendBuffer(reply.body()), all))
+        .onSuccess(reply -> {
+          if (sofar.length() + (long) reply.body().length() > mine.bytes()) {
+            all.tryFail(new IllegalArgumentException("manifest: more than " + mine.bytes() + " bytes arrived for "
+                + mine.entries() + " entries, more than they may decode to here"));
+          } else {
+            fetchChunk(chunk + 1, count, sofar.appendBuffer(reply.body()), mine, all);
+          }
+        })
         .onFailure(err -> all.tryFail("cannot fetch the manifest from " + source + ": " + err.getMessage()));
   }
 
-  private Manifest decode(Buffer bytes) {
+  private Manifest decode(Buffer bytes, ManifestCodec.Limits limits) {
     byte[] encoded = bytes.getBytes();
     if (!ManifestCodec.digest(encoded).equals(ask.manifest().digest())) {
       throw new IllegalArgumentException("manifest: digest mismatch; it was damaged in transit");
     }
-    return ManifestCodec.decode(encoded);
+    return ManifestCodec.decode(encoded, limits);
   }
 
   /**
@@ -235,6 +257,10 @@ final class TargetPart {
     }
     closed = true;
     vertx.cancelTimer(timer);
+    if (share != null) {
+      budget.release(share);
+      share = null;
+    }
     if (keepalive != null) {
       keepalive.unregister();
     }

@@ -1,5 +1,6 @@
 package io.gosync.control;
 
+import io.gosync.budget.Budget;
 import io.gosync.config.NodeConfig;
 import io.gosync.protocol.Abort;
 import io.gosync.protocol.Constants;
@@ -47,6 +48,7 @@ public final class TaskControlVerticle extends VerticleBase {
   private final Map<String, SourceTask> tasks = new LinkedHashMap<>();
   private final Map<String, TargetPart> parts = new HashMap<>();
   private final DestinationQueue queue = new DestinationQueue();
+  private final ManifestBudget manifests = ManifestBudget.ofHeap(Budget.heap());
   /** Ids of tasks being checked before they start, so that two submits cannot take one id. */
   private final Set<String> accepting = new HashSet<>();
   private EventBus bus;
@@ -178,7 +180,7 @@ public final class TaskControlVerticle extends VerticleBase {
           + ", not '" + ask.target() + "' (was the node map rewritten?)");
       return;
     }
-    TargetPart part = new TargetPart(vertx, config, queue, ask, () -> parts.remove(ask.taskId()));
+    TargetPart part = new TargetPart(vertx, config, queue, manifests, ask, () -> parts.remove(ask.taskId()));
     parts.put(ask.taskId(), part);
     part.prepare()
         .onSuccess(reply -> message.reply(reply.toJson()))

@@ -22,6 +22,8 @@ public final class Constants {
   public static final String PARENTS = "parents";
   // ... and node-local ones, used between the verticles of one node.
   public static final String NODES = "local.nodes";
+  /** The node registry answers whether this node is in the cluster, for the HTTP API's /health. */
+  public static final String HEALTH = "local.health";
   public static final String NODE_LEFT = "local.node-left";
   /** The bootstrap sends {clusterNodeId, name} of each member Hazelcast removed, to the node registry. */
   public static final String MEMBER_LEFT = "local.member-left";

@@ -1,5 +1,6 @@
 package io.gosync.relay;
 
+import io.gosync.budget.Budget;
 import io.gosync.config.NodeConfig;
 import io.gosync.config.Transport;
 import io.gosync.liveness.Silence;
@@ -39,6 +40,11 @@ import static io.gosync.protocol.Constants.nodeAddress;
 public final class RelayVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(RelayVerticle.class);
+  /**
+   * The share of the heap that headers being read may hold together: a sixteenth, 15 MiB of a 256 MiB
+   * daemon, room for 31 of the largest headers at once (a real one for 1,000 targets is 66 KB).
+   */
+  private static final int HEADERS_HEAP_SHARE = 16;
 
   private final NodeConfig config;
   private final NodeIdentity identity;
@@ -47,6 +53,7 @@ public final class RelayVerticle extends VerticleBase {
   private final RelayMetrics metrics = RelayMetrics.NONE;
   private final Map<String, ReceivePlan> plans = new HashMap<>();
   private final Map<String, LandingSink> receiving = new HashMap<>();
+  private final Budget headers = Budget.ofHeap("header bytes in flight", Budget.heap(), HEADERS_HEAP_SHARE, 1);
   private ChildLinks links;
   private EventBus bus;
 
@@ -98,7 +105,7 @@ public final class RelayVerticle extends VerticleBase {
   }
 
   private void onConnection(NetSocket socket) {
-    HeaderReader.read(vertx, socket, config.connectTimeoutMs())
+    HeaderReader.read(vertx, socket, config.connectTimeoutMs(), headers)
         .onSuccess(start -> receive(socket, start))
         .onFailure(err -> LOG.warn("refusing a connection from {}: {}", socket.remoteAddress(), err.getMessage()));
   }

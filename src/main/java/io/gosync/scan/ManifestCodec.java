@@ -12,7 +12,9 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
+import java.io.FilterInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -36,6 +38,13 @@ public final class ManifestCodec {
   private static final int MAX_ENTRIES = 50_000_000;
 
   private ManifestCodec() {
+  }
+
+  /**
+   * What one decode may make this node hold: at most {@code entries} entries, inflated from the compressed
+   * form into at most {@code bytes} bytes. A target sizes them from its budget (see the task control verticle).
+   */
+  public record Limits(int entries, long bytes) {
   }
 
   public static byte[] encode(Manifest manifest) {
@@ -72,9 +81,17 @@ public final class ManifestCodec {
 
   /** Decodes and validates: every path is checked by {@link WirePath}, sizes must be sane. */
   public static Manifest decode(byte[] compressed) {
+    return decode(compressed, new Limits(MAX_ENTRIES, Long.MAX_VALUE));
+  }
+
+  /**
+   * Decodes within limits: the entry count is checked before anything is allocated for it, and the bytes
+   * are counted as they inflate, so a small manifest that inflates without end (a zip bomb) stops at the limit.
+   */
+  public static Manifest decode(byte[] compressed, Limits limits) {
     try (DataInputStream in = new DataInputStream(new BufferedInputStream(
-        new ZstdInputStream(new ByteArrayInputStream(compressed))))) {
-      int count = readHeader(in);
+        new Inflated(new ZstdInputStream(new ByteArrayInputStream(compressed)), limits.bytes())))) {
+      int count = readHeader(in, limits.entries());
       List<Entry> entries = new ArrayList<>(count);
       byte[] hash = new byte[32];
       for (int i = 0; i < count; i++) {
@@ -91,7 +108,7 @@ public final class ManifestCodec {
   }
 
   /** @return the entry count, after checking the format and that the count is within bounds */
-  private static int readHeader(DataInputStream in) throws IOException {
+  private static int readHeader(DataInputStream in, int maxEntries) throws IOException {
     if (in.readInt() != FORMAT) {
       throw new IllegalArgumentException("manifest: unknown format");
     }
@@ -99,7 +116,42 @@ public final class ManifestCodec {
     if (count < 1 || count > MAX_ENTRIES) {
       throw new IllegalArgumentException("manifest: bad entry count " + count);
     }
+    if (count > maxEntries) {
+      throw new IllegalArgumentException("manifest: " + count + " entries, more than the " + maxEntries + " it may have here");
+    }
     return count;
+  }
+
+  /** The inflated bytes, counted: past the limit, the decode stops. */
+  private static final class Inflated extends FilterInputStream {
+    private final long limit;
+    private long count;
+
+    Inflated(InputStream in, long limit) {
+      super(in);
+      this.limit = limit;
+    }
+
+    @Override
+    public int read() throws IOException {
+      int b = super.read();
+      counted(b < 0 ? 0 : 1);
+      return b;
+    }
+
+    @Override
+    public int read(byte[] bytes, int offset, int length) throws IOException {
+      int n = super.read(bytes, offset, length);
+      counted(Math.max(n, 0));
+      return n;
+    }
+
+    private void counted(int n) {
+      count += n;
+      if (count > limit) {
+        throw new IllegalArgumentException("manifest: decodes to more than the " + limit + " bytes it may have here");
+      }
+    }
   }
 
   /** Reads one entry; only the first may name the root. {@code hash} is scratch space, reused. */

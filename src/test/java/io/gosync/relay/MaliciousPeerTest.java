@@ -75,6 +75,11 @@ class MaliciousPeerTest {
   private static final String TARGET = "node5";
   private static final String FAKE_SOURCE = "fake-source";
   private static final long MTIME = 1_500_000_000_000_000_000L;
+  /**
+   * What the fake source announces in every prepare: at least what any manifest here holds, for a target
+   * reserves its budget by the announced count and refuses a manifest with more entries.
+   */
+  private static final int ANNOUNCED_ENTRIES = 100;
 
   private final TestCluster cluster = TestCluster.shared();
   private final String taskId = "evil-" + UUID.randomUUID();
@@ -503,7 +508,7 @@ class MaliciousPeerTest {
     consumers.add(serve);
     JsonObject ask = new JsonObject().put("taskId", id).put("source", FAKE_SOURCE).put("dst", dst)
         .put("delete", false).put("overwrite", true)
-        .put("manifest", new JsonObject().put("digest", digest).put("chunks", chunks).put("entries", 2))
+        .put("manifest", new JsonObject().put("digest", digest).put("chunks", chunks).put("entries", ANNOUNCED_ENTRIES))
         .mergeIn(overrides);
     return serve.completion().compose(v -> bus().<JsonObject>request(nodeAddress(TARGET, Constants.PREPARE), ask,
         new DeliveryOptions().setSendTimeout(30_000))).map(reply -> reply.body());
