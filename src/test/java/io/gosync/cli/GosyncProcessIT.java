@@ -1,35 +1,33 @@
 package io.gosync.cli;
 
+import io.gosync.testkit.DaemonProcesses;
+import io.gosync.testkit.DaemonProcesses.Daemon;
+import io.gosync.testkit.DaemonProcesses.Options;
+import io.gosync.testkit.DaemonProcesses.Run;
 import io.gosync.testkit.Trees;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.extension.TestWatcher;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import static io.gosync.testkit.DaemonProcesses.assertSucceeds;
 import static io.gosync.testkit.Trees.assertNoTemporaryFiles;
 import static io.gosync.testkit.Trees.assertSameTree;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -43,11 +41,6 @@ import static org.junit.jupiter.api.Assertions.fail;
 class GosyncProcessIT {
 
   private static final int NODES = 3;
-  private static final Duration READY_WITHIN = Duration.ofSeconds(120);
-  private static final Duration CLI_WITHIN = Duration.ofSeconds(180);
-  private static final Path JAR = Path.of("target", "gosync.jar").toAbsolutePath();
-  /** The daemons run with the JVM options we ship, so a flag the JVM rejects fails here. */
-  private static final Path JVM_OPTIONS = Path.of("config", "daemon-jvm.options").toAbsolutePath();
   private static final String SOURCE = "/data/x";
   /**
    * This daemon runs under strace, which records its fsync and rename calls (through seccomp, so
@@ -58,90 +51,17 @@ class GosyncProcessIT {
   @TempDir
   static Path base;
 
-  private static final List<Daemon> daemons = new ArrayList<>();
-  private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-
-  /** Shows the daemons' logs next to a failure. */
+  /** Shows the daemons' logs next to a failed test and stops them after the last. */
   @RegisterExtension
-  static final TestWatcher LOGS_ON_FAILURE = new TestWatcher() {
-    @Override
-    public void testFailed(ExtensionContext context, Throwable cause) {
-      printDaemonLogs(context.getDisplayName());
-    }
-  };
-
-  record Daemon(String name, int dataPort, int httpPort, int clusterPort, Path root, Path log, Process process) {
-    Path path(String taskPath) {
-      return root.resolve(taskPath.substring(1));
-    }
-  }
-
-  record Run(List<String> args, int code, String out, String err) {
-    @Override
-    public String toString() {
-      return "gosync " + String.join(" ", args) + "\nexit " + code + "\n--- stdout\n" + out + "--- stderr\n" + err;
-    }
-  }
+  static final DaemonProcesses daemons = new DaemonProcesses();
 
   @BeforeAll
   static void startDaemons() throws Exception {
-    assertTrue(Files.isRegularFile(JAR), JAR + " is missing: run `mvn package` first");
-    // The cluster's CA and each node's certs directory, made with the CLI as README says.
-    String ca = base.resolve("ca").toString();
-    assertSucceeds(gosync("certs", "init", ca));
-    String cluster = "gosync-it-" + UUID.randomUUID();
-    Path config = Files.writeString(base.resolve("cluster.json"), new JsonObject()
-        .put("clusterName", cluster).put("heartbeatMs", 500).put("progressIntervalMs", 200).encodePrettily());
-    int[] clusterPorts = new int[NODES];
-    List<String> members = new ArrayList<>();
-    for (int i = 0; i < NODES; i++) {
-      clusterPorts[i] = freePort();
-      members.add("127.0.0.1:" + clusterPorts[i]);
-    }
-    for (int i = 0; i < NODES; i++) {
-      String name = "node" + i;
-      Path root = Files.createDirectories(base.resolve(name));
-      // Task paths are confined to /data; its parent must exist for a destination below it.
-      Files.createDirectories(root.resolve("data"));
-      int dataPort = freePort();
-      int httpPort = freePort();
-      Path log = base.resolve(name + ".log");
-      assertSucceeds(gosync("certs", "issue", ca, name, "--host", "127.0.0.1"));
-      List<String> command = new ArrayList<>();
-      if (name.equals(TRACED)) {
-        command.addAll(List.of("strace", "-f", "--seccomp-bpf", "-qq", "-e", "signal=none",
-            "-e", "trace=fsync,rename,renameat,renameat2", "-o", base.resolve(name + ".strace").toString()));
-      }
-      command.addAll(List.of(java(), "@" + JVM_OPTIONS, "-jar", JAR.toString(), "daemon",
-          "--config", config.toString(), "--certs", base.resolve("ca").resolve(name).toString(),
-          "--name", name, "--host", "127.0.0.1",
-          "--data-port", String.valueOf(dataPort), "--http-port", String.valueOf(httpPort),
-          "--cluster-port", String.valueOf(clusterPorts[i]), "--cluster-members", String.join(",", members),
-          "--root", root.toString(), "--allow", "/data"));
-      ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-      daemons.add(new Daemon(name, dataPort, httpPort, clusterPorts[i], root, log, builder.start()));
-    }
-    Trees.mixed(daemons.get(0).path(SOURCE), 7, 3 << 20);
-    try {
-      awaitReady();
-    } catch (Throwable e) {
-      printDaemonLogs("startup");
-      throw e;
-    }
-  }
-
-  @AfterAll
-  static void stopDaemons() throws InterruptedException {
-    // The daemon itself first: under strace, SIGTERM to strace would only detach it.
-    daemons.forEach(daemon -> daemon.process().descendants().forEach(ProcessHandle::destroy));
-    daemons.forEach(daemon -> daemon.process().destroy());
-    for (Daemon daemon : daemons) {
-      if (!daemon.process().waitFor(30, TimeUnit.SECONDS)) {
-        // Not a test failure (the tests are over), but worth seeing: SIGTERM should stop a daemon.
-        System.out.println(daemon.name() + " did not stop within 30 s of SIGTERM; killing it");
-        daemon.process().destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-      }
-    }
+    daemons.start(base, Options.of(NODES).withConfig("progressIntervalMs", 200)
+        .withCommandPrefix(TRACED, List.of("strace", "-f", "--seccomp-bpf", "-qq", "-e", "signal=none",
+            "-e", "trace=fsync,rename,renameat,renameat2", "-o", trace().toString())));
+    Trees.mixed(node0().path(SOURCE), 7, 3 << 20);
+    daemons.awaitReady();
   }
 
   @Test
@@ -206,7 +126,7 @@ class GosyncProcessIT {
 
     assertEquals(1, run.code(), run.toString());
     assertEquals(Map.of("node1", "ok", "nosuchnode", "failed"), targetLines(run), run.toString());
-    assertSameTree(node0().path(SOURCE), daemons.get(1).path("/data/partial"));
+    assertSameTree(node0().path(SOURCE), daemons.daemon("node1").path("/data/partial"));
   }
 
   @Test
@@ -252,7 +172,7 @@ class GosyncProcessIT {
 
   @Test
   void noDaemonAtTheAddressFails() throws Exception {
-    int port = freePort();
+    int port = FreePorts.next();
     Run run = client("nodes", "--via", "127.0.0.1:" + port);
 
     assertEquals(1, run.code(), run.toString());
@@ -262,7 +182,7 @@ class GosyncProcessIT {
 
   @Test
   void theCertsDirectoryMayComeFromGosyncCertsAsForTheDaemon() throws Exception {
-    Run run = gosync(Map.of("GOSYNC_CERTS", certs(node0()).toString()), "nodes", "--via", via());
+    Run run = daemons.cli(Map.of("GOSYNC_CERTS", node0().certs().toString()), "nodes", "--via", via());
 
     assertEquals(0, run.code(), run.toString());
     assertTrue(run.out().contains("node2"), run.toString());
@@ -293,19 +213,16 @@ class GosyncProcessIT {
     HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + via() + "/api/v1/nodes"))
         .timeout(Duration.ofSeconds(5)).GET().build();
 
-    HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response = daemons.send(request);
 
     assertEquals(401, response.statusCode(), response.body());
   }
 
-  // ---- helpers ----
-
   @Test
   void durableLandingSyncsEachFileBeforeItsRenameAndEachDirectoryAfterwards() throws Exception {
-    Path trace = base.resolve(TRACED + ".strace");
-    int before = Files.readAllLines(trace).size();
+    int before = Files.readAllLines(trace()).size();
     assertSucceeds(client("sync", "--via", via(), "--src", SOURCE, "--dst", "/data/durable", "--targets", TRACED));
-    List<String> calls = Files.readAllLines(trace);
+    List<String> calls = Files.readAllLines(trace());
     calls = calls.subList(before, calls.size());
 
     Map<String, String> lastCallOfThread = new HashMap<>();
@@ -336,15 +253,14 @@ class GosyncProcessIT {
     assertEquals(files, temporaryRenames, "every landed file renamed from its temporary name once");
     assertTrue(fsyncsAfterTheLastRename >= directories + 1,
         fsyncsAfterTheLastRename + " fsyncs after the last rename; the tree has " + directories + " directories and a parent");
-    assertSameTree(node0().path(SOURCE), daemon(TRACED).path("/data/durable"));
+    assertSameTree(node0().path(SOURCE), daemons.daemon(TRACED).path("/data/durable"));
   }
 
-  private static void assertSucceeds(Run run) {
-    assertEquals(0, run.code(), run.toString());
-  }
+  // ---- helpers ----
 
   private static void assertTargetsEqualSource(String dst) throws IOException {
-    for (Daemon target : daemons.subList(1, NODES)) {
+    for (int i = 1; i < NODES; i++) {
+      Daemon target = daemons.daemon("node" + i);
       assertSameTree(node0().path(SOURCE), target.path(dst));
       assertNoTemporaryFiles(target.path(dst));
     }
@@ -367,125 +283,23 @@ class GosyncProcessIT {
     return out;
   }
 
-  /** A client command as an operator on node0's host runs it: with --certs naming node0's certs directory. */
   private static Run client(String command, String... args) throws IOException, InterruptedException {
-    List<String> all = new ArrayList<>(List.of(command, "--certs", certs(node0()).toString()));
-    all.addAll(List.of(args));
-    return gosync(Map.of(), all.toArray(String[]::new));
+    return daemons.client(command, args);
   }
 
   private static Run gosync(String... args) throws IOException, InterruptedException {
-    return gosync(Map.of(), args);
+    return daemons.cli(args);
   }
 
-  /** The CLI as its own process, with env added to an environment that has no GOSYNC_* variable of its own. */
-  private static Run gosync(Map<String, String> env, String... args) throws IOException, InterruptedException {
-    Path out = Files.createTempFile(base, "cli-", ".out");
-    Path err = Files.createTempFile(base, "cli-", ".err");
-    List<String> command = new ArrayList<>(List.of(java(), "-jar", JAR.toString()));
-    command.addAll(List.of(args));
-    ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
-    builder.environment().keySet().removeIf(name -> name.startsWith("GOSYNC_"));
-    builder.environment().putAll(env);
-    Process process = builder.start();
-    if (!process.waitFor(CLI_WITHIN.toSeconds(), TimeUnit.SECONDS)) {
-      process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-      fail("gosync " + String.join(" ", args) + " did not finish within " + CLI_WITHIN.toSeconds() + " s\n"
-          + Files.readString(out) + Files.readString(err));
-    }
-    return new Run(List.of(args), process.exitValue(), Files.readString(out), Files.readString(err));
-  }
-
-  /** Every daemon answers /health, then node0 sees all of them in the cluster. */
-  private static void awaitReady() throws Exception {
-    long deadline = System.nanoTime() + READY_WITHIN.toNanos();
-    for (Daemon daemon : daemons) {
-      while (!healthy(daemon)) {
-        checkAlive(daemon);
-        pause(deadline, "/health of " + daemon.name());
-      }
-    }
-    while (true) {
-      JsonArray nodes = nodes(node0());
-      if (nodes != null && nodes.size() == NODES) {
-        return;
-      }
-      pause(deadline, "node0 to list " + NODES + " nodes, it lists " + (nodes == null ? "none" : nodes.encode()));
-    }
-  }
-
-  private static boolean healthy(Daemon daemon) throws InterruptedException {
-    try {
-      HttpResponse<String> response = get(daemon, "/health");
-      return response.statusCode() == 200 && "UP".equals(new JsonObject(response.body()).getString("status"));
-    } catch (IOException e) {
-      return false; // not listening yet
-    }
-  }
-
-  private static JsonArray nodes(Daemon daemon) throws InterruptedException {
-    try {
-      HttpResponse<String> response = get(daemon, "/api/v1/nodes");
-      return response.statusCode() == 200 ? new JsonArray(response.body()) : null;
-    } catch (IOException e) {
-      return null;
-    }
-  }
-
-  private static HttpResponse<String> get(Daemon daemon, String path) throws IOException, InterruptedException {
-    String token = Files.readString(certs(daemon).resolve("token")).strip();
-    HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + daemon.httpPort() + path))
-        .header("Authorization", "Bearer " + token).timeout(Duration.ofSeconds(5)).GET().build();
-    return http.send(request, HttpResponse.BodyHandlers.ofString());
-  }
-
-  private static void checkAlive(Daemon daemon) {
-    if (!daemon.process().isAlive()) {
-      fail(daemon.name() + " exited with " + daemon.process().exitValue() + " before it was ready");
-    }
-  }
-
-  /** One step of a bounded polling loop. */
-  private static void pause(long deadline, String waitingFor) throws InterruptedException {
-    if (System.nanoTime() > deadline) {
-      fail("gave up after " + READY_WITHIN.toSeconds() + " s waiting for " + waitingFor);
-    }
-    Thread.sleep(250);
-  }
-
-  private static void printDaemonLogs(String when) {
-    for (Daemon daemon : daemons) {
-      try {
-        System.out.println("===== " + daemon.name() + " log (" + when + ") =====");
-        System.out.println(Files.exists(daemon.log()) ? Files.readString(daemon.log()) : "(no log)");
-      } catch (IOException e) {
-        System.out.println("cannot read " + daemon.log() + ": " + e);
-      }
-    }
-  }
-
-  private static Path certs(Daemon daemon) {
-    return base.resolve("ca").resolve(daemon.name());
-  }
-
-  private static Daemon daemon(String name) {
-    return daemons.stream().filter(daemon -> daemon.name().equals(name)).findFirst().orElseThrow();
+  private static Path trace() {
+    return base.resolve(TRACED + ".strace");
   }
 
   private static Daemon node0() {
-    return daemons.get(0);
+    return daemons.node0();
   }
 
   private static String via() {
-    return "127.0.0.1:" + node0().httpPort();
-  }
-
-  private static String java() {
-    return ProcessHandle.current().info().command()
-        .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-  }
-
-  private static int freePort() {
-    return FreePorts.next();
+    return daemons.via();
   }
 }

@@ -1,52 +1,43 @@
 package io.gosync.cli;
 
 import io.gosync.fs.Timestamp;
-import com.hazelcast.config.Config;
-import com.hazelcast.config.JoinConfig;
 import io.gosync.protocol.ManifestRef;
 import io.gosync.protocol.Prepare;
 import io.gosync.relay.wire.StreamHeader;
 import io.gosync.scan.Entry;
 import io.gosync.scan.Manifest;
 import io.gosync.scan.ManifestCodec;
+import io.gosync.testkit.DaemonProcesses;
+import io.gosync.testkit.DaemonProcesses.Daemon;
+import io.gosync.testkit.DaemonProcesses.Options;
+import io.gosync.testkit.TestCluster;
 import io.gosync.testkit.TlsSockets;
-import io.gosync.trust.ApiToken;
-import io.gosync.trust.ClusterAuthority;
 import io.gosync.trust.NodeIdentity;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.http.ClientAuth;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.spi.cluster.hazelcast.ConfigUtil;
-import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.extension.TestWatcher;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.net.Socket;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -57,7 +48,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * The memory attacks of issue 10 against a daemon of the heap README documents (config/daemon-jvm.options,
@@ -69,9 +59,6 @@ import static org.junit.jupiter.api.Assertions.fail;
  */
 class HostilePeerIT {
 
-  private static final Path JAR = Path.of("target", "gosync.jar").toAbsolutePath();
-  private static final Path JVM_OPTIONS = Path.of("config", "daemon-jvm.options").toAbsolutePath();
-  private static final Duration READY_WITHIN = Duration.ofSeconds(120);
   private static final int HOSTILE_ENTRIES = 3_000_000;
   private static final int CONNECTIONS = 30;
   private static final int CLAIMED_HEADER = 16 << 20;
@@ -81,57 +68,26 @@ class HostilePeerIT {
   @TempDir
   static Path base;
 
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-  private static final List<Daemon> DAEMONS = new ArrayList<>();
-  private static ClusterAuthority authority;
+  /** Shows the daemons' logs next to a failed test and stops them after the last. */
+  @RegisterExtension
+  static final DaemonProcesses daemons = new DaemonProcesses();
+
   private static NodeIdentity intruder;
   private static Vertx peer;
 
-  @RegisterExtension
-  static final TestWatcher LOGS_ON_FAILURE = new TestWatcher() {
-    @Override
-    public void testFailed(ExtensionContext context, Throwable cause) {
-      DAEMONS.forEach(Daemon::printLog);
-    }
-  };
-
-  record Daemon(String name, int dataPort, int httpPort, int clusterPort, Path root, Path log, Process process) {
-    void printLog() {
-      try {
-        System.out.println("===== " + name + " log =====\n" + Files.readString(log));
-      } catch (IOException e) {
-        System.out.println("cannot read " + log + ": " + e);
-      }
-    }
-  }
-
   @BeforeAll
   static void startTheDaemonsAndJoinAsACertifiedPeer() throws Exception {
-    assertTrue(Files.isRegularFile(JAR), JAR + " is missing: run `mvn package` first");
-    authority = ClusterAuthority.init(base.resolve("ca"));
-    String cluster = "gosync-hostile-" + UUID.randomUUID();
-    Path config = Files.writeString(base.resolve("cluster.json"), new JsonObject().put("clusterName", cluster)
-        .put("heartbeatMs", 500).put("progressIntervalMs", 200).encodePrettily());
-    List<Integer> clusterPorts = List.of(FreePorts.next(), FreePorts.next());
-    List<String> members = clusterPorts.stream().map(port -> "127.0.0.1:" + port).toList();
-    for (int i = 0; i < clusterPorts.size(); i++) {
-      DAEMONS.add(start("node" + i, config, clusterPorts.get(i), members));
-    }
-    awaitReady();
-    intruder = NodeIdentity.load(authority.issue("intruder", List.of("127.0.0.1"), true));
-    peer = join(cluster, members).toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
+    daemons.start(base, Options.of(2).withConfig("progressIntervalMs", 200));
+    daemons.awaitReady();
+    intruder = NodeIdentity.load(daemons.issue("intruder"));
+    peer = TestCluster.joinHazelcast(daemons.clusterName(), daemons.members(), TestCluster.tls(intruder), Map.of())
+        .toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
   }
 
   @AfterAll
-  static void stopTheDaemons() throws InterruptedException {
+  static void leaveTheCluster() throws InterruptedException {
     if (peer != null) {
       peer.close().await();
-    }
-    DAEMONS.forEach(daemon -> daemon.process().destroy());
-    for (Daemon daemon : DAEMONS) {
-      if (!daemon.process().waitFor(30, TimeUnit.SECONDS)) {
-        daemon.process().destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-      }
     }
   }
 
@@ -232,12 +188,12 @@ class HostilePeerIT {
   /** node1 is up, in the cluster as node0 sees it, healthy, and a real sync from node0 to it ends ok. */
   private static void assertStillServes(String dst) throws Exception {
     assertTrue(victim().process().isAlive(), "node1 exited");
-    HttpResponse<String> health = get(victim(), "/health");
+    HttpResponse<String> health = daemons.get(victim(), "/health");
     assertEquals(200, health.statusCode(), health.body());
     assertEquals("UP", new JsonObject(health.body()).getString("status"), health.body());
-    assertTrue(get(DAEMONS.get(0), "/api/v1/nodes").body().contains("\"node1\""), "node0 does not list node1");
+    assertTrue(daemons.get(daemons.node0(), "/api/v1/nodes").body().contains("\"node1\""), "node0 does not list node1");
 
-    Path src = DAEMONS.get(0).root().resolve("data/small");
+    Path src = daemons.node0().path("/data/small");
     Files.createDirectories(src);
     Files.writeString(src.resolve("after.txt"), "the next real task\n");
     JsonObject task = new JsonObject().put("src", "/data/small").put("dst", dst).put("targets", new JsonArray().add("node1"));
@@ -245,19 +201,19 @@ class HostilePeerIT {
 
     JsonObject line = done.getJsonArray("targets").getJsonObject(0);
     assertEquals("ok", line.getString("status"), done.encodePrettily());
-    assertEquals("the next real task\n", Files.readString(victim().root().resolve(dst.substring(1)).resolve("after.txt")));
+    assertEquals("the next real task\n", Files.readString(victim().path(dst).resolve("after.txt")));
     assertFalse(Files.readString(victim().log()).contains("OutOfMemoryError"), "node1 ran out of memory");
   }
 
   /** Submits to node0's HTTP API and polls the task until it is done. */
   private static JsonObject run(JsonObject task) throws Exception {
-    HttpResponse<String> submitted = HTTP.send(request(DAEMONS.get(0), "/api/v1/tasks")
-        .POST(HttpRequest.BodyPublishers.ofString(task.encode())).build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> submitted = daemons.send(daemons.request(daemons.node0(), "/api/v1/tasks")
+        .POST(HttpRequest.BodyPublishers.ofString(task.encode())).build());
     assertEquals(202, submitted.statusCode(), submitted.body());
     String id = new JsonObject(submitted.body()).getString("id");
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (System.nanoTime() < deadline) {
-      JsonObject status = new JsonObject(get(DAEMONS.get(0), "/api/v1/tasks/" + id).body());
+      JsonObject status = new JsonObject(daemons.get(daemons.node0(), "/api/v1/tasks/" + id).body());
       if ("done".equals(status.getString("state"))) {
         return status;
       }
@@ -266,77 +222,9 @@ class HostilePeerIT {
     throw new AssertionError("task " + id + " was not done within 30 s");
   }
 
-  // ---- the daemons and the peer ----
-
-  private static Daemon start(String name, Path config, int clusterPort, List<String> members) throws IOException {
-    Path root = Files.createDirectories(base.resolve(name));
-    Files.createDirectories(root.resolve("data"));
-    Path certs = authority.issue(name, List.of("127.0.0.1"), true);
-    int dataPort = FreePorts.next();
-    int httpPort = FreePorts.next();
-    Path log = base.resolve(name + ".log");
-    Process process = new ProcessBuilder(java(), "@" + JVM_OPTIONS, "-jar", JAR.toString(), "daemon",
-        "--config", config.toString(), "--certs", certs.toString(), "--host", "127.0.0.1",
-        "--data-port", String.valueOf(dataPort), "--http-port", String.valueOf(httpPort),
-        "--cluster-port", String.valueOf(clusterPort), "--cluster-members", String.join(",", members),
-        "--root", root.toString(), "--allow", "/data")
-        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    return new Daemon(name, dataPort, httpPort, clusterPort, root, log, process);
-  }
-
-  /** Both daemons answer /health and node0 lists both. */
-  private static void awaitReady() throws Exception {
-    long deadline = System.nanoTime() + READY_WITHIN.toNanos();
-    while (System.nanoTime() < deadline) {
-      try {
-        if (get(DAEMONS.get(1), "/health").statusCode() == 200
-            && new JsonArray(get(DAEMONS.get(0), "/api/v1/nodes").body()).size() == DAEMONS.size()) {
-          return;
-        }
-      } catch (IOException | RuntimeException e) {
-        // not listening yet, or not clustered yet
-      }
-      DAEMONS.forEach(daemon -> assertTrue(daemon.process().isAlive(), daemon.name() + " exited"));
-      Thread.sleep(250);
-    }
-    DAEMONS.forEach(Daemon::printLog);
-    fail("the daemons were not ready within " + READY_WITHIN.toSeconds() + " s");
-  }
-
-  /** A clustered Vert.x with a certificate of the cluster's CA, as any certified node has. */
-  private static Future<Vertx> join(String cluster, List<String> members) {
-    Config config = ConfigUtil.loadConfig();
-    config.setClusterName(cluster);
-    config.setProperty("hazelcast.local.localAddress", "127.0.0.1");
-    config.setProperty("hazelcast.phone.home.enabled", "false");
-    config.getNetworkConfig().setPort(FreePorts.next()).setPortAutoIncrement(false);
-    JoinConfig join = config.getNetworkConfig().getJoin();
-    join.getMulticastConfig().setEnabled(false);
-    join.getAutoDetectionConfig().setEnabled(false);
-    join.getTcpIpConfig().setEnabled(true).setMembers(members);
-    EventBusOptions bus = new EventBusOptions().setSsl(true).setClientAuth(ClientAuth.REQUIRED).setTrustAll(false)
-        .setKeyCertOptions(intruder.keyCertOptions()).setTrustOptions(intruder.trustOptions());
-    bus.setHost("127.0.0.1").setPort(0).setClusterPublicHost("127.0.0.1");
-    return Vertx.builder().with(new VertxOptions().setEventBusOptions(bus))
-        .withClusterManager(new HazelcastClusterManager(config)).buildClustered();
-  }
+  // ---- the daemons ----
 
   private static Daemon victim() {
-    return DAEMONS.get(1);
-  }
-
-  private static HttpResponse<String> get(Daemon daemon, String path) throws IOException, InterruptedException {
-    return HTTP.send(request(daemon, path).GET().build(), HttpResponse.BodyHandlers.ofString());
-  }
-
-  private static HttpRequest.Builder request(Daemon daemon, String path) {
-    String token = ApiToken.read(authority.dir().resolve(ApiToken.FILE)).value();
-    return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + daemon.httpPort() + path))
-        .header("Authorization", "Bearer " + token).timeout(Duration.ofSeconds(10));
-  }
-
-  private static String java() {
-    return ProcessHandle.current().info().command()
-        .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    return daemons.daemon("node1");
   }
 }

@@ -208,6 +208,12 @@ public final class TestCluster implements AutoCloseable {
    * name), with this event bus and these member attributes: how tests play a hostile member.
    */
   public Future<Vertx> joinHazelcast(EventBusOptions bus, Map<String, String> attributes) {
+    return joinHazelcast(clusterName, members(), bus, attributes);
+  }
+
+  /** The same for any Hazelcast cluster of gosync nodes on loopback (daemons as processes too), by its name and members. */
+  public static Future<Vertx> joinHazelcast(String clusterName, List<String> members, EventBusOptions bus,
+                                            Map<String, String> attributes) {
     Config config = ConfigUtil.loadConfig();
     config.setClusterName(clusterName);
     attributes.forEach(config.getMemberAttributeConfig()::setAttribute);
@@ -217,7 +223,7 @@ public final class TestCluster implements AutoCloseable {
     JoinConfig join = config.getNetworkConfig().getJoin();
     join.getMulticastConfig().setEnabled(false);
     join.getAutoDetectionConfig().setEnabled(false);
-    join.getTcpIpConfig().setEnabled(true).setMembers(members());
+    join.getTcpIpConfig().setEnabled(true).setMembers(members);
     bus.setHost("127.0.0.1").setPort(0).setClusterPublicHost("127.0.0.1");
     return Vertx.builder().with(new VertxOptions().setEventBusOptions(bus))
         .withClusterManager(new HazelcastClusterManager(config)).buildClustered();
