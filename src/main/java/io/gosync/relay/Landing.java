@@ -115,7 +115,8 @@ final class Landing {
   }
 
   private static String mismatch(Entry entry) {
-    return "hash mismatch for " + display(entry)
-        + " (the source file changed during the sync, or the stream was damaged)";
+    // The source checks a small file's hash before it sends it, and a large one's after (a skip
+    // follows if it changed): a mismatch here is the stream's fault.
+    return "hash mismatch for " + display(entry) + ": the stream damaged it";
   }
 }

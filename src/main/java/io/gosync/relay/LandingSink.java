@@ -1,5 +1,6 @@
 package io.gosync.relay;
 
+import io.gosync.fs.Names;
 import io.gosync.relay.wire.FrameParser;
 import io.gosync.relay.wire.Frames;
 import io.gosync.scan.Entry;
@@ -84,7 +85,7 @@ final class LandingSink extends QuietSink implements FrameParser.Events {
     }
     Entry next = plan.manifest().entry(index);
     if (size != next.size() || !hash.equals(next.hash())) {
-      badStream("file " + next.path() + " does not match the manifest");
+      badStream("file " + Names.display(next.path()) + " does not match the manifest");
       return;
     }
     tally.started(index);
@@ -154,9 +155,9 @@ final class LandingSink extends QuietSink implements FrameParser.Events {
   private void openLarge() {
     parser.pause();
     Entry file = entry;
-    large = landing.open(index, file, err -> fail("cannot write " + file.path() + ": " + err.getMessage()),
+    large = landing.open(index, file, err -> fail("cannot write " + Names.display(file.path()) + ": " + err.getMessage()),
         v -> maybeDrain());
-    steps.later(large.opened(), open -> resume(), "cannot create a temporary file for " + file.path());
+    steps.later(large.opened(), open -> resume(), "cannot create a temporary file for " + Names.display(file.path()));
   }
 
   /**
@@ -175,7 +176,7 @@ final class LandingSink extends QuietSink implements FrameParser.Events {
         held = written;
       }
       resume();
-    }, "cannot land " + file.path());
+    }, "cannot land " + Names.display(file.path()));
   }
 
   /** The source says the held file changed while it read it: its temporary file goes, the stream goes on. */
@@ -187,7 +188,7 @@ final class LandingSink extends QuietSink implements FrameParser.Events {
     LandingFile changed = held;
     held = null;
     tally.skipped(at, entry, reason);
-    steps.landing(changed.discard(), v -> afterLanding(), "cannot remove " + entry.path());
+    steps.landing(changed.discard(), v -> afterLanding(), "cannot remove " + Names.display(entry.path()));
   }
 
   /**
@@ -196,7 +197,7 @@ final class LandingSink extends QuietSink implements FrameParser.Events {
    */
   private boolean damagedHeld() {
     if (held != null) {
-      fail("hash mismatch for " + entry.path() + ": the stream damaged it (the source read it as in the"
+      fail("hash mismatch for " + Names.display(entry.path()) + ": the stream damaged it (the source read it as in the"
           + " manifest)");
     }
     return failure != null;
@@ -210,7 +211,7 @@ final class LandingSink extends QuietSink implements FrameParser.Events {
     steps.landing(step, v -> {
       tally.landed(file);
       afterLanding();
-    }, "cannot land " + file.path());
+    }, "cannot land " + Names.display(file.path()));
   }
 
   /** A file landed or was discarded: the stream may be over, else there may be room again. */
@@ -269,7 +270,7 @@ final class LandingSink extends QuietSink implements FrameParser.Events {
   private void checkEnded() {
     if (!finished && failure == null) {
       LOG.debug("task {}: the stream ended early: {}, last {}", plan.taskId(), tally.progress(),
-          entry == null ? null : entry.path());
+          entry == null ? null : Names.display(entry.path()));
       fail("the stream from the parent ended before its end frame");
     }
   }
