@@ -7,24 +7,30 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.File;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 
 /**
  * The benchmark that proves the relay tree: on a lab of 1 + max(N) hosts it times cold syncs to
  * N targets with gosync (fan-out 1, 2 and N) and with rsync pushed to all N in parallel, then
  * re-syncs with nothing changed and after a small change, and compares each time with the wire
- * limit of one copy. Prints a table; writes CSV, a Markdown table and a PNG chart.
+ * limit of one copy; last, what durable landing costs: cold syncs with it on and off, and rsync
+ * with and without --fsync. Prints a table; writes CSV, a Markdown table and a PNG chart.
  */
 @Command(name = "benchmark", mixinStandardHelpOptions = true,
     description = "Measure gosync against rsync and the wire limit on a lab of network namespaces (needs root, iproute2, rsync).")
 public final class Benchmark implements Callable<Integer> {
+
+  private static final String COLD = "cold";
 
   @Spec
   CommandSpec spec;
@@ -44,6 +50,11 @@ public final class Benchmark implements Callable<Integer> {
 
   @Option(names = "--resync-targets", defaultValue = "4", paramLabel = "N", description = "targets for the re-sync measurements (default: ${DEFAULT-VALUE})")
   int resyncTargets;
+
+  @Option(names = "--durable-targets", split = ",", defaultValue = "1,4", paramLabel = "N,N",
+      description = "target counts of the durability comparison: cold syncs with gosync durable and not "
+          + "(daemons restarted with GOSYNC_DURABLE=false), rsync with --fsync and without (default: ${DEFAULT-VALUE})")
+  List<Integer> durableTargets;
 
   @Option(names = "--big-mib", defaultValue = "256", paramLabel = "MIB", description = "size of the big file, MiB (default: ${DEFAULT-VALUE})")
   long bigMib;
@@ -75,7 +86,8 @@ public final class Benchmark implements Callable<Integer> {
   public Integer call() throws Exception {
     validate();
     DataSet data = new DataSet(bigMib << 20, smallFiles, smallKib.get(0) << 10, smallKib.get(1) << 10, symlinks, emptyDirs, seed);
-    int hosts = 1 + Math.max(resyncTargets, targets.stream().mapToInt(Integer::intValue).max().orElseThrow());
+    int hosts = 1 + Stream.of(targets, durableTargets, List.of(resyncTargets)).flatMap(List::stream)
+        .mapToInt(Integer::intValue).max().orElseThrow();
     Files.createDirectories(out);
     try (Lab lab = Lab.create(hosts, rateMbit)) {
       System.out.printf("lab: %d hosts at %d Mbit/s; writing the data set%n", hosts, rateMbit);
@@ -87,17 +99,45 @@ public final class Benchmark implements Callable<Integer> {
       scenarios.warmUp(hosts - 1, warmups);
       for (int n : targets) {
         for (int fanout : fanouts(n)) {
-          results.add(scenarios.coldGosync(n, fanout));
+          results.add(scenarios.coldGosync(COLD, n, fanout));
         }
-        results.add(scenarios.coldRsync(n));
+        results.add(scenarios.coldRsync(COLD, n, List.of()));
       }
       results.addAll(scenarios.resyncs(resyncTargets, data));
       results.peaks(scenarios.peakRss());
+      compareDurability(lab, scenarios, results);
       results.print(System.out);
       results.write(out);
       System.out.println("wrote " + out.resolve(Results.CSV) + ", " + out.resolve(Results.MARKDOWN) + ", " + out.resolve(Results.CHART));
     }
     return 0;
+  }
+
+  /**
+   * Cold syncs with landing not made durable, then durable (the default), each setting after a restart
+   * of every daemon and fresh warm-ups so that neither has had a longer life in the JIT; rsync beside
+   * each, plain and then with --fsync (which syncs each file's data, not its directories).
+   */
+  private void compareDurability(Lab lab, Scenarios scenarios, Results results) throws IOException, InterruptedException {
+    List<Scenarios.Sample> notDurable = coldSyncs(lab, scenarios, false);
+    List<Scenarios.Sample> durable = coldSyncs(lab, scenarios, true);
+    for (int i = 0; i < durable.size(); i++) {
+      results.compare(durable.get(i), notDurable.get(i));
+    }
+  }
+
+  /** gosync (fan-out 1) and rsync to each of --durable-targets, in that order whatever the setting. */
+  private List<Scenarios.Sample> coldSyncs(Lab lab, Scenarios scenarios, boolean durable) throws IOException, InterruptedException {
+    System.out.printf("durable landing %s: restarting the daemons%n", durable ? "on" : "off");
+    lab.restartDaemons(durable ? Map.of() : Map.of("GOSYNC_DURABLE", "false"));
+    scenarios.warmUp(lab.hosts() - 1, warmups);
+    String scenario = durable ? "cold, durable" : "cold, not durable";
+    List<Scenarios.Sample> samples = new ArrayList<>();
+    for (int n : durableTargets) {
+      samples.add(scenarios.coldGosync(scenario, n, 1));
+      samples.add(scenarios.coldRsync(scenario, n, durable ? List.of("--fsync") : List.of()));
+    }
+    return samples;
   }
 
   private static boolean onPath(String program) {
@@ -114,8 +154,8 @@ public final class Benchmark implements Callable<Integer> {
 
   private void validate() {
     List<String> problems = new ArrayList<>();
-    if (targets.isEmpty() || targets.stream().anyMatch(n -> n < 1 || n > 64)) {
-      problems.add("--targets: each N must be 1..64");
+    if (Stream.of(targets, durableTargets).anyMatch(counts -> counts.isEmpty() || counts.stream().anyMatch(n -> n < 1 || n > 64))) {
+      problems.add("--targets, --durable-targets: each N must be 1..64");
     }
     if (runs < 1 || resyncTargets < 1 || rateMbit < 1 || warmups < 0 || bigMib < 0 || smallFiles < 0) {
       problems.add("--runs, --resync-targets and --rate must be >= 1; --warmups and sizes >= 0");

@@ -132,27 +132,42 @@ public final class Lab implements AutoCloseable {
    * in the lab's work directory), and waits until host 0 sees all of them in its cluster.
    */
   public void startDaemons() throws IOException, InterruptedException {
+    startDaemons(Map.of());
+  }
+
+  /**
+   * Stops every daemon and starts them again with these GOSYNC_* variables (a setting changed, say
+   * GOSYNC_DURABLE=false), each with the certificate it had; waits for the cluster as {@link #startDaemons()}.
+   */
+  public void restartDaemons(Map<String, String> environment) throws IOException, InterruptedException {
+    stopDaemons();
+    startDaemons(environment);
+  }
+
+  private void startDaemons(Map<String, String> environment) throws IOException, InterruptedException {
     List<String> members = new ArrayList<>();
     for (int host = 0; host < hosts(); host++) {
       members.add(address(host));
     }
     if (authority == null) {
       authority = ClusterAuthority.init(work.resolve("ca"));
+      for (int host = 0; host < hosts(); host++) {
+        authority.issue(name(host), List.of(address(host)), true);
+      }
     }
     for (int host = 0; host < hosts(); host++) {
-      Path certs = authority.issue(name(host), List.of(address(host)), true);
       List<String> command = new ArrayList<>(List.of(java(), "@" + DAEMON_JVM_OPTIONS, "-jar", JAR.toString(), "daemon",
-          "--certs", certs.toString(),
+          "--certs", authority.dir().resolve(name(host)).toString(),
           "--name", name(host), "--host", address(host), "--cluster-members", String.join(",", members),
           "--root", path(host, "/").toString(), "--allow", DATA));
-      daemons.put(host, start(host, log(host), command));
+      daemons.put(host, start(host, log(host), command, environment));
     }
     awaitCluster();
   }
 
   /** Starts another program inside a host (an rsync daemon, say); the lab ends it on close. */
   public Process spawn(int host, Path log, List<String> command) throws IOException {
-    Process process = start(host, log, command);
+    Process process = start(host, log, command, Map.of());
     helpers.add(process);
     return process;
   }
@@ -243,9 +258,11 @@ public final class Lab implements AutoCloseable {
     return Path.of("/proc", String.valueOf(daemons.get(host).pid()), file);
   }
 
-  private Process start(int host, Path log, List<String> command) throws IOException {
+  private Process start(int host, Path log, List<String> command, Map<String, String> environment) throws IOException {
     // ip netns exec replaces itself with the command, so the process we hold is the program itself.
-    return new ProcessBuilder(network.inside(host, command)).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    ProcessBuilder builder = new ProcessBuilder(network.inside(host, command)).redirectErrorStream(true).redirectOutput(log.toFile());
+    builder.environment().putAll(environment);
+    return builder.start();
   }
 
   /** Waits for each daemon to say it started (it joins the cluster first), then for h0 to list every node. */
@@ -292,17 +309,12 @@ public final class Lab implements AutoCloseable {
       return;
     }
     closed = true;
-    daemons.values().forEach(Process::destroy);
     helpers.forEach(Process::destroyForcibly);
-    for (Process daemon : daemons.values()) {
-      try {
-        if (!daemon.waitFor(STOP_WITHIN.toSeconds(), TimeUnit.SECONDS)) {
-          daemon.destroyForcibly().waitFor(STOP_WITHIN.toSeconds(), TimeUnit.SECONDS);
-        }
-      } catch (InterruptedException e) {
-        daemon.destroyForcibly();
-        Thread.currentThread().interrupt();
-      }
+    try {
+      stopDaemons();
+    } catch (InterruptedException e) {
+      daemons.values().forEach(Process::destroyForcibly);
+      Thread.currentThread().interrupt();
     }
     mounts.forEach(dir -> Shell.bestEffort("umount", "--lazy", dir.toString()));
     network.close();
@@ -318,6 +330,17 @@ public final class Lab implements AutoCloseable {
         // The JVM is exiting anyway; the hook finds the lab closed.
       }
     }
+  }
+
+  /** SIGTERM to every daemon at once (so they leave the cluster together), SIGKILL to any still up after STOP_WITHIN. */
+  private void stopDaemons() throws InterruptedException {
+    daemons.values().forEach(Process::destroy);
+    for (Process daemon : daemons.values()) {
+      if (!daemon.waitFor(STOP_WITHIN.toSeconds(), TimeUnit.SECONDS)) {
+        daemon.destroyForcibly().waitFor(STOP_WITHIN.toSeconds(), TimeUnit.SECONDS);
+      }
+    }
+    daemons.clear();
   }
 
   /** Unmounts the small disks of a run that was killed before it could tear down. */

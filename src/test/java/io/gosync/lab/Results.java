@@ -28,6 +28,7 @@ final class Results {
   private final long bytes;
   private final DataSet data;
   private final List<Scenarios.Sample> samples = new ArrayList<>();
+  private final List<Comparison> durability = new ArrayList<>();
   private List<Long> peakRssMiB = List.of();
 
   Results(Lab lab, long bytes, DataSet data) {
@@ -42,6 +43,13 @@ final class Results {
 
   void addAll(List<Scenarios.Sample> more) {
     samples.addAll(more);
+  }
+
+  /** The same cold sync with its landing made durable and not: both are samples, and their ratio is reported. */
+  void compare(Scenarios.Sample durable, Scenarios.Sample notDurable) {
+    samples.add(durable);
+    samples.add(notDurable);
+    durability.add(new Comparison(durable, notDurable));
   }
 
   void peaks(List<Long> peakRssMiB) {
@@ -90,9 +98,24 @@ final class Results {
           sample.targets(), sample.median(), sample.median() / wireLimitSeconds(),
           optional(sample.cpuPerGiB(), "%.1f"), optional(sample.targetCpuPerGiB(), "%.1f")));
     }
+    md.append(durabilityTable());
     if (!peakRssMiB.isEmpty()) {
       md.append(String.format(Locale.ROOT, "%nDaemon peak RSS (VmHWM): source %d MiB; targets %s MiB.%n",
           peakRssMiB.get(0), peakRssMiB.subList(1, peakRssMiB.size())));
+    }
+    return md.toString();
+  }
+
+  private String durabilityTable() {
+    if (durability.isEmpty()) {
+      return "";
+    }
+    StringBuilder md = new StringBuilder("\nWhat durable landing costs (each setting measured after a restart of every daemon and the warm-ups):\n\n");
+    md.append("| N | durable | time (s) | not durable | time (s) | durable / not |\n");
+    md.append("| ---: | --- | ---: | --- | ---: | ---: |\n");
+    for (Comparison pair : durability) {
+      md.append(String.format(Locale.ROOT, "| %d | %s | %.2f | %s | %.2f | %.3f |%n", pair.durable().targets(),
+          pair.durable().tool(), pair.durable().median(), pair.notDurable().tool(), pair.notDurable().median(), pair.ratio()));
     }
     return md.toString();
   }
@@ -122,6 +145,12 @@ final class Results {
     chart.addSeries("wire limit, one copy", new double[] {1, maxN}, new double[] {wireLimitSeconds(), wireLimitSeconds()})
         .setMarker(SeriesMarkers.NONE);
     return chart;
+  }
+
+  private record Comparison(Scenarios.Sample durable, Scenarios.Sample notDurable) {
+    double ratio() {
+      return durable.median() / notDurable.median();
+    }
   }
 
   private static String optional(double value, String format) {

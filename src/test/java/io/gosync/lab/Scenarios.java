@@ -80,7 +80,7 @@ final class Scenarios {
     }
   }
 
-  Sample coldGosync(int n, int fanout) throws IOException, InterruptedException {
+  Sample coldGosync(String scenario, int n, int fanout) throws IOException, InterruptedException {
     List<Double> seconds = new ArrayList<>();
     long sourceTicks = 0;
     long targetTicks = 0;
@@ -97,36 +97,37 @@ final class Scenarios {
     }
     verify(n, GOSYNC_DST);
     double landedGiB = runs * (double) n * DataSet.fileBytes(lab.path(0, SRC)) / GIB;
-    return report(new Sample("cold", "gosync n=" + fanout, n, seconds,
+    return report(new Sample(scenario, "gosync n=" + fanout, n, seconds,
         sourceTicks / (double) Lab.TICKS_PER_SECOND / sentGiB, targetTicks / (double) Lab.TICKS_PER_SECOND / landedGiB));
   }
 
-  Sample coldRsync(int n) throws IOException, InterruptedException {
+  /** rsync -a --delete with these options added (--fsync, say); they are part of the tool's name in the results. */
+  Sample coldRsync(String scenario, int n, List<String> options) throws IOException, InterruptedException {
     List<Double> seconds = new ArrayList<>();
     for (int run = 0; run < runs; run++) {
       wipe(n, RSYNC_DST);
-      seconds.add(rsync(n));
+      seconds.add(rsync(n, options));
     }
     verify(n, RSYNC_DST);
-    return report(new Sample("cold", "rsync", n, seconds));
+    return report(new Sample(scenario, ("rsync " + String.join(" ", options)).strip(), n, seconds));
   }
 
   /** With nothing changed, then after 1 % of the small files change and the big file grows 1 MiB. */
   List<Sample> resyncs(int n, DataSet data) throws IOException, InterruptedException {
     gosync(n, 1);
-    rsync(n);
+    rsync(n, List.of());
     List<Double> gosyncSame = new ArrayList<>();
     List<Double> rsyncSame = new ArrayList<>();
     for (int run = 0; run < runs; run++) {
       gosyncSame.add(gosync(n, 1));
-      rsyncSame.add(rsync(n));
+      rsyncSame.add(rsync(n, List.of()));
     }
     List<Double> gosyncChanged = new ArrayList<>();
     List<Double> rsyncChanged = new ArrayList<>();
     for (int run = 0; run < runs; run++) {
       data.change(lab.path(0, SRC), run);
       gosyncChanged.add(gosync(n, 1));
-      rsyncChanged.add(rsync(n));
+      rsyncChanged.add(rsync(n, List.of()));
     }
     verify(n, GOSYNC_DST);
     verify(n, RSYNC_DST);
@@ -164,13 +165,16 @@ final class Scenarios {
   }
 
   /** rsync pushed from the source to all n targets at once, as "rsync in a loop" run in parallel. */
-  private double rsync(int n) throws IOException, InterruptedException {
+  private double rsync(int n, List<String> options) throws IOException, InterruptedException {
     long started = System.nanoTime();
     List<Process> pushes = new ArrayList<>();
     for (int host = 1; host <= n; host++) {
       Path log = lab.work().resolve("rsync-push-" + lab.name(host) + ".log");
-      pushes.add(lab.spawn(0, log, List.of("rsync", "-a", "--delete", "--numeric-ids",
-          lab.path(0, SRC) + "/", "rsync://" + lab.address(host) + "/" + RSYNC_MODULE + RSYNC_DST.substring(Lab.DATA.length()) + "/")));
+      List<String> command = new ArrayList<>(List.of("rsync", "-a", "--delete", "--numeric-ids"));
+      command.addAll(options);
+      command.addAll(List.of(lab.path(0, SRC) + "/",
+          "rsync://" + lab.address(host) + "/" + RSYNC_MODULE + RSYNC_DST.substring(Lab.DATA.length()) + "/"));
+      pushes.add(lab.spawn(0, log, command));
     }
     for (int i = 0; i < pushes.size(); i++) {
       Process push = pushes.get(i);
