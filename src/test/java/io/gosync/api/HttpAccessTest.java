@@ -126,7 +126,7 @@ class HttpAccessTest {
     assertEquals(401, send(plain, submit(), wrong, task("unused")).status());
   }
 
-  /** A refused request's body is dropped unread; its connection still carries the client's next requests. */
+  /** A refused request's body is dropped unread and its connection closed; the client's next requests are answered. */
   @Test
   void afterRefusedPostsTheClientIsAnsweredAgain() {
     for (int i = 0; i < 3; i++) {
