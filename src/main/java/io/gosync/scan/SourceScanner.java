@@ -33,23 +33,35 @@ final class SourceScanner {
   }
 
   /** Fails with a clear message when the source is missing, special, or an empty directory. */
-  static Stat check(Path src, String taskPath) throws IOException {
+  static void check(Path src, String taskPath) throws IOException {
     try (Dir parent = openParent(src, taskPath)) {
-      Stat stat = parent.stat(src.getFileName().toString());
-      if (stat == null) {
-        throw new IllegalArgumentException("src: " + taskPath + " does not exist");
-      }
+      Stat stat = rootStat(parent, src, taskPath);
       if (stat.isDirectory()) {
         try (Dir dir = parent.dir(src.getFileName().toString())) {
-          if (dir.list().isEmpty()) {
-            throw new IllegalArgumentException("src: directory " + taskPath + " is empty; there is nothing to sync");
-          }
+          listNonEmpty(dir, taskPath);
         }
-      } else if (!stat.isFile()) {
-        throw new IllegalArgumentException("src: " + taskPath + " is neither a directory nor a regular file");
       }
-      return stat;
     }
+  }
+
+  /** Scans the source, making the checks of {@link #check} on the way (each directory is listed once). */
+  Result scan(Path src, String taskPath) throws IOException {
+    String name = src.getFileName().toString();
+    try (Dir parent = openParent(src, taskPath)) {
+      Stat root = rootStat(parent, src, taskPath);
+      if (root.isFile()) {
+        entries.add(Entry.file("", root.size(), root.mtime(), root.mode(), cache.hash(parent, name, root)));
+      } else {
+        try (Dir dir = parent.dir(name)) {
+          List<String> names = listNonEmpty(dir, taskPath);
+          entries.add(Entry.dir("", root.mtime(), root.mode()));
+          walk(dir, "", names);
+        }
+      }
+    }
+    // A plain sort puts every parent before its children (a prefix sorts first).
+    entries.sort(Comparator.comparing(Entry::path));
+    return new Result(Manifest.of(entries), List.copyOf(skipped));
   }
 
   private static Dir openParent(Path src, String taskPath) throws IOException {
@@ -60,22 +72,24 @@ final class SourceScanner {
     }
   }
 
-  Result scan(Path src, String taskPath) throws IOException {
-    Stat root = check(src, taskPath);
-    String name = src.getFileName().toString();
-    try (Dir parent = Dir.open(src.getParent(), false)) {
-      if (root.isFile()) {
-        entries.add(Entry.file("", root.size(), root.mtime(), root.mode(), cache.hash(parent, name, root)));
-      } else {
-        entries.add(Entry.dir("", root.mtime(), root.mode()));
-        try (Dir dir = parent.dir(name)) {
-          walk(dir, "", dir.list());
-        }
-      }
+  /** The source's own attributes: it must exist and be a directory or a regular file. */
+  private static Stat rootStat(Dir parent, Path src, String taskPath) throws IOException {
+    Stat stat = parent.stat(src.getFileName().toString());
+    if (stat == null) {
+      throw new IllegalArgumentException("src: " + taskPath + " does not exist");
     }
-    // A plain sort puts every parent before its children (a prefix sorts first).
-    entries.sort(Comparator.comparing(Entry::path));
-    return new Result(Manifest.of(entries), List.copyOf(skipped));
+    if (!stat.isDirectory() && !stat.isFile()) {
+      throw new IllegalArgumentException("src: " + taskPath + " is neither a directory nor a regular file");
+    }
+    return stat;
+  }
+
+  private static List<String> listNonEmpty(Dir dir, String taskPath) throws IOException {
+    List<String> names = dir.list();
+    if (names.isEmpty()) {
+      throw new IllegalArgumentException("src: directory " + taskPath + " is empty; there is nothing to sync");
+    }
+    return names;
   }
 
   private void walk(Dir dir, String prefix, List<String> names) {
