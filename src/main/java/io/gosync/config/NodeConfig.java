@@ -45,7 +45,8 @@ public record NodeConfig(
     int compressionLevel,
     int hashCacheEntries,
     int taskHistory,
-    boolean durable) {
+    boolean durable,
+    boolean verifySha256) {
 
   public static NodeConfig fromJson(JsonObject json) {
     String host = text(json, "host");
@@ -81,7 +82,8 @@ public record NodeConfig(
         positive(json, "connectTimeoutMs"), positive(json, "stallTimeoutMs"),
         positive(json, "prepareTimeoutMs"), positive(json, "progressIntervalMs"),
         positive(json, "manifestChunkBytes"), range(json, "compressionLevel", 1, 19),
-        positive(json, "hashCacheEntries"), positive(json, "taskHistory"), flag(json, "durable"));
+        positive(json, "hashCacheEntries"), positive(json, "taskHistory"), flag(json, "durable"),
+        flag(json, "verifySha256"));
   }
 
   /**
@@ -113,7 +115,7 @@ public record NodeConfig(
     return new NodeConfig(identity.name(), certs, host, dataPort, httpPort, httpBind, clusterPort, clusterMembers,
         clusterName, clusterHeartbeatTimeoutSeconds, root, allow, fanout, maxParallelGroups, heartbeatMs,
         targetTimeoutMs, connectTimeoutMs, stallTimeoutMs, prepareTimeoutMs, progressIntervalMs, manifestChunkBytes,
-        compressionLevel, hashCacheEntries, taskHistory, durable);
+        compressionLevel, hashCacheEntries, taskHistory, durable, verifySha256);
   }
 
   /**

@@ -118,13 +118,14 @@ final class GroupSender {
       if (data.length() > 0) {
         tee.write(request.compress() ? Frames.chunk(data, level) : data);
       }
+      tee.write(Frames.check(index, SourceRead.crc32c(data)));
       return Future.succeededFuture(true);
     }, err -> skip(index, entry, SourceRead.unreadable(err)));
   }
 
   /**
-   * Pipes a large file, hashing what passes; one that fails or comes short part-way is completed with zero
-   * bytes, and one not as in the manifest is followed by its skip (see {@link Frames}).
+   * Pipes a large file, hashing what passes, then its check; one that fails or comes short part-way is
+   * completed with zero bytes, and one not as in the manifest is followed by its skip instead (see {@link Frames}).
    */
   private Future<Boolean> sendStream(int index, String path, Entry entry) {
     return vertx.fileSystem().open(path, new OpenOptions().setRead(true).setWrite(false))
@@ -136,8 +137,11 @@ final class GroupSender {
               .eventually(file::close)
               .transform(done -> {
                 String trouble = done.failed() ? SourceRead.unreadable(done.cause()) : read.trouble(entry);
-                return trouble == null ? Future.succeededFuture(true)
-                    : pad(read, entry.size() - read.count()).compose(v -> skip(index, entry, trouble));
+                if (trouble == null) {
+                  tee.write(Frames.check(index, read.crc32c()));
+                  return Future.succeededFuture(true);
+                }
+                return pad(read, entry.size() - read.count()).compose(v -> skip(index, entry, trouble));
               });
         }, err -> skip(index, entry, SourceRead.unreadable(err)));
   }

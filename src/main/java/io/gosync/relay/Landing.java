@@ -1,7 +1,6 @@
 package io.gosync.relay;
 
 import io.gosync.fs.Dir;
-import io.gosync.fs.Names;
 import io.gosync.fs.OpenFile;
 import io.gosync.scan.Entry;
 import io.gosync.scan.FileFacts;
@@ -12,11 +11,10 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.HexFormat;
 
 /**
  * Blocking steps that make a received file appear atomically: a temporary file beside the final
- * name (created new, by handle, so never through a link), hash check, mode and mtime, with durable
+ * name (created new, by handle, so never through a link), checksum, mode and mtime, with durable
  * landing an fsync of its data, then a rename within that same directory handle. The parent is
  * opened step by step from the destination without following links, so a directory swapped for a
  * symlink can fail a file, never lead it outside. Called from worker threads, several at once.
@@ -47,13 +45,15 @@ final class Landing {
   private final String taskId;
   private final TempNames temps;
   private final boolean durable;
+  private final boolean verifySha256;
 
   /** @param dst the real destination path; for a single-file task, the file itself */
-  Landing(Path dst, boolean singleFile, String taskId, TempNames temps, boolean durable) {
+  Landing(Path dst, boolean singleFile, String taskId, TempNames temps, boolean durable, boolean verifySha256) {
     this.locator = EntryLocator.of(dst, singleFile);
     this.taskId = taskId;
     this.temps = temps;
     this.durable = durable;
+    this.verifySha256 = verifySha256;
   }
 
   /** Creates the temporary file a file of the stream is written to. */
@@ -74,11 +74,18 @@ final class Landing {
     }
   }
 
-  /** Lands a small file whose bytes are all in memory. */
-  void landWhole(int index, Entry entry, byte[] data) throws IOException {
-    String hash = HexFormat.of().formatHex(FileFacts.sha256().digest(data));
-    if (!hash.equals(entry.hash())) {
-      throw new IOException(mismatch(entry));
+  /** What is checked of a file's bytes as they come. */
+  ReceivedBytes received() {
+    return new ReceivedBytes(verifySha256);
+  }
+
+  /** Lands a small file whose bytes are all in memory, once they pass their check ({@code crc32c}). */
+  void landWhole(int index, Entry entry, byte[] data, int crc32c) throws IOException {
+    ReceivedBytes received = received();
+    received.update(data);
+    String trouble = received.trouble(entry, crc32c);
+    if (trouble != null) {
+      throw new IOException(trouble);
     }
     Temporary temp = create(index, entry);
     try (FileChannel out = FileChannel.open(temp.file().path(), StandardOpenOption.WRITE)) {
@@ -89,15 +96,12 @@ final class Landing {
       temp.discard();
       throw e;
     }
-    commit(temp, entry, hash);
+    commit(temp, entry);
   }
 
-  /** Verifies a written temporary file and renames it into place; removes it on any failure. */
-  void commit(Temporary temp, Entry entry, String hash) throws IOException {
+  /** Gives a written and checked temporary file its metadata and renames it into place; removes it on any failure. */
+  void commit(Temporary temp, Entry entry) throws IOException {
     try {
-      if (!hash.equals(entry.hash())) {
-        throw new IOException(mismatch(entry));
-      }
       FileFacts.applyMetadata(temp.file(), null, entry);
       if (durable) {
         temp.file().sync();
@@ -111,12 +115,6 @@ final class Landing {
   }
 
   private static String display(Entry entry) {
-    return entry.path().isEmpty() ? "the file" : Names.display(entry.path());
-  }
-
-  private static String mismatch(Entry entry) {
-    // The source checks a small file's hash before it sends it, and a large one's after (a skip
-    // follows if it changed): a mismatch here is the stream's fault.
-    return "hash mismatch for " + display(entry) + ": the stream damaged it";
+    return ReceivedBytes.display(entry);
   }
 }

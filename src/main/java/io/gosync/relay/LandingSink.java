@@ -37,8 +37,8 @@ final class LandingSink extends QuietSink implements FrameParser.Events {
   private Entry entry;
   private Buffer whole;
   private LandingFile large;
-  /** The current large file, whose bytes all came but hash otherwise than the manifest: its skip must follow. */
-  private LandingFile held;
+  /** The current file's bytes all came: its check (or its skip) comes next. */
+  private boolean complete;
   private boolean ended;
   private boolean finished;
   private String failure;
@@ -75,9 +75,6 @@ final class LandingSink extends QuietSink implements FrameParser.Events {
 
   @Override
   public void fileStarts(int index, long size, boolean compressed, String hash) {
-    if (damagedHeld()) {
-      return;
-    }
     String refusal = tally.refusal(index);
     if (refusal != null) {
       badStream(refusal);
@@ -95,9 +92,7 @@ final class LandingSink extends QuietSink implements FrameParser.Events {
       openLarge();
     } else {
       whole = Buffer.buffer((int) size);
-      if (size == 0) {
-        landWhole();
-      }
+      complete = size == 0;
     }
   }
 
@@ -106,18 +101,27 @@ final class LandingSink extends QuietSink implements FrameParser.Events {
     tally.bytes(data.length());
     if (whole != null) {
       whole.appendBuffer(data);
-      if (whole.length() == entry.size()) {
-        landWhole();
-      }
-    } else if (large.write(data) && failure == null) {
-      landLarge();
+      complete = whole.length() == entry.size();
+    } else {
+      complete = large.write(data);
+    }
+  }
+
+  @Override
+  public void fileChecked(int index, int crc32c) {
+    complete = false;
+    if (whole != null) {
+      landWhole(crc32c);
+    } else if (failure == null) {
+      landLarge(crc32c);
     }
   }
 
   @Override
   public void fileSkipped(int index, String reason) {
-    if (held != null) {
-      skipHeld(index, reason);
+    if (complete) {
+      complete = false;
+      skipCurrent(reason);
       return;
     }
     String refusal = tally.refusal(index);
@@ -130,9 +134,6 @@ final class LandingSink extends QuietSink implements FrameParser.Events {
 
   @Override
   public void streamEnds(long count) {
-    if (damagedHeld()) {
-      return;
-    }
     tally.ended(count);
     if (steps.isIdle()) {
       finish();
@@ -160,53 +161,37 @@ final class LandingSink extends QuietSink implements FrameParser.Events {
     steps.later(large.opened(), open -> resume(), "cannot create a temporary file for " + Names.display(file.path()));
   }
 
-  /**
-   * One large file at a time: parsing waits while it is closed, checked and renamed. One whose hash
-   * differs from the manifest is held instead: the source may have seen it change as it read it.
-   */
-  private void landLarge() {
+  /** One large file at a time: parsing waits while it is closed, checked and renamed. */
+  private void landLarge(int crc32c) {
     parser.pause();
     LandingFile written = large;
     Entry file = entry;
     large = null; // no more writes or drain handlers on it
-    steps.landing(landing.commit(written, file), whole -> {
-      if (whole) {
-        tally.landed(file);
-      } else {
-        held = written;
-      }
+    steps.landing(landing.commit(written, file, crc32c), v -> {
+      tally.landed(file);
       resume();
     }, "cannot land " + Names.display(file.path()));
   }
 
-  /** The source says the held file changed while it read it: its temporary file goes, the stream goes on. */
-  private void skipHeld(int at, String reason) {
-    if (index != at) {
-      damagedHeld();
-      return;
-    }
-    LandingFile changed = held;
-    held = null;
-    tally.skipped(at, entry, reason);
-    steps.landing(changed.discard(), v -> afterLanding(), "cannot remove " + Names.display(entry.path()));
-  }
-
   /**
-   * Fails the stream if a file is held and anything but its skip came: the source hashes what it reads and
-   * skips a file that is not as in the manifest, so one that came whole but otherwise was damaged on the way.
+   * The source says the current file, whose bytes all came, changed while it read it: its temporary file, if
+   * it has one, goes; the stream goes on.
    */
-  private boolean damagedHeld() {
-    if (held != null) {
-      fail("hash mismatch for " + Names.display(entry.path()) + ": the stream damaged it (the source read it as in the"
-          + " manifest)");
+  private void skipCurrent(String reason) {
+    Entry file = entry;
+    LandingFile changed = large;
+    large = null;
+    whole = null;
+    tally.skipped(index, file, reason);
+    if (changed != null) {
+      steps.landing(changed.discard(), v -> afterLanding(), "cannot remove " + Names.display(file.path()));
     }
-    return failure != null;
   }
 
   /** A small file lands on a worker thread while the stream goes on; see {@link LandingSteps#IN_FLIGHT}. */
-  private void landWhole() {
+  private void landWhole(int crc32c) {
     Entry file = entry;
-    Future<Void> step = landing.whole(index, file, whole.getBytes());
+    Future<Void> step = landing.whole(index, file, whole.getBytes(), crc32c);
     whole = null;
     steps.landing(step, v -> {
       tally.landed(file);
@@ -257,10 +242,8 @@ final class LandingSink extends QuietSink implements FrameParser.Events {
     }
     failure = reason;
     parser.stop();
-    LandingFile leftover = large != null ? large : held;
-    Future<Void> discarded = leftover == null ? Future.succeededFuture() : leftover.discard();
+    Future<Void> discarded = large == null ? Future.succeededFuture() : large.discard();
     large = null;
-    held = null;
     whole = null;
     Future<?> landed = steps.settled();
     discarded.eventually(() -> landed).onComplete(done -> result.tryFail(reason));

@@ -160,7 +160,8 @@ public final class RelayVerticle extends VerticleBase {
   /** Lands the stream on this node, with progress reports until it is over, then tells task control. */
   private LandingSink land(StreamHeader header, ReceivePlan plan) {
     String taskId = plan.taskId();
-    Landing landing = new Landing(plan.dst(), plan.manifest().singleFile(), taskId, temps, config.durable());
+    Landing landing = new Landing(plan.dst(), plan.manifest().singleFile(), taskId, temps, config.durable(),
+        config.verifySha256());
     LandingSink sink = new LandingSink(vertx, plan, landing, metrics);
     receiving.put(taskId, sink);
     long progress = vertx.setPeriodic(config.progressIntervalMs(), id -> reportProgress(taskId, sink));

@@ -1,23 +1,29 @@
 package io.gosync.relay;
 
+import io.gosync.relay.wire.Frames;
 import io.gosync.scan.Entry;
 import io.gosync.scan.FileFacts;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.streams.WriteStream;
 
+import java.nio.ByteBuffer;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
 import java.security.MessageDigest;
 import java.util.HexFormat;
+import java.util.zip.Checksum;
 
 /**
  * What the source read of one large file as it passed to the tee: how many bytes and their
- * SHA-256, to tell whether it was the file of the manifest; and the words for a file that was not.
+ * SHA-256, to tell whether it was the file of the manifest, and their CRC32C for the receivers'
+ * check (see {@link Frames}); and the words for a file that was not.
  */
 final class SourceRead extends GroupSender.ForwardingStream {
 
   private final MessageDigest digest = FileFacts.sha256();
+  private final Checksum crc = Frames.crc32c();
   private long count;
 
   SourceRead(WriteStream<Buffer> next) {
@@ -27,12 +33,18 @@ final class SourceRead extends GroupSender.ForwardingStream {
   @Override
   public Future<Void> write(Buffer data) {
     count += data.length();
-    digest.update(data.getBytes());
+    ByteBuffer bytes = bytes(data);
+    crc.update(bytes.duplicate());
+    digest.update(bytes);
     return next.write(data);
   }
 
   long count() {
     return count;
+  }
+
+  int crc32c() {
+    return (int) crc.getValue();
   }
 
   /** Why what was read is not the manifest's file, or null when it is. */
@@ -47,8 +59,24 @@ final class SourceRead extends GroupSender.ForwardingStream {
     return hash.equals(entry.hash()) ? null : "changed while it was read (its bytes differ from the scan's)";
   }
 
+  static int crc32c(Buffer data) {
+    Checksum whole = Frames.crc32c();
+    whole.update(bytes(data));
+    return (int) whole.getValue();
+  }
+
   static String sha256(Buffer data) {
-    return HexFormat.of().formatHex(FileFacts.sha256().digest(data.getBytes()));
+    MessageDigest digest = FileFacts.sha256();
+    digest.update(bytes(data));
+    return HexFormat.of().formatHex(digest.digest());
+  }
+
+  /**
+   * The buffer's bytes in place, for the digest: {@code getBytes()} would copy them into a new array
+   * first, which cost 4.6 % of the source's CPU on loopback (1 GiB, TLS).
+   */
+  private static ByteBuffer bytes(Buffer data) {
+    return ((BufferInternal) data).getByteBuf().nioBuffer();
   }
 
   /** A failed open or read, in a few words: the file's path is named beside them. */

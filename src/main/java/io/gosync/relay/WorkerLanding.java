@@ -22,26 +22,26 @@ final class WorkerLanding {
   /** A large file's temporary file, created beside its final name; see {@link LandingFile}. */
   LandingFile open(int index, Entry file, Handler<Throwable> failed, Handler<Void> drained) {
     return new LandingFile(vertx, vertx.executeBlocking(() -> landing.create(index, file), false), file.size(),
-        failed, drained);
+        landing.received(), failed, drained);
   }
 
   /**
-   * Closes a large file after its last byte and renames it into place: true. False when what came
-   * hashes otherwise than the manifest: the file is left closed where it is, for the caller to
-   * discard or to fail.
+   * Closes a large file after its last byte and its check, and renames it into place; one whose bytes do not
+   * pass the check ({@code crc32c}) is removed instead, and the step fails.
    */
-  Future<Boolean> commit(LandingFile written, Entry file) {
-    return written.close().compose(hash -> !hash.equals(file.hash()) ? Future.succeededFuture(false)
+  Future<Void> commit(LandingFile written, Entry file, int crc32c) {
+    return written.close().map(received -> received.trouble(file, crc32c)).compose(trouble -> trouble != null
+        ? written.discard().compose(v -> Future.failedFuture(trouble))
         : vertx.executeBlocking(() -> {
-          landing.commit(written.temp(), file, hash);
-          return true;
+          landing.commit(written.temp(), file);
+          return null;
         }, false));
   }
 
-  /** Lands a small file whose bytes are all in memory. */
-  Future<Void> whole(int index, Entry file, byte[] data) {
+  /** Lands a small file whose bytes are all in memory, once they match {@code crc32c}. */
+  Future<Void> whole(int index, Entry file, byte[] data, int crc32c) {
     return vertx.executeBlocking(() -> {
-      landing.landWhole(index, file, data);
+      landing.landWhole(index, file, data, crc32c);
       return null;
     }, false);
   }

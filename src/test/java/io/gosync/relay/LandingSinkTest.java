@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.zip.Checksum;
 
 import static io.gosync.testkit.Trees.assertNoTemporaryFiles;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -49,6 +50,7 @@ class LandingSinkTest {
   @TempDir
   Path dst;
   private RelayMetrics metrics = RelayMetrics.NONE;
+  private boolean verifySha256;
 
   private static Entry file(String path, String content) {
     byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
@@ -65,8 +67,9 @@ class LandingSinkTest {
     need.set(1, 4);
     Buffer body = Buffer.buffer();
     for (int i = 1; i < 4; i++) {
-      body.appendBuffer(Frames.file(i, manifest.entry(i), false));
-      body.appendString(i == 1 ? "first file\n" : i == 2 ? "second\n" : "");
+      String text = i == 1 ? "first file\n" : i == 2 ? "second\n" : "";
+      body.appendBuffer(Frames.file(i, manifest.entry(i), false)).appendString(text)
+          .appendBuffer(check(i, text.getBytes(StandardCharsets.UTF_8)));
     }
     body.appendBuffer(Frames.end(3));
 
@@ -74,7 +77,7 @@ class LandingSinkTest {
     Promise<StreamTally.Summary> landed = Promise.promise();
     vertx.runOnContext(v -> {
       LandingSink sink = new LandingSink(vertx, new ReceivePlan("t1", "src", dst, manifest, NeedList.of(need), List.of("src")),
-          new Landing(dst, false, "t1", TEMPS, true), RelayMetrics.NONE);
+          new Landing(dst, false, "t1", TEMPS, true, false), RelayMetrics.NONE);
       for (int at = 0; at < body.length(); at += piece) {
         sink.write(body.slice(at, Math.min(body.length(), at + piece)));
       }
@@ -172,10 +175,12 @@ class LandingSinkTest {
         file("b.bin", large), file("c.bin", content(20)), file("d.bin", content(30))));
     Buffer sent = body(manifest, compressed, content(10), Arrays.copyOf(changed, large.length), content(20),
         content(30));
-    int aEnds = 1 + Frames.FILE_HEADER_BYTES + (compressed ? Frames.chunk(Buffer.buffer(content(10)), 1).length() : 10);
+    int aEnds = frameLength(manifest, compressed, 10);
     int bEnds = sent.length() - frameLength(manifest, compressed, 20) - frameLength(manifest, compressed, 30)
         - Frames.end(4).length();
-    Buffer body = Frames.skip(1, "vanished before it was read").appendBuffer(sent.slice(aEnds, bEnds))
+    int bDataEnds = bEnds - Frames.check(2, 0).length();
+    // The skip comes instead of b's check.
+    Buffer body = Frames.skip(1, "vanished before it was read").appendBuffer(sent.slice(aEnds, bDataEnds))
         .appendBuffer(Frames.skip(2, "changed while it was read")).appendBuffer(sent.slice(bEnds, sent.length()));
 
     for (int piece : new int[] {5, 65_536}) {
@@ -191,19 +196,48 @@ class LandingSinkTest {
     }
   }
 
-  /** A large file that comes whole but not as in the manifest, with no skip after it, was damaged: that fails. */
-  @Test
-  void aLargeFileDamagedOnTheWayStillFails(Vertx vertx) throws Exception {
-    byte[] large = content(Frames.SMALL_FILE + LandingFile.WRITE_BATCH);
-    Manifest manifest = Manifest.of(List.of(Entry.dir("", Timestamp.ofEpochNanos(1L), 0755), file("b.bin", large), file("c.bin", content(20))));
-    byte[] damaged = large.clone();
-    damaged[12_345]++;
+  /** Files whose bytes were damaged on the way, so that they do not match their check, fail and leave nothing. */
+  @ParameterizedTest(name = "{0} bytes")
+  @ValueSource(ints = {Frames.SMALL_FILE, Frames.SMALL_FILE + LandingFile.WRITE_BATCH})
+  void aFileDamagedOnTheWayFails(int size, Vertx vertx) throws Exception {
+    byte[] sent = content(size);
+    Manifest manifest = Manifest.of(List.of(Entry.dir("", Timestamp.ofEpochNanos(1L), 0755), file("b.bin", sent), file("c.bin", content(20))));
+    Buffer body = body(manifest, false, sent, content(20));
+    int damaged = 1 + Frames.FILE_HEADER_BYTES + 12_345;
+    body.setByte(damaged, (byte) (body.getByte(damaged) + 1));
 
-    Future<StreamTally.Summary> landed = land(vertx, manifest, body(manifest, false, damaged, content(20)), 65_536, null);
+    Future<StreamTally.Summary> landed = land(vertx, manifest, body, 65_536, null);
     Throwable failure = assertThrows(Exception.class, () -> landed.await(30, TimeUnit.SECONDS));
 
-    assertTrue(failure.getMessage().startsWith("hash mismatch for b.bin: the stream damaged it"), failure.getMessage());
+    assertTrue(failure.getMessage().startsWith("cannot land b.bin: checksum mismatch for b.bin: the stream damaged it"),
+        failure.getMessage());
     assertFalse(Files.exists(dst.resolve("b.bin")));
+    assertNoTemporaryFiles(dst);
+  }
+
+  /**
+   * The trade-off of the check (see Frames): bytes that are not the manifest's file but come with their own
+   * CRC32C, as only a certified peer that forges them could send, land by default, and are refused with
+   * verifySha256.
+   */
+  @ParameterizedTest(name = "{0} bytes")
+  @ValueSource(ints = {5000, Frames.SMALL_FILE + LandingFile.WRITE_BATCH})
+  void verifySha256RefusesForgedBytesThatCarryTheirOwnCheck(int size, Vertx vertx) throws Exception {
+    byte[] original = content(size);
+    byte[] forged = original.clone();
+    forged[size / 2] ^= 1;
+    Manifest manifest = Manifest.of(List.of(Entry.dir("", Timestamp.ofEpochNanos(1L), 0755), file("f.bin", original)));
+
+    land(vertx, manifest, body(manifest, false, forged), 65_536, null).await(30, TimeUnit.SECONDS);
+    assertArrayEquals(forged, Files.readAllBytes(dst.resolve("f.bin")));
+
+    Files.delete(dst.resolve("f.bin"));
+    verifySha256 = true;
+    Future<StreamTally.Summary> refused = land(vertx, manifest, body(manifest, false, forged), 65_536, null);
+    Throwable failure = assertThrows(Exception.class, () -> refused.await(30, TimeUnit.SECONDS));
+    assertTrue(failure.getMessage().contains("hash mismatch for f.bin: the bytes that came are not the manifest's file"),
+        failure.getMessage());
+    assertFalse(Files.exists(dst.resolve("f.bin")));
     assertNoTemporaryFiles(dst);
   }
 
@@ -212,7 +246,7 @@ class LandingSinkTest {
   void aSkipOfAFileNotAskedForIsABadStream(Vertx vertx) throws Exception {
     Manifest manifest = Manifest.of(List.of(Entry.dir("", Timestamp.ofEpochNanos(1L), 0755), file("a.bin", content(10))));
     for (Buffer body : List.of(Frames.skip(0, "x"), Frames.skip(5, "x"),
-        body(manifest, false, content(10)).slice(0, 1 + Frames.FILE_HEADER_BYTES + 10).copy().appendBuffer(Frames.skip(1, "x")))) {
+        body(manifest, false, content(10)).slice(0, frameLength(manifest, false, 10)).copy().appendBuffer(Frames.skip(1, "x")))) {
       Future<StreamTally.Summary> landed = land(vertx, manifest, body, 65_536, null);
       Throwable failure = assertThrows(Exception.class, () -> landed.await(30, TimeUnit.SECONDS));
       assertTrue(failure.getMessage().startsWith("bad stream: file index"), failure.getMessage());
@@ -221,7 +255,14 @@ class LandingSinkTest {
 
   /** The bytes of one file's frames in {@link #body}: the manifest's entry of that size is the one meant. */
   private static int frameLength(Manifest manifest, boolean compressed, int size) {
-    return 1 + Frames.FILE_HEADER_BYTES + (compressed ? Frames.chunk(Buffer.buffer(content(size)), 1).length() : size);
+    return 1 + Frames.FILE_HEADER_BYTES + (compressed ? Frames.chunk(Buffer.buffer(content(size)), 1).length() : size)
+        + Frames.check(0, 0).length();
+  }
+
+  private static Buffer check(int index, byte[] content) {
+    Checksum crc = Frames.crc32c();
+    crc.update(content);
+    return Frames.check(index, (int) crc.getValue());
   }
 
   /** What a source sends for every file of the manifest, with these contents; large ones in 1 MiB chunks. */
@@ -236,6 +277,7 @@ class LandingSinkTest {
       if (!compressed) {
         body.appendBuffer(data);
       }
+      body.appendBuffer(check(i, contents[i - 1]));
     }
     return body.appendBuffer(Frames.end(manifest.size() - 1));
   }
@@ -251,7 +293,7 @@ class LandingSinkTest {
     Promise<StreamTally.Summary> landed = Promise.promise();
     vertx.runOnContext(v -> {
       LandingSink sink = new LandingSink(vertx, new ReceivePlan("t1", "src", dst, manifest, NeedList.of(need), List.of("src")),
-          new Landing(dst, false, "t1", TEMPS, true), metrics);
+          new Landing(dst, false, "t1", TEMPS, true, verifySha256), metrics);
       for (int at = 0; at < body.length(); at += piece) {
         sink.write(body.slice(at, Math.min(body.length(), at + piece)));
       }

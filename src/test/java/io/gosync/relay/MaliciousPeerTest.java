@@ -50,6 +50,7 @@ import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.zip.Checksum;
 
 import static io.gosync.protocol.Constants.nodeAddress;
 import static io.gosync.protocol.Constants.taskAddress;
@@ -295,7 +296,7 @@ class MaliciousPeerTest {
     byte[] data = content(100);
     Entry entry = Entry.file("f.bin", data.length, Timestamp.ofEpochNanos(MTIME), 0644, sha256(data));
     Buffer stream = header(taskId, TARGET).appendBuffer(Frames.file(1, entry, false)).appendBytes(data)
-        .appendBuffer(Frames.end(1));
+        .appendBuffer(check(1, data)).appendBuffer(Frames.end(1));
     assertDropped(stream.getBytes());
     assertTargetUnchanged();
   }
@@ -379,7 +380,7 @@ class MaliciousPeerTest {
       TreeNode self = new TreeNode(TARGET, "127.0.0.1", cluster.config(TARGET).dataPort(), List.of());
       Entry entry = Entry.file("f.bin", data.length, Timestamp.ofEpochNanos(MTIME), 0640, sha256(data));
       Buffer stream = new StreamHeader(taskId, parent, self, 0).encode().appendBuffer(Frames.file(1, entry, false))
-          .appendBytes(data).appendBuffer(Frames.end(1));
+          .appendBytes(data).appendBuffer(check(1, data)).appendBuffer(Frames.end(1));
       assertDroppedFrom(intruder, stream.getBytes());
     }
 
@@ -394,7 +395,7 @@ class MaliciousPeerTest {
 
   @ParameterizedTest(name = "{0} bytes")
   @ValueSource(ints = {5000, 1_500_000})
-  void fileBytesThatDoNotMatchTheHashLandNothing(int size) throws IOException {
+  void fileBytesThatDoNotMatchTheirCheckLandNothing(int size) throws IOException {
     byte[] data = content(size);
     byte[] forged = data.clone();
     forged[size / 2] ^= 1;
@@ -402,7 +403,7 @@ class MaliciousPeerTest {
 
     JsonObject report = send(stream(data, 1, forged));
 
-    assertFailedReport(report, "hash mismatch");
+    assertFailedReport(report, "checksum mismatch");
     assertNothingLanded(dst);
   }
 
@@ -428,7 +429,7 @@ class MaliciousPeerTest {
     Path dst = preparedDestination(data);
     Entry root = Entry.file("", data.length, Timestamp.ofEpochNanos(MTIME), 0644, sha256(data));
     Buffer stream = header(taskId, TARGET).appendBuffer(Frames.file(0, root, false)).appendBytes(data)
-        .appendBuffer(Frames.end(1));
+        .appendBuffer(check(0, data)).appendBuffer(Frames.end(1));
 
     JsonObject report = send(stream);
 
@@ -443,7 +444,7 @@ class MaliciousPeerTest {
     byte[] longer = Arrays.copyOf(data, 150);
     Entry claimed = Entry.file("f.bin", longer.length, Timestamp.ofEpochNanos(MTIME), 0640, sha256(data));
     Buffer stream = header(taskId, TARGET).appendBuffer(Frames.file(1, claimed, false)).appendBytes(longer)
-        .appendBuffer(Frames.end(1));
+        .appendBuffer(check(1, longer)).appendBuffer(Frames.end(1));
 
     JsonObject report = send(stream);
 
@@ -534,7 +535,14 @@ class MaliciousPeerTest {
   private Buffer stream(byte[] data, int index, byte[] bytes) {
     Entry entry = Entry.file("f.bin", data.length, Timestamp.ofEpochNanos(MTIME), 0640, sha256(data));
     return header(taskId, TARGET).appendBuffer(Frames.file(index, entry, false)).appendBytes(bytes)
-        .appendBuffer(Frames.end(1));
+        .appendBuffer(check(index, data)).appendBuffer(Frames.end(1));
+  }
+
+  /** The check a real source sends after a file it read as {@code data}. */
+  private static Buffer check(int index, byte[] data) {
+    Checksum crc = Frames.crc32c();
+    crc.update(data);
+    return Frames.check(index, (int) crc.getValue());
   }
 
   private Buffer header(String id, String node) {

@@ -28,6 +28,9 @@ public final class FrameParser implements Handler<Buffer> {
     /** More bytes of the current file, inflated if they were compressed; not to be modified. */
     void fileData(Buffer bytes);
 
+    /** The current file's bytes are all here, and their CRC32C as the source read them (see {@link Frames}). */
+    void fileChecked(int index, int crc32c);
+
     /** The source gave up on this one file (see {@link Frames}); the stream goes on. */
     void fileSkipped(int index, String reason);
 
@@ -40,7 +43,7 @@ public final class FrameParser implements Handler<Buffer> {
   }
 
   private enum State { TYPE, FILE_HEADER, RAW, CHUNK_HEADER, CHUNK_DATA, END, ABORT_LENGTH, ABORT_TEXT,
-    SKIP_HEADER, SKIP_TEXT, DONE }
+    SKIP_HEADER, SKIP_TEXT, CHECK, DONE }
 
   private final Events events;
   private State state = State.TYPE;
@@ -56,6 +59,8 @@ public final class FrameParser implements Handler<Buffer> {
   /** Raw bytes of the current file still to come. */
   private long remaining;
   private int chunkRawLength;
+  /** The current file's bytes are all here: its check or its skip comes next, nothing else. */
+  private boolean unchecked;
 
   public FrameParser(Events events) {
     this.events = events;
@@ -122,7 +127,12 @@ public final class FrameParser implements Handler<Buffer> {
   }
 
   private int type(byte type, int next) {
+    if (unchecked && type != Frames.CHECK && type != Frames.SKIP && type != Frames.ABORT) {
+      bad("file " + index + " is not followed by its check");
+      return next;
+    }
     switch (type) {
+      case Frames.CHECK -> expect(State.CHECK, Frames.CHECK_BYTES);
       case Frames.FILE -> expect(State.FILE_HEADER, Frames.FILE_HEADER_BYTES);
       case Frames.END -> expect(State.END, Long.BYTES);
       case Frames.ABORT -> expect(State.ABORT_LENGTH, Integer.BYTES);
@@ -171,6 +181,7 @@ public final class FrameParser implements Handler<Buffer> {
       case ABORT_LENGTH -> abortLength(frame.getInt(0));
       case SKIP_HEADER -> skipHeader(frame.getInt(0), frame.getInt(4));
       case SKIP_TEXT -> skipped(frame.toString(StandardCharsets.UTF_8));
+      case CHECK -> checked(frame.getInt(0), frame.getInt(4));
       case ABORT_TEXT -> {
         state = State.DONE;
         events.sourceAborts(frame.toString(StandardCharsets.UTF_8));
@@ -231,6 +242,7 @@ public final class FrameParser implements Handler<Buffer> {
   private void afterData() {
     if (remaining == 0) {
       state = State.TYPE;
+      unchecked = true;
     } else if (compressed) {
       expect(State.CHUNK_HEADER, Frames.CHUNK_HEADER_BYTES);
     } else {
@@ -249,7 +261,22 @@ public final class FrameParser implements Handler<Buffer> {
     }
   }
 
+  private void checked(int file, int crc32c) {
+    if (!unchecked || file != index) {
+      bad("a check of file " + file + " out of place");
+      return;
+    }
+    unchecked = false;
+    state = State.TYPE;
+    events.fileChecked(file, crc32c);
+  }
+
   private void skipHeader(int file, int length) {
+    if (unchecked && file != index) {
+      bad("a skip of file " + file + " where file " + index + " must be checked");
+      return;
+    }
+    unchecked = false;
     index = file;
     if (length < 0 || length > Frames.MAX_SKIP_TEXT) {
       bad("skip text of " + length + " bytes");

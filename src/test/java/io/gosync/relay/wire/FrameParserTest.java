@@ -17,6 +17,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
+import java.util.zip.Checksum;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -52,7 +53,7 @@ class FrameParserTest {
   }
 
   /**
-   * A skip comes instead of a file's frame, or after a large file's bytes (the source found it
+   * A skip comes instead of a file's frame, or instead of a large file's check (the source found it
    * changed while it read it), and the stream goes on with the next file and its end.
    */
   @ParameterizedTest(name = "compressed {0}")
@@ -62,7 +63,7 @@ class FrameParserTest {
     byte[] next = content(700);
     Buffer withEnd = body(List.of(changed), compressed);
     Buffer body = Frames.skip(1, "a.txt: No such file or directory")
-        .appendBuffer(withEnd.slice(0, withEnd.length() - Frames.end(1).length()))
+        .appendBuffer(withEnd.slice(0, withEnd.length() - Frames.end(1).length() - Frames.check(1, 0).length()))
         .appendBuffer(Frames.skip(1, "b.bin: changed while it was read")).appendBuffer(Frames.skip(7, ""))
         .appendBuffer(body(List.of(next), compressed));
     List<String> expected = new ArrayList<>();
@@ -86,6 +87,13 @@ class FrameParserTest {
     byte[] ten = Zstd.compress(content(10), 3);
     return Stream.of(
         Arguments.of("an unknown frame", Buffer.buffer("X"), "unknown frame type 88"),
+        Arguments.of("a file's bytes not followed by their check", Frames.file(1, entry(content(3)), false)
+            .appendBytes(content(3)), "file 1 is not followed by its check"),
+        Arguments.of("a check without a file", Frames.check(1, 0), "a check of file 1 out of place"),
+        Arguments.of("a check of another file", Frames.file(1, entry(content(3)), false).appendBytes(content(3))
+            .appendBuffer(Frames.check(2, 0)), "a check of file 2 out of place"),
+        Arguments.of("a skip of another file instead of a check", Frames.file(1, entry(content(3)), false)
+            .appendBytes(content(3)).appendBuffer(Frames.skip(2, "x")), "a skip of file 2 where file 1 must be checked"),
         Arguments.of("a negative file size", Frames.file(1, Entry.file("f", -1, Timestamp.ofEpochNanos(1), 0644, SOME_HASH), false),
             "file 1 of -1 bytes"),
         Arguments.of("an abort text over the cap",
@@ -185,6 +193,7 @@ class FrameParserTest {
       for (int at = 0; compressed && at < data.length; at += 1000) {
         body.appendBuffer(Frames.chunk(Buffer.buffer(data).slice(at, Math.min(data.length, at + 1000)), 3));
       }
+      body.appendBuffer(Frames.check(i + 1, crc32c(data)));
     }
     return body.appendBuffer(Frames.end(files.size()));
   }
@@ -197,6 +206,7 @@ class FrameParserTest {
       if (data.length > 0) {
         events.add("data " + data.length + " " + sha256(data));
       }
+      events.add("check " + (i + 1) + " " + crc32c(data));
     }
     events.add("end " + files.size());
     return events;
@@ -234,6 +244,12 @@ class FrameParserTest {
     return bytes;
   }
 
+  private static int crc32c(byte[] data) {
+    Checksum crc = Frames.crc32c();
+    crc.update(data);
+    return (int) crc.getValue();
+  }
+
   private static String sha256(byte[] data) {
     return HexFormat.of().formatHex(FileFacts.sha256().digest(data));
   }
@@ -268,6 +284,12 @@ class FrameParserTest {
     @Override
     public void fileData(Buffer bytes) {
       data = data == null ? bytes.copy() : data.appendBuffer(bytes);
+    }
+
+    @Override
+    public void fileChecked(int index, int crc32c) {
+      flush();
+      events.add("check " + index + " " + crc32c);
     }
 
     @Override
