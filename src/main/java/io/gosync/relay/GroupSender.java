@@ -12,7 +12,6 @@ import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.file.OpenOptions;
 import io.vertx.core.streams.WriteStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,8 +20,8 @@ import java.io.IOException;
 
 /**
  * The source's side of one group: reads each needed file once and writes its frame to the tee
- * of the top-level children. Small files are read whole; large ones are piped from an AsyncFile
- * with backpressure. With compression every chunk is compressed here, once, and relays forward
+ * of the top-level children. Small files are read whole; large ones are read in pieces with
+ * backpressure ({@link SourceFile}). With compression every chunk is compressed here, once, and relays forward
  * the compressed bytes unchanged. A file that cannot be read, or that is not as in the manifest
  * (its size or the SHA-256 of what was read differ), is skipped with a skip frame (see
  * {@link Frames}) and the stream goes on: every target in the group lacks that one file.
@@ -96,8 +95,8 @@ final class GroupSender {
   }
 
   private Future<Boolean> send(int index, OpenFile file, Entry entry) {
-    String path = file.path().toString();
-    return (entry.size() <= Frames.SMALL_FILE ? sendWhole(index, path, entry) : sendStream(index, path, entry))
+    return (entry.size() <= Frames.SMALL_FILE ? sendWhole(index, file.path().toString(), entry)
+        : sendStream(index, file, entry))
         .eventually(() -> {
           file.close();
           return Future.succeededFuture();
@@ -127,23 +126,19 @@ final class GroupSender {
    * Pipes a large file, hashing what passes, then its check; one that fails or comes short part-way is
    * completed with zero bytes, and one not as in the manifest is followed by its skip instead (see {@link Frames}).
    */
-  private Future<Boolean> sendStream(int index, String path, Entry entry) {
-    return vertx.fileSystem().open(path, new OpenOptions().setRead(true).setWrite(false))
-        .compose(file -> {
-          tee.write(Frames.file(index, entry, request.compress()));
-          file.setReadLength(entry.size()).setReadBufferSize(request.compress() ? Frames.SMALL_FILE : 1 << 16);
-          SourceRead read = new SourceRead(request.compress() ? new Compressing(tee, level) : tee);
-          return file.pipe().endOnSuccess(false).endOnFailure(false).to(read)
-              .eventually(file::close)
-              .transform(done -> {
-                String trouble = done.failed() ? SourceRead.unreadable(done.cause()) : read.trouble(entry);
-                if (trouble == null) {
-                  tee.write(Frames.check(index, read.crc32c()));
-                  return Future.succeededFuture(true);
-                }
-                return pad(read, entry.size() - read.count()).compose(v -> skip(index, entry, trouble));
-              });
-        }, err -> skip(index, entry, SourceRead.unreadable(err)));
+  private Future<Boolean> sendStream(int index, OpenFile file, Entry entry) {
+    tee.write(Frames.file(index, entry, request.compress()));
+    SourceRead read = new SourceRead(request.compress() ? new Compressing(tee, level) : tee);
+    // Compressed chunks as large as a small file compress better; raw reads need not be.
+    int readSize = request.compress() ? Frames.SMALL_FILE : SourceFile.READ_SIZE;
+    return SourceFile.copy(vertx, file.path(), entry.size(), readSize, read).transform(done -> {
+      String trouble = done.failed() ? SourceRead.unreadable(done.cause()) : read.trouble(entry);
+      if (trouble == null) {
+        tee.write(Frames.check(index, read.crc32c()));
+        return Future.succeededFuture(true);
+      }
+      return pad(read, entry.size() - read.count()).compose(v -> skip(index, entry, trouble));
+    });
   }
 
   private Future<Boolean> skip(int index, Entry entry, String reason) {

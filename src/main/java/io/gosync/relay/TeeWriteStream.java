@@ -91,18 +91,24 @@ final class TeeWriteStream extends QuietSink {
     return branches.isEmpty();
   }
 
+  /**
+   * Never fails; completes once every branch has written the bytes or failed, so that their buffer may be
+   * released then (see {@link SourceFile}).
+   */
   @Override
   public Future<Void> write(Buffer data) {
     written += data.length();
+    List<Future<Void>> writes = new ArrayList<>(branches.size());
     for (Branch branch : List.copyOf(branches)) {
       branch.lastWrite = branch.stream.write(data);
       branch.lastWrite.onFailure(err -> drop(branch, reason(err)));
+      writes.add(branch.lastWrite);
       metrics.forwarded(branch.name, data.length());
       if (branch.stream.writeQueueFull()) {
         branch.full.startIfStopped();
       }
     }
-    return Future.succeededFuture();
+    return Future.join(writes).<Void>mapEmpty().otherwiseEmpty();
   }
 
   @Override
