@@ -51,6 +51,8 @@ public final class Lab implements AutoCloseable {
   private final List<Process> helpers = new ArrayList<>();
   private final List<Path> mounts = new ArrayList<>();
   private ClusterAuthority authority;
+  /** The GOSYNC_* variables the daemons were last started with; a restarted daemon gets them again. */
+  private Map<String, String> environment = Map.of();
   private final Thread tearDownOnExit = new Thread(this::close, "lab tear-down");
   private boolean closed;
 
@@ -135,6 +137,21 @@ public final class Lab implements AutoCloseable {
     startDaemons(Map.of());
   }
 
+  /** Starts every daemon as {@link #startDaemons()}, with these GOSYNC_* variables (GOSYNC_DURABLE=false, say). */
+  public void startDaemons(Map<String, String> environment) throws IOException, InterruptedException {
+    this.environment = Map.copyOf(environment);
+    if (authority == null) {
+      authority = ClusterAuthority.init(work.resolve("ca"));
+      for (int host = 0; host < hosts(); host++) {
+        authority.issue(name(host), List.of(address(host)), true);
+      }
+    }
+    for (int host = 0; host < hosts(); host++) {
+      startDaemon(host);
+    }
+    awaitCluster();
+  }
+
   /**
    * Stops every daemon and starts them again with these GOSYNC_* variables (a setting changed, say
    * GOSYNC_DURABLE=false), each with the certificate it had; waits for the cluster as {@link #startDaemons()}.
@@ -144,25 +161,27 @@ public final class Lab implements AutoCloseable {
     startDaemons(environment);
   }
 
-  private void startDaemons(Map<String, String> environment) throws IOException, InterruptedException {
-    List<String> members = new ArrayList<>();
-    for (int host = 0; host < hosts(); host++) {
-      members.add(address(host));
-    }
-    if (authority == null) {
-      authority = ClusterAuthority.init(work.resolve("ca"));
-      for (int host = 0; host < hosts(); host++) {
-        authority.issue(name(host), List.of(address(host)), true);
-      }
-    }
-    for (int host = 0; host < hosts(); host++) {
-      List<String> command = new ArrayList<>(List.of(java(), "@" + DAEMON_JVM_OPTIONS, "-jar", JAR.toString(), "daemon",
-          "--certs", authority.dir().resolve(name(host)).toString(),
-          "--name", name(host), "--host", address(host), "--cluster-members", String.join(",", members),
-          "--root", path(host, "/").toString(), "--allow", DATA));
-      daemons.put(host, start(host, log(host), command, environment));
-    }
+  /**
+   * Stops one host's daemon (SIGTERM, as an operator's restart does) and starts it again with the variables
+   * it had, then waits for the cluster: its memory, JIT and in-memory hash cache start over.
+   */
+  public void restartDaemon(int host) throws IOException, InterruptedException {
+    stop(daemons.get(host));
+    startDaemon(host);
     awaitCluster();
+  }
+
+  private void startDaemon(int host) throws IOException {
+    List<String> members = new ArrayList<>();
+    for (int member = 0; member < hosts(); member++) {
+      members.add(address(member));
+    }
+    List<String> command = new ArrayList<>(List.of(java(), "@" + DAEMON_JVM_OPTIONS, "-jar", JAR.toString(), "daemon",
+        "--certs", authority.dir().resolve(name(host)).toString(),
+        "--name", name(host), "--host", address(host), "--cluster-members", String.join(",", members),
+        "--root", path(host, "/").toString(), "--allow", DATA));
+    // A restarted daemon's log starts over, so that awaitCluster waits for this start's line.
+    daemons.put(host, start(host, log(host), command, environment));
   }
 
   /** Starts another program inside a host (an rsync daemon, say); the lab ends it on close. */
@@ -216,24 +235,18 @@ public final class Lab implements AutoCloseable {
 
   /** The daemon's peak resident set so far (VmHWM), in KiB. */
   public long peakRssKiB(int host) throws IOException {
-    for (String line : Files.readAllLines(proc(host, "status"))) {
-      if (line.startsWith("VmHWM:")) {
-        return Long.parseLong(line.replaceAll("[^0-9]", ""));
-      }
-    }
-    throw new IOException("no VmHWM in the status of " + name(host) + "'s daemon");
+    return ProcFigures.peakRssKiB(daemons.get(host).pid());
   }
 
-  /** CPU time (user + system) the daemon has used so far, in clock ticks of {@link #TICKS_PER_SECOND}. */
+  /** CPU time (user + system) the daemon has used so far, in clock ticks of {@link ProcFigures#TICKS_PER_SECOND}. */
   public long cpuTicks(int host) throws IOException {
-    String stat = Files.readString(proc(host, "stat"));
-    // Fields after the command name, which is in parentheses and may hold spaces: utime is 14th, stime 15th.
-    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-    return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+    return ProcFigures.cpuTicks(daemons.get(host).pid());
   }
 
-  /** Linux reports process CPU time in USER_HZ ticks, which is 100 on every platform Java runs on. */
-  public static final int TICKS_PER_SECOND = 100;
+  /** Bytes the daemon has read so far, files and sockets ({@link ProcFigures#readBytes}). */
+  public long readBytes(int host) throws IOException {
+    return ProcFigures.readBytes(daemons.get(host).pid());
+  }
 
   public long sentBytes(int host) throws IOException {
     return network.sentBytes(host);
@@ -252,10 +265,6 @@ public final class Lab implements AutoCloseable {
       all.subList(Math.max(0, all.size() - lines), all.size()).forEach(line -> tails.append(line).append('\n'));
     }
     return tails.toString();
-  }
-
-  private Path proc(int host, String file) {
-    return Path.of("/proc", String.valueOf(daemons.get(host).pid()), file);
   }
 
   private Process start(int host, Path log, List<String> command, Map<String, String> environment) throws IOException {
@@ -336,11 +345,16 @@ public final class Lab implements AutoCloseable {
   private void stopDaemons() throws InterruptedException {
     daemons.values().forEach(Process::destroy);
     for (Process daemon : daemons.values()) {
-      if (!daemon.waitFor(STOP_WITHIN.toSeconds(), TimeUnit.SECONDS)) {
-        daemon.destroyForcibly().waitFor(STOP_WITHIN.toSeconds(), TimeUnit.SECONDS);
-      }
+      stop(daemon);
     }
     daemons.clear();
+  }
+
+  private static void stop(Process daemon) throws InterruptedException {
+    daemon.destroy();
+    if (!daemon.waitFor(STOP_WITHIN.toSeconds(), TimeUnit.SECONDS)) {
+      daemon.destroyForcibly().waitFor(STOP_WITHIN.toSeconds(), TimeUnit.SECONDS);
+    }
   }
 
   /** Unmounts the small disks of a run that was killed before it could tear down. */

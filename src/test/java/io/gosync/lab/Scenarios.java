@@ -22,25 +22,30 @@ final class Scenarios {
   static final String SRC = "/data/src";
   private static final String GOSYNC_DST = "/data/gosync";
   /** rsync's module is each target's /data; the copy goes to /data/rsync. */
-  private static final String RSYNC_MODULE = "data";
   private static final String RSYNC_DST = "/data/rsync";
   private static final Duration WITHIN = Duration.ofMinutes(30);
   private static final double GIB = 1 << 30;
 
   /**
    * One measured scenario: all its runs; for gosync also the source daemon's CPU seconds per GiB
-   * it sent, and the target daemons' CPU seconds per GiB each of them landed (else NaN).
+   * it sent, the target daemons' CPU seconds per GiB each of them landed, and the MiB the source
+   * daemon read per run (each NaN where not measured).
    */
-  record Sample(String scenario, String tool, int targets, List<Double> seconds, double cpuPerGiB, double targetCpuPerGiB) {
+  record Sample(String scenario, String tool, int targets, List<Double> seconds, double cpuPerGiB, double targetCpuPerGiB,
+                double readMiB) {
     Sample(String scenario, String tool, int targets, List<Double> seconds) {
-      this(scenario, tool, targets, seconds, Double.NaN, Double.NaN);
+      this(scenario, tool, targets, seconds, Double.NaN, Double.NaN, Double.NaN);
     }
 
     double median() {
-      List<Double> sorted = seconds.stream().sorted().toList();
-      int middle = sorted.size() / 2;
-      return sorted.size() % 2 == 1 ? sorted.get(middle) : (sorted.get(middle - 1) + sorted.get(middle)) / 2;
+      return Scenarios.median(seconds);
     }
+  }
+
+  static double median(List<Double> values) {
+    List<Double> sorted = values.stream().sorted().toList();
+    int middle = sorted.size() / 2;
+    return sorted.size() % 2 == 1 ? sorted.get(middle) : (sorted.get(middle - 1) + sorted.get(middle)) / 2;
   }
 
   private final Lab lab;
@@ -54,14 +59,8 @@ final class Scenarios {
   /** One rsync daemon per target, with a writable module over the target's /data. */
   void startRsyncDaemons() throws IOException, InterruptedException {
     for (int host = 1; host < lab.hosts(); host++) {
-      Path config = Files.writeString(lab.work().resolve("rsyncd-" + lab.name(host) + ".conf"), String.join("\n",
-          "pid file = " + lab.work().resolve("rsyncd-" + lab.name(host) + ".pid"),
-          "[" + RSYNC_MODULE + "]",
-          "path = " + lab.path(host, Lab.DATA),
-          "read only = false",
-          "uid = root",
-          "gid = root",
-          "use chroot = yes", ""));
+      Path config = RsyncDaemon.writeConfig(lab.work().resolve("rsyncd-" + lab.name(host) + ".conf"),
+          lab.work().resolve("rsyncd-" + lab.name(host) + ".pid"), lab.path(host, Lab.DATA));
       lab.spawn(host, lab.work().resolve("rsyncd-" + lab.name(host) + ".log"),
           List.of("rsync", "--daemon", "--no-detach", "--address=" + lab.address(host), "--config=" + config));
     }
@@ -81,11 +80,16 @@ final class Scenarios {
   }
 
   Sample coldGosync(String scenario, int n, int fanout) throws IOException, InterruptedException {
+    return coldGosync(scenario, n, fanout, runs);
+  }
+
+  /** Cold syncs, {@code count} of them (one, for the first sync of fresh daemons). */
+  Sample coldGosync(String scenario, int n, int fanout, int count) throws IOException, InterruptedException {
     List<Double> seconds = new ArrayList<>();
     long sourceTicks = 0;
     long targetTicks = 0;
     double sentGiB = 0;
-    for (int run = 0; run < runs; run++) {
+    for (int run = 0; run < count; run++) {
       wipe(n, GOSYNC_DST);
       long source = lab.cpuTicks(0);
       long targets = targetTicks(n);
@@ -96,9 +100,9 @@ final class Scenarios {
       sentGiB += (lab.sentBytes(0) - sent) / GIB;
     }
     verify(n, GOSYNC_DST);
-    double landedGiB = runs * (double) n * DataSet.fileBytes(lab.path(0, SRC)) / GIB;
+    double landedGiB = count * (double) n * DataSet.fileBytes(lab.path(0, SRC)) / GIB;
     return report(new Sample(scenario, "gosync n=" + fanout, n, seconds,
-        sourceTicks / (double) Lab.TICKS_PER_SECOND / sentGiB, targetTicks / (double) Lab.TICKS_PER_SECOND / landedGiB));
+        ProcFigures.seconds(sourceTicks) / sentGiB, ProcFigures.seconds(targetTicks) / landedGiB, Double.NaN));
   }
 
   /** rsync -a --delete with these options added (--fsync, say); they are part of the tool's name in the results. */
@@ -138,6 +142,26 @@ final class Scenarios {
         report(new Sample("1% + 1 MiB", "rsync", n, rsyncChanged)));
   }
 
+  /**
+   * The first no-change re-sync after the source daemon restarts (its JIT and in-memory hash cache start
+   * over), one run: its time, and the MiB the source daemon read meanwhile (all of the tree, if it hashed
+   * everything again). Call it after {@link #resyncs}, which leaves every target up to date.
+   */
+  Sample noChangeAfterSourceRestart(int n, Results results) throws IOException, InterruptedException {
+    System.out.println("  restarting the source daemon");
+    lab.restartDaemon(0);
+    long read = lab.readBytes(0);
+    Lab.Run run = sync(n, 1);
+    double mib = (lab.readBytes(0) - read) / 1048576.0;
+    verify(n, GOSYNC_DST);
+    String reported = Results.reportedReads(run.json());
+    if (!reported.isEmpty()) {
+      results.note("The no-change re-sync after the source daemon's restart: its task report says " + reported + ".");
+    }
+    return report(new Sample("no change, source restarted", "gosync n=1", n, List.of(run.took().toMillis() / 1000.0),
+        Double.NaN, Double.NaN, mib));
+  }
+
   /** Each daemon's peak resident set so far, MiB: index 0 is the source. */
   List<Long> peakRss() throws IOException {
     List<Long> peaks = new ArrayList<>();
@@ -156,12 +180,16 @@ final class Scenarios {
   }
 
   private double gosync(int n, int fanout) throws IOException, InterruptedException {
+    return sync(n, fanout).took().toMillis() / 1000.0;
+  }
+
+  private Lab.Run sync(int n, int fanout) throws IOException, InterruptedException {
     Lab.Run run = lab.gosync(0, WITHIN, "sync", "--src", SRC, "--dst", GOSYNC_DST, "-t", targetNames(n),
         "-n", String.valueOf(fanout), "-d", "--json");
     if (run.code() != 0) {
       throw new IOException("gosync failed, so its time means nothing:\n" + run + "\n" + lab.logTails(20));
     }
-    return run.took().toMillis() / 1000.0;
+    return run;
   }
 
   /** rsync pushed from the source to all n targets at once, as "rsync in a loop" run in parallel. */
@@ -173,7 +201,7 @@ final class Scenarios {
       List<String> command = new ArrayList<>(List.of("rsync", "-a", "--delete", "--numeric-ids"));
       command.addAll(options);
       command.addAll(List.of(lab.path(0, SRC) + "/",
-          "rsync://" + lab.address(host) + "/" + RSYNC_MODULE + RSYNC_DST.substring(Lab.DATA.length()) + "/"));
+          "rsync://" + lab.address(host) + "/" + RsyncDaemon.MODULE + RSYNC_DST.substring(Lab.DATA.length()) + "/"));
       pushes.add(lab.spawn(0, log, command));
     }
     for (int i = 0; i < pushes.size(); i++) {

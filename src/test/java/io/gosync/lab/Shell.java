@@ -18,14 +18,19 @@ final class Shell {
 
   /** Runs a command to completion; a non-zero exit or a timeout is an {@link IOException}. */
   static String run(List<String> command) throws IOException {
+    return run(STEP, command);
+  }
+
+  /** As {@link #run(List)}, for a longer step (a copy of a large tree, say). */
+  static String run(Duration within, List<String> command) throws IOException {
     // Output goes to a file, not a pipe: a chatty command cannot block on a full pipe.
     Path log = Files.createTempFile("gosync-lab-", ".out");
     Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     try {
-      if (!process.waitFor(STEP.toSeconds(), TimeUnit.SECONDS)) {
+      if (!process.waitFor(within.toSeconds(), TimeUnit.SECONDS)) {
         process.destroyForcibly();
         Files.deleteIfExists(log);
-        throw new IOException(String.join(" ", command) + ": no answer within " + STEP.toSeconds() + " s");
+        throw new IOException(String.join(" ", command) + ": no answer within " + within.toSeconds() + " s");
       }
     } catch (InterruptedException e) {
       process.destroyForcibly();

@@ -178,10 +178,26 @@ public final class DaemonProcesses implements AfterAllCallback, TestWatcher {
   }
 
   /**
-   * Stops every daemon started here: the daemon itself first, then what runs it (under strace, SIGTERM to
-   * strace would only detach it), and kills one that does not stop.
+   * Stops a daemon with SIGTERM, as an operator restarts one, starts it again with the same name, certificate
+   * and ports, and waits until node0 lists every daemon again: the new one, the current one of its name.
    */
-  private void stop() throws InterruptedException {
+  public Daemon restart(String name) throws IOException, InterruptedException {
+    Daemon old = daemon(name);
+    old.process().destroy();
+    if (!old.process().waitFor(STOP_WITHIN.toSeconds(), TimeUnit.SECONDS)) {
+      fail(name + " did not stop within " + STOP_WITHIN.toSeconds() + " s of SIGTERM" + logs());
+    }
+    Daemon again = start(name, old.dataPort(), old.httpPort(), old.clusterPort());
+    awaitReady();
+    return again;
+  }
+
+  /**
+   * Stops every daemon started here: the daemon itself first, then what runs it (under strace, SIGTERM to
+   * strace would only detach it), and kills one that does not stop. For users outside JUnit (the benchmark);
+   * a test class's extension calls it after the class.
+   */
+  public void stop() throws InterruptedException {
     started.forEach(daemon -> daemon.process().descendants().forEach(ProcessHandle::destroy));
     started.forEach(daemon -> daemon.process().destroy());
     for (Daemon daemon : started) {
@@ -191,6 +207,12 @@ public final class DaemonProcesses implements AfterAllCallback, TestWatcher {
         daemon.process().destroyForcibly().waitFor(10, TimeUnit.SECONDS);
       }
     }
+  }
+
+  /** Kills every daemon started here with SIGKILL, without waiting: for a tear-down that was interrupted. */
+  public void kill() {
+    started.forEach(daemon -> daemon.process().descendants().forEach(ProcessHandle::destroyForcibly));
+    started.forEach(daemon -> daemon.process().destroyForcibly());
   }
 
   /** The daemon that answers to this name now. */
@@ -281,9 +303,14 @@ public final class DaemonProcesses implements AfterAllCallback, TestWatcher {
 
   /** A client command as an operator on node0's host runs it: with --certs naming node0's certs directory. */
   public Run client(String command, String... args) throws IOException, InterruptedException {
+    return client(CLI_WITHIN, command, args);
+  }
+
+  /** A client command as {@link #client(String, String...)}, given longer to finish (a benchmark's large tree). */
+  public Run client(Duration within, String command, String... args) throws IOException, InterruptedException {
     List<String> all = new ArrayList<>(List.of(command, "--certs", node0().certs().toString()));
     all.addAll(List.of(args));
-    return cli(all.toArray(String[]::new));
+    return cli(within, Map.of(), all.toArray(String[]::new));
   }
 
   public Run cli(String... args) throws IOException, InterruptedException {
@@ -292,6 +319,10 @@ public final class DaemonProcesses implements AfterAllCallback, TestWatcher {
 
   /** The CLI as its own process, with env added to an environment that has no GOSYNC_* variable of its own. */
   public Run cli(Map<String, String> env, String... args) throws IOException, InterruptedException {
+    return cli(CLI_WITHIN, env, args);
+  }
+
+  private Run cli(Duration within, Map<String, String> env, String... args) throws IOException, InterruptedException {
     Path out = Files.createTempFile(base, "cli-", ".out");
     Path err = Files.createTempFile(base, "cli-", ".err");
     List<String> command = new ArrayList<>(List.of(java(), "-jar", JAR.toString()));
@@ -300,9 +331,9 @@ public final class DaemonProcesses implements AfterAllCallback, TestWatcher {
         .redirectOutput(out.toFile()).redirectError(err.toFile());
     builder.environment().putAll(env);
     Process process = builder.start();
-    if (!process.waitFor(CLI_WITHIN.toSeconds(), TimeUnit.SECONDS)) {
+    if (!process.waitFor(within.toSeconds(), TimeUnit.SECONDS)) {
       process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-      fail("gosync " + String.join(" ", args) + " did not finish within " + CLI_WITHIN.toSeconds() + " s\n"
+      fail("gosync " + String.join(" ", args) + " did not finish within " + within.toSeconds() + " s\n"
           + Files.readString(out) + Files.readString(err));
     }
     return new Run(List.of(args), process.exitValue(), Files.readString(out), Files.readString(err));
