@@ -54,6 +54,7 @@ public final class TrainingRun {
       stub.start();
       String via = "127.0.0.1:" + stub.getAddress().getPort();
       runQuietly(via, certs.toString());
+      drawABar();
     } finally {
       stub.stop(0);
       Files.deleteIfExists(certs.resolve(ApiToken.FILE));
@@ -86,6 +87,19 @@ public final class TrainingRun {
       }
     } finally {
       System.setOut(out);
+      System.setErr(err);
+    }
+  }
+
+  /** What sync draws on a terminal, which the training run is not on: a bar (to stderr, thrown away). */
+  private static void drawABar() {
+    PrintStream err = System.err;
+    try (PrintStream nowhere = new PrintStream(OutputStream.nullOutputStream(), true, UTF_8)) {
+      System.setErr(nowhere);
+      try (ProgressView bars = ProgressView.shown()) {
+        bars.onEvent(new JsonObject(PROGRESS));
+      }
+    } finally {
       System.setErr(err);
     }
   }
