@@ -18,6 +18,11 @@ final class ProgressView implements AutoCloseable {
     this.enabled = enabled;
   }
 
+  /** Bars whether or not a person is watching: for the training run, whose bars nobody sees. */
+  static ProgressView shown() {
+    return new ProgressView(true);
+  }
+
   /** Bars only when a person is watching: on a terminal, and not for --json. */
   static ProgressView forTerminal(boolean wanted) {
     return new ProgressView(wanted && System.console() != null);

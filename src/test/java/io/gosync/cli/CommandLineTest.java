@@ -3,12 +3,15 @@ package io.gosync.cli;
 import io.gosync.config.ConfigLoader;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
+import picocli.CommandLine.Command;
 import picocli.CommandLine.ParseResult;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -122,13 +125,38 @@ class CommandLineTest {
 
   @Test
   void unknownOptionIsReportedByParseArgs() {
-    CommandLine commandLine = new CommandLine(new Main());
+    CommandLine commandLine = Main.commandLine("sync");
     assertThrows(CommandLine.UnmatchedArgumentException.class,
         () -> commandLine.parseArgs("sync", "--src", "/a", "--dst", "/b", "-t", "n1", "--frobnicate"));
   }
 
+  @Test
+  void aCallThatNamesACommandBuildsThatCommandAlone() {
+    assertEquals(Set.of("nodes"), Main.commandLine("nodes", "--via", "127.0.0.1:1").getSubcommands().keySet());
+    assertEquals(Set.of("sync"), Main.commandLine("sync", "--help").getSubcommands().keySet());
+  }
+
+  @Test
+  void helpListsEveryCommandUnderItsOwnName() {
+    Output help = captured("--help");
+
+    assertEquals(Report.OK, help.code(), help.text());
+    for (Map.Entry<String, Class<?>> command : Main.COMMANDS.entrySet()) {
+      assertEquals(command.getKey(), command.getValue().getAnnotation(Command.class).name());
+      assertTrue(help.text().contains("\n  " + command.getKey() + " "), command.getKey() + " missing from\n" + help.text());
+    }
+  }
+
+  @Test
+  void aMisspelledCommandIsAUsageErrorThatListsTheCommands() {
+    Output run = captured("snyc", "--src", "/a");
+
+    assertEquals(Report.USAGE, run.code(), run.text());
+    assertTrue(run.text().contains("'snyc'") && run.text().contains("\n  sync "), run.text());
+  }
+
   private static SyncCommand parseSync(String... args) {
-    ParseResult parsed = new CommandLine(new Main()).parseArgs(args);
+    ParseResult parsed = Main.commandLine(args).parseArgs(args);
     assertTrue(parsed.hasSubcommand(), "no subcommand parsed");
     Object command = parsed.subcommand().commandSpec().userObject();
     assertTrue(command instanceof SyncCommand, "parsed " + command);
@@ -137,13 +165,22 @@ class CommandLineTest {
 
   /** Main.run with its stderr kept out of the test output; returns the exit code. */
   private static int quietly(String... args) {
+    return captured(args).code();
+  }
+
+  /** What Main.run printed, stdout and stderr together. */
+  private record Output(int code, String text) {
+  }
+
+  private static Output captured(String... args) {
     PrintStream err = System.err;
     PrintStream out = System.out;
     ByteArrayOutputStream sink = new ByteArrayOutputStream();
     try (PrintStream capture = new PrintStream(sink, true, StandardCharsets.UTF_8)) {
       System.setErr(capture);
       System.setOut(capture);
-      return Main.run(args);
+      int code = Main.run(args);
+      return new Output(code, sink.toString(StandardCharsets.UTF_8));
     } finally {
       System.setErr(err);
       System.setOut(out);

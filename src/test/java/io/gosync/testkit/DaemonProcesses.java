@@ -323,11 +323,25 @@ public final class DaemonProcesses implements AfterAllCallback, TestWatcher {
   }
 
   private Run cli(Duration within, Map<String, String> env, String... args) throws IOException, InterruptedException {
+    return run(within, List.of(java(), "-jar", JAR.toString()), Path.of("").toAbsolutePath(), env, args);
+  }
+
+  /**
+   * The CLI as an operator starts it through a launcher script (target/gosync, or a copy or link of it), in
+   * directory, with env added as for {@link #cli(Map, String...)}.
+   */
+  public Run launch(Path launcher, Path directory, Map<String, String> env, String... args)
+      throws IOException, InterruptedException {
+    return run(CLI_WITHIN, List.of(launcher.toString()), directory, env, args);
+  }
+
+  private Run run(Duration within, List<String> program, Path directory, Map<String, String> env, String... args)
+      throws IOException, InterruptedException {
     Path out = Files.createTempFile(base, "cli-", ".out");
     Path err = Files.createTempFile(base, "cli-", ".err");
-    List<String> command = new ArrayList<>(List.of(java(), "-jar", JAR.toString()));
+    List<String> command = new ArrayList<>(program);
     command.addAll(List.of(args));
-    ProcessBuilder builder = withoutGosyncVariables(new ProcessBuilder(command))
+    ProcessBuilder builder = withoutGosyncVariables(new ProcessBuilder(command)).directory(directory.toFile())
         .redirectOutput(out.toFile()).redirectError(err.toFile());
     builder.environment().putAll(env);
     Process process = builder.start();
