@@ -1,6 +1,7 @@
 package io.gosync.relay;
 
 import io.gosync.fs.Dir;
+import io.gosync.fs.OpenFile;
 import io.gosync.scan.Entry;
 import io.gosync.scan.WirePath;
 
@@ -23,6 +24,13 @@ record EntryLocator(Path base, String rootName) {
   Dir openParent(Entry entry) throws IOException {
     try (Dir root = Dir.open(base, false)) {
       return root.descend(WirePath.parentOf(entry.path()));
+    }
+  }
+
+  /** Opens a regular file by handle: never through a link swapped in since the scan. */
+  OpenFile open(Entry entry) throws IOException {
+    try (Dir parent = openParent(entry)) {
+      return parent.open(name(entry));
     }
   }
 

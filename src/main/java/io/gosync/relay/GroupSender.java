@@ -1,6 +1,5 @@
 package io.gosync.relay;
 
-import io.gosync.fs.Dir;
 import io.gosync.fs.Names;
 import io.gosync.fs.OpenFile;
 import io.gosync.relay.RelayMessages.SendOutcome;
@@ -16,12 +15,11 @@ import io.vertx.core.streams.WriteStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
 
 /**
  * The source's side of one group: reads each needed file once and writes its frame to the tee
- * of the top-level children. Small files are read whole; large ones are read in pieces with
- * backpressure ({@link SourceFile}). With compression every chunk is compressed here, once, and relays forward
+ * of the top-level children. Small files are read whole, several ahead ({@link SmallFileReads});
+ * large ones are read in pieces with backpressure ({@link SourceFile}). With compression every chunk is compressed here, once, and relays forward
  * the compressed bytes unchanged. A file that cannot be read, or that is not as in the manifest
  * (its size or the SHA-256 of what was read differ), is skipped with a skip frame (see
  * {@link Frames}) and the stream goes on: every target in the group lacks that one file.
@@ -36,6 +34,7 @@ final class GroupSender {
   private final int level;
   private final RelayMetrics metrics;
   private final EntryLocator source;
+  private final SmallFileReads smallFiles;
   private long files;
   private long skipped;
   private long bytes;
@@ -47,6 +46,8 @@ final class GroupSender {
     this.level = level;
     this.metrics = metrics;
     this.source = EntryLocator.of(request.src(), request.manifest().singleFile());
+    this.smallFiles = new SmallFileReads(vertx, request.manifest(), request.need(), source,
+        request.compress() ? level : null);
   }
 
   Future<SendOutcome> run() {
@@ -73,8 +74,7 @@ final class GroupSender {
     }
     Entry entry = request.manifest().entry(index);
     Future<Boolean> step = drained()
-        .compose(v -> vertx.executeBlocking(() -> open(entry), false))
-        .compose(file -> send(index, file, entry), err -> skip(index, entry, SourceRead.unreadable(err)));
+        .compose(v -> entry.size() <= Frames.SMALL_FILE ? sendWhole(index, entry) : sendLarge(index, entry));
     step.onSuccess(whole -> {
       if (whole) {
         files++;
@@ -87,39 +87,27 @@ final class GroupSender {
     }).onFailure(sent::fail);
   }
 
-  /** Opens a source file by handle (see {@link EntryLocator}): never through a link swapped in since the scan. */
-  private OpenFile open(Entry entry) throws IOException {
-    try (Dir parent = source.openParent(entry)) {
-      return parent.open(source.name(entry));
-    }
+  /**
+   * Sends a small file read ahead whole, or its skip when it is not as in the manifest: its hash is checked
+   * before a byte is sent, so the receiver never holds a small file that may be skipped.
+   */
+  private Future<Boolean> sendWhole(int index, Entry entry) {
+    return smallFiles.take(index).map(read -> {
+      tee.write(read.frames());
+      if (read.trouble() != null) {
+        logSkip(entry, read.trouble());
+      }
+      return read.trouble() == null;
+    });
   }
 
-  private Future<Boolean> send(int index, OpenFile file, Entry entry) {
-    return (entry.size() <= Frames.SMALL_FILE ? sendWhole(index, file.path().toString(), entry)
-        : sendStream(index, file, entry))
-        .eventually(() -> {
+  /** Opens a large file by handle (see {@link EntryLocator}) and sends it, or its skip when it cannot be opened. */
+  private Future<Boolean> sendLarge(int index, Entry entry) {
+    return vertx.executeBlocking(() -> source.open(entry), false)
+        .compose(file -> sendStream(index, file, entry).eventually(() -> {
           file.close();
           return Future.succeededFuture();
-        });
-  }
-
-  /**
-   * Reads a small file whole and sends it, or a skip instead when it is not as in the manifest: its hash is
-   * checked here, before a byte is sent, so the receiver never holds a small file that may be skipped.
-   */
-  private Future<Boolean> sendWhole(int index, String path, Entry entry) {
-    return vertx.fileSystem().readFile(path).compose(data -> {
-      String trouble = SourceRead.trouble(entry, data.length(), SourceRead.sha256(data));
-      if (trouble != null) {
-        return skip(index, entry, trouble);
-      }
-      tee.write(Frames.file(index, entry, request.compress()));
-      if (data.length() > 0) {
-        tee.write(request.compress() ? Frames.chunk(data, level) : data);
-      }
-      tee.write(Frames.check(index, SourceRead.crc32c(data)));
-      return Future.succeededFuture(true);
-    }, err -> skip(index, entry, SourceRead.unreadable(err)));
+        }), err -> skip(index, entry, SourceRead.unreadable(err)));
   }
 
   /**
@@ -142,9 +130,13 @@ final class GroupSender {
   }
 
   private Future<Boolean> skip(int index, Entry entry, String reason) {
-    LOG.info("task {}: skipping {}: {}", request.taskId(), Names.display(entry.path()), reason);
+    logSkip(entry, reason);
     tee.write(Frames.skip(index, reason));
     return Future.succeededFuture(false);
+  }
+
+  private void logSkip(Entry entry, String reason) {
+    LOG.info("task {}: skipping {}: {}", request.taskId(), Names.display(entry.path()), reason);
   }
 
   /** Zero bytes up to the file's size, with backpressure, each write on a later turn so the stack stays flat. */

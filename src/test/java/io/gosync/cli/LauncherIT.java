@@ -30,7 +30,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class LauncherIT {
 
-  private static final Path LAUNCHER = Path.of("target", "gosync").toAbsolutePath();
   private static final String SOURCE = "/data/x";
   /** What -Xlog:class+load says of a class mapped from the dynamic archive (the base one is the JDK's own). */
   private static final String FROM_THE_ARCHIVE = "source: shared objects file (top)";
@@ -52,14 +51,14 @@ class LauncherIT {
   void syncAndStatusFromAnotherDirectory() throws Exception {
     Path elsewhere = Files.createDirectories(base.resolve("elsewhere"));
 
-    Run sync = launch(LAUNCHER, elsewhere, Map.of(), "sync", "--via", daemons.via(), "--certs", certs(),
+    Run sync = launch(DaemonProcesses.LAUNCHER, elsewhere, Map.of(), "sync", "--via", daemons.via(), "--certs", certs(),
         "--src", SOURCE, "--dst", "/data/launched", "-t", "node1", "--json");
 
     assertSucceeds(sync);
     assertEquals("", sync.err(), sync.toString());
     assertSameTree(daemons.node0().path(SOURCE), daemons.daemon("node1").path("/data/launched"));
     String id = new JsonObject(sync.out()).getString("id");
-    Run status = launch(LAUNCHER, elsewhere, Map.of(), "status", "--via", daemons.via(), "--certs", certs(), id);
+    Run status = launch(DaemonProcesses.LAUNCHER, elsewhere, Map.of(), "status", "--via", daemons.via(), "--certs", certs(), id);
     assertSucceeds(status);
     assertTrue(status.out().contains("state: done") && status.out().contains(id), status.toString());
   }
@@ -67,7 +66,7 @@ class LauncherIT {
   @Test
   void throughALinkOnThePath() throws Exception {
     Path bin = Files.createDirectories(base.resolve("bin"));
-    Path link = Files.createSymbolicLink(bin.resolve("gosync"), LAUNCHER);
+    Path link = Files.createSymbolicLink(bin.resolve("gosync"), DaemonProcesses.LAUNCHER);
 
     Run nodes = launch(link, bin, Map.of(), "nodes", "--via", daemons.via(), "--certs", certs());
 
@@ -79,7 +78,7 @@ class LauncherIT {
   void theCliStartsFromTheArchiveWithC1Alone() throws Exception {
     Path log = base.resolve("classes-launcher.log");
 
-    Run nodes = launch(LAUNCHER, base, jvmOptions("-Xlog:class+load:file=" + log + " -XX:+PrintCommandLineFlags"),
+    Run nodes = launch(DaemonProcesses.LAUNCHER, base, jvmOptions("-Xlog:class+load:file=" + log + " -XX:+PrintCommandLineFlags"),
         "nodes", "--via", daemons.via(), "--certs", certs());
 
     assertSucceeds(nodes);
@@ -105,7 +104,7 @@ class LauncherIT {
 
   @Test
   void theDaemonGetsTheDaemonsJvmOptions() throws Exception {
-    Run help = launch(LAUNCHER, base, jvmOptions("-XX:+PrintCommandLineFlags"), "daemon", "--help");
+    Run help = launch(DaemonProcesses.LAUNCHER, base, jvmOptions("-XX:+PrintCommandLineFlags"), "daemon", "--help");
 
     assertSucceeds(help);
     // config/daemon-jvm.options: -Xmx256m and the serial collector; never C1 alone, which hashes ten times slower.
@@ -125,7 +124,7 @@ class LauncherIT {
     Path install = Files.createDirectories(base.resolve(name));
     for (String file : withTheArchive ? new String[] {"gosync", "gosync.jar", "daemon-jvm.options", "gosync.jsa"}
         : new String[] {"gosync", "gosync.jar", "daemon-jvm.options"}) {
-      Files.copy(LAUNCHER.resolveSibling(file), install.resolve(file), StandardCopyOption.COPY_ATTRIBUTES);
+      Files.copy(DaemonProcesses.LAUNCHER.resolveSibling(file), install.resolve(file), StandardCopyOption.COPY_ATTRIBUTES);
     }
     return install;
   }

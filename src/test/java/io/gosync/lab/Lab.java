@@ -1,5 +1,6 @@
 package io.gosync.lab;
 
+import io.gosync.testkit.DaemonProcesses;
 import io.gosync.trust.ClusterAuthority;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -209,7 +210,7 @@ public final class Lab implements AutoCloseable {
    * address, with --certs naming the host's own certs directory, as an operator on that host would.
    */
   public Run gosync(int host, Duration within, String... args) throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>(List.of(java(), "-jar", JAR.toString(), args[0],
+    List<String> command = new ArrayList<>(List.of(DaemonProcesses.LAUNCHER.toString(), args[0],
         "--certs", authority.dir().resolve(name(host)).toString()));
     command.addAll(List.of(args).subList(1, args.length));
     Path out = Files.createTempFile(work, "cli-", ".out");

@@ -37,6 +37,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 public final class DaemonProcesses implements AfterAllCallback, TestWatcher {
 
   private static final Path JAR = Path.of("target", "gosync.jar").toAbsolutePath();
+  /** The CLI as operators run it: the launcher `mvn package` puts beside the jar. */
+  public static final Path LAUNCHER = Path.of("target", "gosync").toAbsolutePath();
   /** The daemons run with the JVM options we ship, so a flag the JVM rejects fails here. */
   private static final Path JVM_OPTIONS = Path.of("config", "daemon-jvm.options").toAbsolutePath();
   private static final Duration READY_WITHIN = Duration.ofSeconds(120);
@@ -323,7 +325,7 @@ public final class DaemonProcesses implements AfterAllCallback, TestWatcher {
   }
 
   private Run cli(Duration within, Map<String, String> env, String... args) throws IOException, InterruptedException {
-    return run(within, List.of(java(), "-jar", JAR.toString()), Path.of("").toAbsolutePath(), env, args);
+    return run(within, List.of(LAUNCHER.toString()), Path.of("").toAbsolutePath(), env, args);
   }
 
   /**
