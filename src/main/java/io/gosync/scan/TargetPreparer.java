@@ -184,7 +184,9 @@ final class TargetPreparer {
       boolean sameContent = stat.size() == entry.size()
           && (sameTime || cache.hash(parent, name, stat).equals(entry.hash()));
       if (sameContent) {
-        if (overwrite) {
+        // The stat by name already shows whether anything is to fix: opening each unchanged file to look
+        // again took a third of a no-change re-sync's diff (/usr/share, 46,312 files: 331 of 1,020 samples).
+        if (overwrite && !(sameTime && stat.mode() == entry.mode())) {
           fixMetadata(index, entry, parent, name);
         }
         return;
