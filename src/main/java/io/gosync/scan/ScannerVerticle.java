@@ -70,7 +70,7 @@ public final class ScannerVerticle extends VerticleBase {
     answer(message, () -> {
       Path src = roots.resolve("src", request.src());
       SourceScanner.Result scan = new SourceScanner(cache).scan(src, request.src());
-      return new SourceScan(src, scan.manifest(), scan.skipped());
+      return new SourceScan(src, scan.manifest(), scan.skipped(), scan.hashedBytes());
     });
   }
 
@@ -84,7 +84,7 @@ public final class ScannerVerticle extends VerticleBase {
             + request.src() + " (after following symlinks)");
       }
     }
-    return new SourceScan(src, null, List.of());
+    return new SourceScan(src, null, List.of(), 0);
   }
 
   private void onPrepare(Message<PrepareRequest> message) {

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Builds the manifest of a source tree: metadata for every entry, hashes through the cache. The
@@ -20,13 +21,17 @@ import java.util.List;
  */
 final class SourceScanner {
 
-  /** The manifest, and "path: reason" (escaped for people) for each path it had to skip. */
-  record Result(Manifest manifest, List<String> skipped) {
+  /**
+   * The manifest, "path: reason" (escaped for people) for each path it had to skip, and how many bytes of file
+   * contents it read to hash them (0 when the hash cache knew every file).
+   */
+  record Result(Manifest manifest, List<String> skipped, long hashedBytes) {
   }
 
   private final HashCache cache;
   private final List<Entry> entries = new ArrayList<>();
   private final List<String> skipped = new ArrayList<>();
+  private final LongAdder hashedBytes = new LongAdder();
 
   SourceScanner(HashCache cache) {
     this.cache = cache;
@@ -50,7 +55,7 @@ final class SourceScanner {
     try (Dir parent = openParent(src, taskPath)) {
       Stat root = rootStat(parent, src, taskPath);
       if (root.isFile()) {
-        entries.add(Entry.file("", root.size(), root.mtime(), root.mode(), cache.hash(parent, name, root)));
+        entries.add(Entry.file("", root.size(), root.mtime(), root.mode(), cache.hash(parent, name, root, hashedBytes)));
       } else {
         try (Dir dir = parent.dir(name)) {
           List<String> names = listNonEmpty(dir, taskPath);
@@ -61,7 +66,7 @@ final class SourceScanner {
     }
     // A plain sort puts every parent before its children (a prefix sorts first).
     entries.sort(Comparator.comparing(Entry::path));
-    return new Result(Manifest.of(entries), List.copyOf(skipped));
+    return new Result(Manifest.of(entries), List.copyOf(skipped), hashedBytes.sum());
   }
 
   private static Dir openParent(Path src, String taskPath) throws IOException {
@@ -119,7 +124,7 @@ final class SourceScanner {
           walk(child, path, names);
         }
       }
-      case FILE -> entries.add(Entry.file(path, stat.size(), stat.mtime(), stat.mode(), cache.hash(dir, name, stat)));
+      case FILE -> entries.add(Entry.file(path, stat.size(), stat.mtime(), stat.mode(), cache.hash(dir, name, stat, hashedBytes)));
       case LINK -> entries.add(Entry.link(path, dir.readlink(name), stat.mtime()));
       case OTHER -> { } // sockets, pipes and devices are not synced
     }
