@@ -8,7 +8,9 @@ import io.gosync.fs.Timestamp;
 import java.io.IOException;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -18,7 +20,7 @@ import java.util.concurrent.atomic.LongAdder;
  * same. ctime matters: a file rewritten at the same size with its mtime put back keeps both, and
  * only ctime (which no user can set) shows the change. Owned by the scanner verticle; the threads
  * of one of its requests may hash at once, so the map is touched under this object's lock (never
- * while a file is read).
+ * while a file is read). It outlives the daemon in a file ({@link HashCacheFile}).
  */
 final class HashCache {
 
@@ -40,9 +42,15 @@ final class HashCache {
   private record Known(long size, Timestamp mtime, Timestamp ctime, String hash) {
   }
 
+  /** One entry as it is saved: a file's identity, the attributes its hash stands for, and the hash (hex). */
+  record Remembered(long device, long inode, long size, Timestamp mtime, Timestamp ctime, String hash) {
+  }
+
   private final int capacity;
   private final InstantSource clock;
   private final Map<FileId, Known> known;
+  /** Whether the map differs from what was last saved or restored. */
+  private boolean changed;
 
   HashCache(int capacity) {
     this(capacity, InstantSource.system());
@@ -112,12 +120,33 @@ final class HashCache {
 
   private synchronized void remember(FileId id, Known entry) {
     known.put(id, entry);
+    changed = true;
   }
 
   /** Whether a file time lies at least {@link #SETTLE_SECONDS} before {@code began} (any 64-bit time, no overflow). */
   private static boolean settled(Timestamp time, Instant began) {
     long bySeconds = began.getEpochSecond() - SETTLE_SECONDS;
     return time.seconds() < bySeconds || time.seconds() == bySeconds && time.nanos() < began.getNano();
+  }
+
+  /** @return every entry, least recently used first, if anything changed since the last call; else null */
+  synchronized List<Remembered> changes() {
+    if (!changed) {
+      return null;
+    }
+    changed = false;
+    List<Remembered> all = new ArrayList<>(known.size());
+    known.forEach((id, entry) -> all.add(new Remembered(id.device(), id.inode(), entry.size(), entry.mtime(),
+        entry.ctime(), entry.hash())));
+    return all;
+  }
+
+  /** Takes saved entries, least recently used first (the newest are kept when there are more than fit). */
+  synchronized void restore(List<Remembered> saved) {
+    for (Remembered entry : saved) {
+      known.put(new FileId(entry.device(), entry.inode()),
+          new Known(entry.size(), entry.mtime(), entry.ctime(), entry.hash()));
+    }
   }
 
   synchronized int size() {

@@ -35,6 +35,8 @@ public final class ScannerVerticle extends VerticleBase {
   private final TempNames temps;
   private Roots roots;
   private HashCache cache;
+  /** Where the cache outlives the daemon; null with an empty stateDir (memory only). */
+  private HashCacheFile store;
 
   public ScannerVerticle(NodeConfig config, TempNames temps) {
     this.config = config;
@@ -49,6 +51,10 @@ public final class ScannerVerticle extends VerticleBase {
     if (cache.capacity() < config.hashCacheEntries()) {
       LOG.info("hash cache limited to {} entries (hashCacheEntries {}): a quarter of the {} MiB heap",
           cache.capacity(), config.hashCacheEntries(), maxHeap >> 20);
+    }
+    if (!config.stateDir().isEmpty()) {
+      store = new HashCacheFile(Path.of(config.stateDir()), config.name());
+      store.restoreInto(cache);
     }
     var bus = vertx.eventBus();
     return Future.all(
@@ -72,6 +78,14 @@ public final class ScannerVerticle extends VerticleBase {
       SourceScanner.Result scan = new SourceScanner(cache).scan(src, request.src());
       return new SourceScan(src, scan.manifest(), scan.skipped(), scan.hashedBytes());
     });
+    saveCache();
+  }
+
+  /** After a request that hashed something new: the cache is saved whole, off the task's path (it was answered). */
+  private void saveCache() {
+    if (store != null) {
+      store.saveChanges(cache);
+    }
   }
 
   private SourceScan check(SourceRequest request) throws IOException {
@@ -96,6 +110,7 @@ public final class ScannerVerticle extends VerticleBase {
       return new TargetPreparer(cache, temps, config.durable(), dst, request.manifest(), request.delete(),
           request.overwrite()).prepare();
     });
+    saveCache();
   }
 
   private void onFinish(Message<FinishRequest> message) {
