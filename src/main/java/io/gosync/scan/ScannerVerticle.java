@@ -16,6 +16,8 @@ import java.nio.file.FileSystemException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinWorkerThread;
 
 import static io.gosync.protocol.Constants.SCAN_FINISH;
 import static io.gosync.protocol.Constants.SCAN_PREPARE;
@@ -30,6 +32,12 @@ import static io.gosync.protocol.Constants.nodeAddress;
 public final class ScannerVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(ScannerVerticle.class);
+  /**
+   * Threads that walk one request's tree, a directory each at a time. Few: the scanner serves one request at a
+   * time, and the daemon's other work (landing, the event loops) shares the cores; statx and getdents scale
+   * with cores on a warm tree, hashing does on a cold one.
+   */
+  static final int WALK_THREADS = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
 
   private final NodeConfig config;
   private final TempNames temps;
@@ -37,6 +45,8 @@ public final class ScannerVerticle extends VerticleBase {
   private HashCache cache;
   /** Where the cache outlives the daemon; null with an empty stateDir (memory only). */
   private HashCacheFile store;
+  private ForkJoinPool walkPool;
+  private TreeWalk walk;
 
   public ScannerVerticle(NodeConfig config, TempNames temps) {
     this.config = config;
@@ -46,6 +56,8 @@ public final class ScannerVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     roots = new Roots(config.root(), config.allow());
+    walkPool = new ForkJoinPool(WALK_THREADS, ScannerVerticle::walkThread, null, false);
+    walk = new TreeWalk(walkPool);
     long maxHeap = Runtime.getRuntime().maxMemory();
     cache = new HashCache(HashCache.capacity(config.hashCacheEntries(), maxHeap));
     if (cache.capacity() < config.hashCacheEntries()) {
@@ -63,6 +75,18 @@ public final class ScannerVerticle extends VerticleBase {
         bus.<FinishRequest>localConsumer(nodeAddress(config.name(), SCAN_FINISH), this::onFinish).completion());
   }
 
+  @Override
+  public Future<?> stop() {
+    walkPool.shutdownNow();
+    return Future.succeededFuture();
+  }
+
+  private static ForkJoinWorkerThread walkThread(ForkJoinPool pool) {
+    ForkJoinWorkerThread thread = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(pool);
+    thread.setName("gosync-walk-" + thread.getPoolIndex());
+    return thread;
+  }
+
   private void onSource(Message<SourceRequest> message) {
     SourceRequest request = message.body();
     if (request.checkOnly()) {
@@ -75,7 +99,7 @@ public final class ScannerVerticle extends VerticleBase {
     }
     answer(message, () -> {
       Path src = roots.resolve("src", request.src());
-      SourceScanner.Result scan = new SourceScanner(cache).scan(src, request.src());
+      SourceScanner.Result scan = new SourceScanner(cache, walk).scan(src, request.src());
       return new SourceScan(src, scan.manifest(), scan.skipped(), scan.hashedBytes());
     });
     saveCache();

@@ -11,6 +11,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
+import java.util.concurrent.ForkJoinPool;
 
 import static io.gosync.testkit.Trees.file;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -39,7 +40,7 @@ class TargetPreparerTest {
     file(outside, "b/keep", "keep");
     Files.createDirectories(dst);
     Files.createSymbolicLink(dst.resolve("a"), outside);
-    manifest = new SourceScanner(new HashCache(100)).scan(src, "src").manifest();
+    manifest = new SourceScanner(new HashCache(100), new TreeWalk(ForkJoinPool.commonPool())).scan(src, "src").manifest();
   }
 
   @Test
