@@ -131,7 +131,7 @@ public final class ScannerVerticle extends VerticleBase {
       Path dst = request.manifest().singleFile()
           ? roots.resolveFile("dst", request.dst())
           : roots.resolve("dst", request.dst());
-      return new TargetPreparer(cache, temps, config.durable(), dst, request.manifest(), request.delete(),
+      return new TargetPreparer(cache, walk, temps, config.durable(), dst, request.manifest(), request.delete(),
           request.overwrite()).prepare();
     });
     saveCache();
