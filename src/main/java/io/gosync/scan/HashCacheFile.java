@@ -71,6 +71,10 @@ final class HashCacheFile {
   int restoreInto(HashCache cache) {
     try {
       List<Remembered> saved = load(cache.capacity());
+      if (saved == null) {
+        LOG.info("hash cache: no {} yet, starting with an empty cache", file);
+        return 0;
+      }
       cache.restore(saved);
       LOG.info("hash cache: {} entries from {}", saved.size(), file);
       return saved.size();
@@ -108,7 +112,7 @@ final class HashCacheFile {
   }
 
   /**
-   * The saved entries, least recently used first, at most the newest {@code capacity} of them; none when there
+   * The saved entries, least recently used first, at most the newest {@code capacity} of them; null when there
    * is no file yet.
    *
    * @throws IllegalArgumentException naming what is wrong with a file that is not this node's cache, or damaged
@@ -119,7 +123,7 @@ final class HashCacheFile {
     try {
       length = Files.size(file);
     } catch (NoSuchFileException e) {
-      return List.of();
+      return null;
     }
     CheckedInputStream checked = new CheckedInputStream(new BufferedInputStream(Files.newInputStream(file)),
         new CRC32C());
