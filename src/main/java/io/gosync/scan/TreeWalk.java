@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * Walks a tree's directories on a bounded pool of threads, one task per directory: a task opens its directory
  * from its parent's handle (by handle, one name, never through a link), does the directory's work, walks its
  * subdirectories as tasks of their own and closes its handle once they are done. So a directory is open only
- * while a task below it runs (at most the depth of the tree per thread), never while it merely waits in a queue.
+ * while its own task or one below it runs, never while its task merely waits in the queue.
  * The first failure stops the walk (tasks not yet started are skipped) and is thrown as it was raised. What the
  * steps collect must be thread-safe; whoever needs an order sorts afterwards, so no result depends on timing.
  */
