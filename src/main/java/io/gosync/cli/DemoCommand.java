@@ -117,6 +117,7 @@ final class DemoCommand implements Callable<Integer> {
           .put("certs", certs.toString()).put("host", "127.0.0.1").put("clusterName", cluster)
           .put("dataPort", FreePorts.next()).put("httpPort", FreePorts.next()).put("clusterPort", clusterPorts[i])
           .put("clusterMembers", new JsonArray(members)).put("root", root(base, i).toString())
+          .put("stateDir", base.resolve("state").toString())
           .put("allow", new JsonArray().add("/")))));
     }
     return configs;

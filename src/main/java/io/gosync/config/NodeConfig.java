@@ -46,7 +46,8 @@ public record NodeConfig(
     int hashCacheEntries,
     int taskHistory,
     boolean durable,
-    boolean verifySha256) {
+    boolean verifySha256,
+    String stateDir) {
 
   public static NodeConfig fromJson(JsonObject json) {
     String host = text(json, "host");
@@ -66,6 +67,7 @@ public record NodeConfig(
     if (!root.startsWith("/")) {
       throw new IllegalArgumentException("config key 'root': must be an absolute path, got '" + root + "'");
     }
+    String stateDir = stateDir(json);
     List<String> allow = strings(json, "allow");
     for (String dir : allow) {
       if (!dir.startsWith("/")) {
@@ -83,7 +85,7 @@ public record NodeConfig(
         positive(json, "prepareTimeoutMs"), positive(json, "progressIntervalMs"),
         positive(json, "manifestChunkBytes"), range(json, "compressionLevel", 1, 19),
         positive(json, "hashCacheEntries"), positive(json, "taskHistory"), flag(json, "durable"),
-        flag(json, "verifySha256"));
+        flag(json, "verifySha256"), stateDir);
   }
 
   /**
@@ -115,7 +117,7 @@ public record NodeConfig(
     return new NodeConfig(identity.name(), certs, host, dataPort, httpPort, httpBind, clusterPort, clusterMembers,
         clusterName, clusterHeartbeatTimeoutSeconds, root, allow, fanout, maxParallelGroups, heartbeatMs,
         targetTimeoutMs, connectTimeoutMs, stallTimeoutMs, prepareTimeoutMs, progressIntervalMs, manifestChunkBytes,
-        compressionLevel, hashCacheEntries, taskHistory, durable, verifySha256);
+        compressionLevel, hashCacheEntries, taskHistory, durable, verifySha256, stateDir);
   }
 
   /**
@@ -143,6 +145,16 @@ public record NodeConfig(
           + " nobody; a node binds to and advertises one real address that the other hosts reach it at,"
           + " e.g. --host 192.0.2.11");
     }
+  }
+
+  /** Where the node keeps what outlives it (the hash cache); empty keeps it in memory only. */
+  private static String stateDir(JsonObject json) {
+    String dir = text(json, "stateDir");
+    if (!dir.isEmpty() && !dir.startsWith("/")) {
+      throw new IllegalArgumentException("config key 'stateDir': must be an absolute path (or empty, to keep the"
+          + " hash cache in memory only), got '" + dir + "'");
+    }
+    return dir;
   }
 
   private static String unbracketed(String address) {

@@ -116,7 +116,7 @@ final class SourceTask {
         .compose(scan -> {
           src = scan.path();
           manifest = scan.manifest();
-          sourceReport.scanned(manifest, scan.skipped());
+          sourceReport.scanned(scan);
           return SharedManifest.encode(vertx, manifest, config.manifestChunkBytes());
         })
         .map(encoded -> {

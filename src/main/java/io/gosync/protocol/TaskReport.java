@@ -8,12 +8,14 @@ import java.util.List;
 /**
  * A task as its source reports it: the reply to a {@link StatusRequest}, and the body of the
  * {@code done} event. {@code files} and {@code bytes} (the whole source tree) are null until the
- * scan; {@code groups} counts the relay groups started so far; {@code ok} is true once the task
- * is done with no failed target. The targets are in request order.
+ * scan, and so is {@code hashedBytes}, the file contents the scan read to hash (0 when the source's
+ * hash cache knew every file: a re-sync of an unchanged tree); {@code groups} counts the relay
+ * groups started so far; {@code ok} is true once the task is done with no failed target. The
+ * targets are in request order.
  */
 public record TaskReport(String id, String source, TaskRequest request, TaskState state, String message,
-                         Long files, Long bytes, int groups, long startedAt, Long finishedAt, boolean ok,
-                         List<TargetLine> targets) {
+                         Long files, Long bytes, Long hashedBytes, int groups, long startedAt, Long finishedAt,
+                         boolean ok, List<TargetLine> targets) {
 
   public TaskReport {
     targets = List.copyOf(targets);
@@ -28,6 +30,7 @@ public record TaskReport(String id, String source, TaskRequest request, TaskStat
         .put("state", state.label()).put("message", message)
         .put("files", files)
         .put("bytes", bytes)
+        .put("hashedBytes", hashedBytes)
         .put("groups", groups)
         .put("startedAt", startedAt).put("finishedAt", finishedAt)
         .put("ok", ok)
@@ -42,7 +45,8 @@ public record TaskReport(String id, String source, TaskRequest request, TaskStat
     List<TargetLine> targets = fields.objects("targets").stream().map(TargetLine::fromJson).toList();
     return new TaskReport(fields.text("id"), fields.text("source"), request(fields.rawObject("request")),
         fields.parsed("state", TaskState::fromLabel), fields.optionalText("message"),
-        fields.optionalCount("files"), fields.optionalCount("bytes"), fields.whole("groups"),
+        fields.optionalCount("files"), fields.optionalCount("bytes"), fields.optionalCount("hashedBytes"),
+        fields.whole("groups"),
         fields.count("startedAt"), fields.optionalCount("finishedAt"), fields.flag("ok"), targets);
   }
 

@@ -11,6 +11,7 @@ import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.concurrent.atomic.LongAdder;
 
 /** Blocking file facts and changes that both sides of a sync need, all through open handles. */
 public final class FileFacts {
@@ -56,10 +57,16 @@ public final class FileFacts {
   }
 
   public static String hash(OpenFile file) throws IOException {
+    return hash(file, new LongAdder());
+  }
+
+  /** The file's SHA-256 (hex); every byte read for it is added to {@code read}. */
+  static String hash(OpenFile file, LongAdder read) throws IOException {
     MessageDigest digest = sha256();
     ByteBuffer buffer = HASH_BUFFER.get().clear();
     try (FileChannel channel = FileChannel.open(file.path(), StandardOpenOption.READ)) {
-      while (channel.read(buffer) >= 0) {
+      for (int n; (n = channel.read(buffer)) >= 0; ) {
+        read.add(n);
         buffer.flip();
         digest.update(buffer);
         buffer.clear();

@@ -23,9 +23,10 @@ public final class ScanMessages {
   /**
    * A scanned (or only checked) source. {@code skipped}: entries the scan could not take, each
    * "path: reason" with the path escaped for display; they are not in the manifest, and every
-   * target's result is partial for them.
+   * target's result is partial for them. {@code hashedBytes}: file contents the scan read to hash
+   * (0 when the hash cache knew every file, and for a check).
    */
-  public record SourceScan(Path path, Manifest manifest, List<String> skipped) {
+  public record SourceScan(Path path, Manifest manifest, List<String> skipped, long hashedBytes) {
 
     public SourceScan {
       skipped = List.copyOf(skipped);

@@ -16,6 +16,8 @@ import java.nio.file.FileSystemException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinWorkerThread;
 
 import static io.gosync.protocol.Constants.SCAN_FINISH;
 import static io.gosync.protocol.Constants.SCAN_PREPARE;
@@ -30,11 +32,21 @@ import static io.gosync.protocol.Constants.nodeAddress;
 public final class ScannerVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(ScannerVerticle.class);
+  /**
+   * Threads that walk one request's tree, a directory each at a time. Few: the scanner serves one request at a
+   * time, and the daemon's other work (landing, the event loops) shares the cores; statx and getdents scale
+   * with cores on a warm tree, hashing does on a cold one.
+   */
+  static final int WALK_THREADS = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
 
   private final NodeConfig config;
   private final TempNames temps;
   private Roots roots;
   private HashCache cache;
+  /** Where the cache outlives the daemon; null with an empty stateDir (memory only). */
+  private HashCacheFile store;
+  private ForkJoinPool walkPool;
+  private TreeWalk walk;
 
   public ScannerVerticle(NodeConfig config, TempNames temps) {
     this.config = config;
@@ -44,17 +56,35 @@ public final class ScannerVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     roots = new Roots(config.root(), config.allow());
+    walkPool = new ForkJoinPool(WALK_THREADS, ScannerVerticle::walkThread, null, false);
+    walk = new TreeWalk(walkPool);
     long maxHeap = Runtime.getRuntime().maxMemory();
     cache = new HashCache(HashCache.capacity(config.hashCacheEntries(), maxHeap));
     if (cache.capacity() < config.hashCacheEntries()) {
       LOG.info("hash cache limited to {} entries (hashCacheEntries {}): a quarter of the {} MiB heap",
           cache.capacity(), config.hashCacheEntries(), maxHeap >> 20);
     }
+    if (!config.stateDir().isEmpty()) {
+      store = new HashCacheFile(Path.of(config.stateDir()), config.name());
+      store.restoreInto(cache);
+    }
     var bus = vertx.eventBus();
     return Future.all(
         bus.<SourceRequest>localConsumer(nodeAddress(config.name(), SCAN_SOURCE), this::onSource).completion(),
         bus.<PrepareRequest>localConsumer(nodeAddress(config.name(), SCAN_PREPARE), this::onPrepare).completion(),
         bus.<FinishRequest>localConsumer(nodeAddress(config.name(), SCAN_FINISH), this::onFinish).completion());
+  }
+
+  @Override
+  public Future<?> stop() {
+    walkPool.shutdownNow();
+    return Future.succeededFuture();
+  }
+
+  private static ForkJoinWorkerThread walkThread(ForkJoinPool pool) {
+    ForkJoinWorkerThread thread = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(pool);
+    thread.setName("gosync-walk-" + thread.getPoolIndex());
+    return thread;
   }
 
   private void onSource(Message<SourceRequest> message) {
@@ -69,9 +99,17 @@ public final class ScannerVerticle extends VerticleBase {
     }
     answer(message, () -> {
       Path src = roots.resolve("src", request.src());
-      SourceScanner.Result scan = new SourceScanner(cache).scan(src, request.src());
-      return new SourceScan(src, scan.manifest(), scan.skipped());
+      SourceScanner.Result scan = new SourceScanner(cache, walk).scan(src, request.src());
+      return new SourceScan(src, scan.manifest(), scan.skipped(), scan.hashedBytes());
     });
+    saveCache();
+  }
+
+  /** After a request that hashed something new: the cache is saved whole, off the task's path (it was answered). */
+  private void saveCache() {
+    if (store != null) {
+      store.saveChanges(cache);
+    }
   }
 
   private SourceScan check(SourceRequest request) throws IOException {
@@ -84,7 +122,7 @@ public final class ScannerVerticle extends VerticleBase {
             + request.src() + " (after following symlinks)");
       }
     }
-    return new SourceScan(src, null, List.of());
+    return new SourceScan(src, null, List.of(), 0);
   }
 
   private void onPrepare(Message<PrepareRequest> message) {
@@ -93,9 +131,10 @@ public final class ScannerVerticle extends VerticleBase {
       Path dst = request.manifest().singleFile()
           ? roots.resolveFile("dst", request.dst())
           : roots.resolve("dst", request.dst());
-      return new TargetPreparer(cache, temps, config.durable(), dst, request.manifest(), request.delete(),
+      return new TargetPreparer(cache, walk, temps, config.durable(), dst, request.manifest(), request.delete(),
           request.overwrite()).prepare();
     });
+    saveCache();
   }
 
   private void onFinish(Message<FinishRequest> message) {

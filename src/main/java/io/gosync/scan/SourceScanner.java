@@ -11,25 +11,43 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Builds the manifest of a source tree: metadata for every entry, hashes through the cache. The
  * walk goes by directory handle and never through a link, so a directory swapped for a symlink
  * while it runs cannot lead it out of the source. What it cannot read becomes a SKIP entry, and
- * the reason is kept for the task's report: one bad file does not stop a sync.
+ * the reason is kept for the task's report: one bad file does not stop a sync. Directories are
+ * scanned (and their files hashed) on the threads of a {@link TreeWalk}; the manifest and the
+ * skipped list are sorted afterwards, so they do not depend on which thread came first.
  */
-final class SourceScanner {
+final class SourceScanner implements TreeWalk.Step<SourceScanner.Listed> {
 
-  /** The manifest, and "path: reason" (escaped for people) for each path it had to skip. */
-  record Result(Manifest manifest, List<String> skipped) {
+  /**
+   * The manifest, "path: reason" (escaped for people) for each path it had to skip, and how many bytes of file
+   * contents it read to hash them (0 when the hash cache knew every file).
+   */
+  record Result(Manifest manifest, List<String> skipped, long hashedBytes) {
+  }
+
+  /** A directory of the walk: its wire path and, once opened, its names. */
+  record Listed(String path, List<String> names) {
+  }
+
+  private record Skip(String path, String line) {
   }
 
   private final HashCache cache;
-  private final List<Entry> entries = new ArrayList<>();
-  private final List<String> skipped = new ArrayList<>();
+  private final TreeWalk walk;
+  private final Queue<Entry> entries = new ConcurrentLinkedQueue<>();
+  private final Queue<Skip> skipped = new ConcurrentLinkedQueue<>();
+  private final LongAdder hashedBytes = new LongAdder();
 
-  SourceScanner(HashCache cache) {
+  SourceScanner(HashCache cache, TreeWalk walk) {
     this.cache = cache;
+    this.walk = walk;
   }
 
   /** Fails with a clear message when the source is missing, special, or an empty directory. */
@@ -50,18 +68,20 @@ final class SourceScanner {
     try (Dir parent = openParent(src, taskPath)) {
       Stat root = rootStat(parent, src, taskPath);
       if (root.isFile()) {
-        entries.add(Entry.file("", root.size(), root.mtime(), root.mode(), cache.hash(parent, name, root)));
+        entries.add(Entry.file("", root.size(), root.mtime(), root.mode(), cache.hash(parent, name, root, hashedBytes)));
       } else {
         try (Dir dir = parent.dir(name)) {
           List<String> names = listNonEmpty(dir, taskPath);
           entries.add(Entry.dir("", root.mtime(), root.mode()));
-          walk(dir, "", names);
+          walk.run(dir, new Listed("", names), this);
         }
       }
     }
     // A plain sort puts every parent before its children (a prefix sorts first).
-    entries.sort(Comparator.comparing(Entry::path));
-    return new Result(Manifest.of(entries), List.copyOf(skipped));
+    List<Entry> sorted = new ArrayList<>(entries);
+    sorted.sort(Comparator.comparing(Entry::path));
+    List<String> lines = skipped.stream().sorted(Comparator.comparing(Skip::path)).map(Skip::line).toList();
+    return new Result(Manifest.of(sorted), lines, hashedBytes.sum());
   }
 
   private static Dir openParent(Path src, String taskPath) throws IOException {
@@ -92,37 +112,64 @@ final class SourceScanner {
     return names;
   }
 
-  private void walk(Dir dir, String prefix, List<String> names) {
-    for (String name : names) {
-      String path = WirePath.child(prefix, name);
-      try {
-        add(dir, name, path);
-      } catch (IOException | IllegalArgumentException e) {
-        entries.add(Entry.skip(path));
-        skipped.add(Names.display(path) + ": " + reason(e));
+  /** A subdirectory, its entry taken from the opened handle; one that cannot be opened or listed is skipped. */
+  @Override
+  public TreeWalk.Opened<Listed> open(Dir parent, String name, Listed at) {
+    Dir child = null;
+    try {
+      child = parent.dir(name);
+      Stat opened = child.stat();
+      List<String> names = child.list();
+      entries.add(Entry.dir(at.path(), opened.mtime(), opened.mode()));
+      return new TreeWalk.Opened<>(child, new Listed(at.path(), names));
+    } catch (IOException | IllegalArgumentException e) {
+      if (child != null) {
+        child.close();
       }
+      skip(at.path(), e);
+      return null;
     }
   }
 
-  private void add(Dir dir, String name, String path) throws IOException {
+  /** Every entry of one directory; its subdirectories are walked next. */
+  @Override
+  public List<TreeWalk.Sub<Listed>> visit(Dir dir, Listed listed) {
+    List<TreeWalk.Sub<Listed>> below = new ArrayList<>();
+    for (String name : listed.names()) {
+      String path = WirePath.child(listed.path(), name);
+      try {
+        if (add(dir, name, path)) {
+          below.add(new TreeWalk.Sub<>(name, new Listed(path, null)));
+        }
+      } catch (IOException | IllegalArgumentException e) {
+        skip(path, e);
+      }
+    }
+    return below;
+  }
+
+  /** @return whether it is a directory, to be walked */
+  private boolean add(Dir dir, String name, String path) throws IOException {
     WirePath.check(path);
     Stat stat = dir.stat(name);
     if (stat == null) {
-      return; // gone since it was listed: the source no longer has it
+      return false; // gone since it was listed: the source no longer has it
     }
     switch (stat.kind()) {
       case DIR -> {
-        try (Dir child = dir.dir(name)) {
-          Stat opened = child.stat();
-          List<String> names = child.list();
-          entries.add(Entry.dir(path, opened.mtime(), opened.mode()));
-          walk(child, path, names);
-        }
+        return true;
       }
-      case FILE -> entries.add(Entry.file(path, stat.size(), stat.mtime(), stat.mode(), cache.hash(dir, name, stat)));
+      case FILE -> entries.add(Entry.file(path, stat.size(), stat.mtime(), stat.mode(),
+          cache.hash(dir, name, stat, hashedBytes)));
       case LINK -> entries.add(Entry.link(path, dir.readlink(name), stat.mtime()));
       case OTHER -> { } // sockets, pipes and devices are not synced
     }
+    return false;
+  }
+
+  private void skip(String path, Exception e) {
+    entries.add(Entry.skip(path));
+    skipped.add(new Skip(path, Names.display(path) + ": " + reason(e)));
   }
 
   private static String reason(Exception e) {

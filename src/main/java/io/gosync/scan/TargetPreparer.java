@@ -1,18 +1,15 @@
 package io.gosync.scan;
 
 import io.gosync.fs.Dir;
-import io.gosync.fs.DirChain;
 import io.gosync.fs.Names;
 import io.gosync.fs.OpenFile;
 import io.gosync.fs.Stat;
-import io.gosync.protocol.NeedList;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.BitSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -23,15 +20,16 @@ import java.util.Set;
  * Layer one on a target: compares the source's manifest with the destination by metadata
  * (size and mtime, hashing only when they disagree on time alone), makes directories and
  * symlinks, deletes extras when asked, fixes metadata of files whose content already matches,
- * and returns the need-list: the manifest indices of files that must be sent. Every change goes
- * through directory handles opened step by step from the destination (see {@link Dir}): a
- * directory swapped for a link while this runs can make an entry fail, never reach outside.
+ * and returns the need-list: the manifest indices of files that must be sent. One pass per
+ * directory, on the threads of a {@link TreeWalk}: list it, delete what the source lacks, then
+ * each of its entries in manifest order. Every change goes through directory handles opened step
+ * by step from the destination (see {@link Dir}): a directory swapped for a link while this runs
+ * can make an entry fail, never reach outside.
  */
-final class TargetPreparer {
-
-  private static final int CONFLICTS_LISTED = 20;
+final class TargetPreparer implements TreeWalk.Step<Integer> {
 
   private final HashCache cache;
+  private final TreeWalk walk;
   private final TempNames temps;
   private final boolean durable;
   private final Path dst;
@@ -39,20 +37,16 @@ final class TargetPreparer {
   private final boolean delete;
   private final boolean overwrite;
 
-  private final BitSet need = new BitSet();
-  private final Set<String> blocked = new HashSet<>();
-  private final List<String> conflicts = new ArrayList<>();
+  private final PrepareTally tally = new PrepareTally();
+  /** For each directory entry, the indices of the entries right in it; filled before the walk, then only read. */
+  private int[][] children;
   /** Names temporary copies made here (see {@link #copyToNewInode}); distinct from any task's. */
   private final String localTask = "local" + Long.toHexString(System.nanoTime());
-  private long needBytes;
-  private int conflictCount;
-  private int created;
-  private int deleted;
-  private int fixed;
 
-  TargetPreparer(HashCache cache, TempNames temps, boolean durable, Path dst, Manifest manifest, boolean delete,
-      boolean overwrite) {
+  TargetPreparer(HashCache cache, TreeWalk walk, TempNames temps, boolean durable, Path dst, Manifest manifest,
+      boolean delete, boolean overwrite) {
     this.cache = cache;
+    this.walk = walk;
     this.temps = temps;
     this.durable = durable;
     this.dst = dst;
@@ -67,16 +61,13 @@ final class TargetPreparer {
       if (manifest.singleFile()) {
         prepareSingleFile(parent, name);
       } else {
-        try (DirChain tree = new DirChain(openRoot(parent, name))) {
-          removeExtras(tree.root(), "", wanted());
-          for (int i = 1; i < manifest.size(); i++) {
-            prepareEntry(tree, i, manifest.entry(i));
-          }
+        children = childrenOf(manifest);
+        try (Dir root = openRoot(parent, name)) {
+          walk.run(root, 0, this);
         }
       }
     }
-    return new PrepareOutcome(dst, NeedList.of(need), need.cardinality(), needBytes, created, deleted, fixed,
-        conflictCount, List.copyOf(conflicts));
+    return tally.outcome(dst);
   }
 
   private void prepareSingleFile(Dir parent, String name) throws IOException {
@@ -91,91 +82,128 @@ final class TargetPreparer {
     Stat stat = parent.stat(name);
     if (stat == null) {
       parent.mkdir(name, 0755);
-      created++;
+      tally.created();
     } else if (!stat.isDirectory()) {
       throw new IllegalArgumentException("dst: exists and is not a directory, but the source is a directory");
     }
     return parent.dir(name);
   }
 
-  private Map<String, Entry.Kind> wanted() {
-    Map<String, Entry.Kind> wanted = new HashMap<>(manifest.size() * 2);
-    for (Entry entry : manifest.entries()) {
-      wanted.put(entry.path(), entry.kind());
+  /** For each directory entry, the indices of the entries right in it, in manifest order (parents come first). */
+  static int[][] childrenOf(Manifest manifest) {
+    int size = manifest.size();
+    Map<String, Integer> directories = new HashMap<>();
+    int[] parents = new int[size];
+    int[] counts = new int[size];
+    for (int i = 0; i < size; i++) {
+      Entry entry = manifest.entry(i);
+      if (i > 0) {
+        Integer parent = directories.get(WirePath.parentOf(entry.path()));
+        if (parent == null) {
+          throw new IllegalArgumentException("refusing " + Names.display(entry.path())
+              + ": its parent is not a directory listed before it");
+        }
+        parents[i] = parent;
+        counts[parent]++;
+      }
+      if (entry.kind() == Entry.Kind.DIR) {
+        directories.put(entry.path(), i);
+      }
     }
-    return wanted;
+    int[][] children = new int[size][];
+    int[] none = new int[0];
+    for (int i = 0; i < size; i++) {
+      children[i] = counts[i] == 0 ? none : new int[counts[i]];
+      counts[i] = 0;
+    }
+    for (int i = 1; i < size; i++) {
+      children[parents[i]][counts[parents[i]]++] = i;
+    }
+    return children;
+  }
+
+  /** A directory of the manifest that has entries, as a real directory of the destination; else a refusal. */
+  @Override
+  public TreeWalk.Opened<Integer> open(Dir parent, String name, Integer index) {
+    if (children[index].length == 0) {
+      return null; // nothing in it to prepare; its metadata is set at finish
+    }
+    try {
+      return new TreeWalk.Opened<>(parent.dir(name), index);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("refusing " + Names.display(manifest.entry(children[index][0]).path())
+          + ": its parent is not a real directory inside the destination (" + e.getMessage() + ")");
+    }
   }
 
   /**
-   * Walks the destination once: deletes what the source lacks (with delete) and this node's stale
-   * temporary files. Goes into a directory only where the source has one, and never below a path
-   * the source skipped.
+   * One directory: deletes what the source lacks (with delete) and this node's stale temporary files, then
+   * prepares each of its entries. Its subdirectories come next, but not one the source skipped or that stays
+   * blocked by a conflict.
    */
-  private void removeExtras(Dir dir, String prefix, Map<String, Entry.Kind> wanted) throws IOException {
+  @Override
+  public List<TreeWalk.Sub<Integer>> visit(Dir dir, Integer index) throws IOException {
+    Map<String, Integer> wanted = new HashMap<>(children[index].length * 2);
+    for (int child : children[index]) {
+      wanted.put(WirePath.nameOf(manifest.entry(child).path()), child);
+    }
+    Set<String> present = new HashSet<>();
     for (String name : dir.list()) {
-      String path = WirePath.child(prefix, name);
-      Entry.Kind kind = wanted.get(path);
-      if (kind == null && temps.isOurs(name)) {
+      if (wanted.containsKey(name)) {
+        present.add(name);
+      } else if (temps.isOurs(name)) {
         dir.deleteTree(name);
-      } else if (kind == null && delete) {
-        deleted += dir.deleteTree(name);
-      } else if (kind == Entry.Kind.DIR && isDirectory(dir.stat(name))) {
-        try (Dir child = dir.dir(name)) {
-          removeExtras(child, path, wanted);
-        }
+      } else if (delete) {
+        tally.deleted(dir.deleteTree(name));
       }
     }
+    List<TreeWalk.Sub<Integer>> below = new ArrayList<>();
+    for (int child : children[index]) {
+      Entry entry = manifest.entry(child);
+      String name = WirePath.nameOf(entry.path());
+      // Not listed: not there (a stat would say so, one call later).
+      Stat stat = present.contains(name) ? dir.stat(name) : null;
+      switch (entry.kind()) {
+        case DIR -> {
+          if (prepareDirectory(child, entry, dir, name, stat)) {
+            below.add(new TreeWalk.Sub<>(name, child));
+          }
+        }
+        case LINK -> prepareLink(child, entry, dir, name, stat);
+        case FILE -> prepareFile(child, entry, dir, name, stat);
+        case SKIP -> { } // the source could not read it: whatever is here stays
+      }
+    }
+    return below;
   }
 
-  private void prepareEntry(DirChain tree, int index, Entry entry) throws IOException {
-    String parentPath = WirePath.parentOf(entry.path());
-    if (blocked.contains(parentPath)) {
-      blocked.add(entry.path());
-      return;
-    }
-    Dir parent;
-    try {
-      parent = tree.dir(parentPath);
-    } catch (IOException e) {
-      throw new IllegalArgumentException("refusing " + Names.display(entry.path())
-          + ": its parent is not a real directory inside the destination (" + e.getMessage() + ")");
-    }
-    String name = WirePath.nameOf(entry.path());
-    Stat stat = parent.stat(name);
-    switch (entry.kind()) {
-      case DIR -> prepareDirectory(entry, parent, name, stat);
-      case LINK -> prepareLink(entry, parent, name, stat);
-      case FILE -> prepareFile(index, entry, parent, name, stat);
-      case SKIP -> { } // the source could not read it: whatever is here stays
-    }
-  }
-
-  private void prepareDirectory(Entry entry, Dir parent, String name, Stat stat) throws IOException {
+  /** @return whether a real directory is there now (else a conflict blocks it, and what is below it) */
+  private boolean prepareDirectory(int index, Entry entry, Dir parent, String name, Stat stat) throws IOException {
     if (isDirectory(stat)) {
-      return; // mode and mtime are set when the task finishes, after files have landed
+      return true; // mode and mtime are set when the task finishes, after files have landed
     }
-    if (stat != null && !replace(entry, parent, name)) {
-      blocked.add(entry.path());
-      return;
+    if (stat != null && !replace(index, entry, parent, name)) {
+      return false;
     }
     parent.mkdir(name, 0700);
-    created++;
+    tally.created();
+    return true;
   }
 
-  private void prepareLink(Entry entry, Dir parent, String name, Stat stat) throws IOException {
+  private void prepareLink(int index, Entry entry, Dir parent, String name, Stat stat) throws IOException {
     if (stat != null && stat.isLink() && parent.readlink(name).equals(entry.linkTarget())) {
       if (overwrite && !stat.mtime().equals(entry.mtime())) {
         parent.setTime(name, entry.mtime());
-        fixed++;
+        tally.fixed(1);
       }
       return;
     }
-    if (stat != null && !replace(entry, parent, name)) {
+    if (stat != null && !replace(index, entry, parent, name)) {
       return;
     }
     parent.symlink(name, entry.linkTarget());
     parent.setTime(name, entry.mtime());
-    created++;
+    tally.created();
   }
 
   private void prepareFile(int index, Entry entry, Dir parent, String name, Stat stat) throws IOException {
@@ -184,20 +212,21 @@ final class TargetPreparer {
       boolean sameContent = stat.size() == entry.size()
           && (sameTime || cache.hash(parent, name, stat).equals(entry.hash()));
       if (sameContent) {
-        if (overwrite) {
+        // The stat by name already shows whether anything is to fix: opening each unchanged file to look
+        // again took a third of a no-change re-sync's diff (/usr/share, 46,312 files: 331 of 1,020 samples).
+        if (overwrite && !(sameTime && stat.mode() == entry.mode())) {
           fixMetadata(index, entry, parent, name);
         }
         return;
       }
       if (!overwrite) {
-        conflict(entry);
+        tally.conflict(index, entry);
         return;
       }
-    } else if (stat != null && !replace(entry, parent, name)) {
+    } else if (stat != null && !replace(index, entry, parent, name)) {
       return;
     }
-    need.set(index);
-    needBytes += entry.size();
+    tally.need(index, entry);
   }
 
   /**
@@ -212,9 +241,9 @@ final class TargetPreparer {
       }
       if (current.links() > 1) {
         copyToNewInode(index, entry, parent, name, file);
-        fixed++;
+        tally.fixed(1);
       } else {
-        fixed += FileFacts.applyMetadata(file, current, entry);
+        tally.fixed(FileFacts.applyMetadata(file, current, entry));
       }
     }
   }
@@ -241,20 +270,13 @@ final class TargetPreparer {
   }
 
   /** Removes an entry of the wrong kind so the source's can take its place; false under no-overwrite. */
-  private boolean replace(Entry entry, Dir parent, String name) throws IOException {
+  private boolean replace(int index, Entry entry, Dir parent, String name) throws IOException {
     if (!overwrite) {
-      conflict(entry);
+      tally.conflict(index, entry);
       return false;
     }
     parent.deleteTree(name);
     return true;
-  }
-
-  private void conflict(Entry entry) {
-    conflictCount++;
-    if (conflicts.size() < CONFLICTS_LISTED) {
-      conflicts.add(Names.display(entry.path()));
-    }
   }
 
   private static boolean isDirectory(Stat stat) {

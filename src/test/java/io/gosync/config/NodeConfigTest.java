@@ -15,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** A node's name is its certificate's, and a node has a certs directory or does not start. */
+/** A node's name is its certificate's, a node has a certs directory or does not start, and its state directory is absolute. */
 class NodeConfigTest {
 
   @TempDir
@@ -58,6 +58,21 @@ class NodeConfigTest {
     assertTrue(refused.getMessage().startsWith("config key 'certs'"), refused.getMessage());
     assertTrue(refused.getMessage().contains("gosync certs init"), refused.getMessage());
     assertTrue(refused.getMessage().contains("gosync certs issue"), refused.getMessage());
+  }
+
+  @Test
+  void theStateDirectoryIsVarLibGosyncByDefaultAnAbsolutePathOrEmpty() {
+    assertEquals("/var/lib/gosync", config("web1").stateDir());
+    assertEquals("", withStateDir("").stateDir(), "empty keeps the hash cache in memory only");
+
+    IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> withStateDir("state"));
+
+    assertTrue(refused.getMessage().startsWith("config key 'stateDir': must be an absolute path"), refused.getMessage());
+  }
+
+  private static NodeConfig withStateDir(String dir) {
+    return NodeConfig.fromJson(ConfigLoader.defaults().mergeIn(new JsonObject().put("host", "127.0.0.1")
+        .put("stateDir", dir)));
   }
 
   private static NodeConfig config(String name) {

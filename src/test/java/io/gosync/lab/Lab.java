@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -181,8 +182,11 @@ public final class Lab implements AutoCloseable {
         "--certs", authority.dir().resolve(name(host)).toString(),
         "--name", name(host), "--host", address(host), "--cluster-members", String.join(",", members),
         "--root", path(host, "/").toString(), "--allow", DATA));
+    // Each host keeps its hash cache in a state directory of its own, within this lab, as a real host does.
+    Map<String, String> env = new HashMap<>(environment);
+    env.put("GOSYNC_STATE_DIR", work.resolve("state").resolve(name(host)).toString());
     // A restarted daemon's log starts over, so that awaitCluster waits for this start's line.
-    daemons.put(host, start(host, log(host), command, environment));
+    daemons.put(host, start(host, log(host), command, env));
   }
 
   /** Starts another program inside a host (an rsync daemon, say); the lab ends it on close. */

@@ -21,9 +21,9 @@ class TaskEventTest {
   private static final TargetLine GHOST = new TargetLine("ghost", null, TargetStatus.FAILED, 0, 0, 0, 0, 0, 0, 0, 0,
       null, List.of(), Skipped.NONE, "unknown target");
   private static final TaskReport DONE = new TaskReport("deploy-42", "web1", REQUEST, TaskState.DONE, null, 5L,
-      8192L, 1, 1_700_000_000_000L, 1_700_000_001_000L, false, List.of(WEB2, GHOST));
+      8192L, 0L, 1, 1_700_000_000_000L, 1_700_000_001_000L, false, List.of(WEB2, GHOST));
   private static final TaskReport SCANNING = new TaskReport("deploy-42", "web1", REQUEST, TaskState.SCANNING, null,
-      null, null, 0, 1_700_000_000_000L, null, false, List.of(GHOST));
+      null, null, null, 0, 1_700_000_000_000L, null, false, List.of(GHOST));
 
   @Test
   void aTargetLineIsWrittenAsOnTheWire() {
@@ -45,14 +45,14 @@ class TaskEventTest {
     assertEquals(1, json.getLong("skipped"));
     assertEquals(new JsonArray().add("logs/app.log: changed while it was read"), json.getJsonArray("skippedPaths"));
     assertEquals(partial, TargetLine.fromJson(new JsonObject(json.encode())));
-    TaskReport report = new TaskReport("deploy-42", "web1", REQUEST, TaskState.DONE, null, 5L, 8192L, 1,
+    TaskReport report = new TaskReport("deploy-42", "web1", REQUEST, TaskState.DONE, null, 5L, 8192L, 4096L, 1,
         1_700_000_000_000L, 1_700_000_001_000L, false, List.of(WEB2, partial));
     assertEquals(report, TaskReport.fromJson(new JsonObject(report.toJson().encode())));
   }
 
   @Test
   void aReportIsWrittenAsOnTheWire() {
-    assertEquals(List.of("id", "source", "request", "state", "message", "files", "bytes", "groups", "startedAt",
+    assertEquals(List.of("id", "source", "request", "state", "message", "files", "bytes", "hashedBytes", "groups", "startedAt",
         "finishedAt", "ok", "targets"), List.copyOf(DONE.toJson().fieldNames()));
     JsonObject scanning = SCANNING.toJson();
     assertEquals("scanning", scanning.getString("state"));

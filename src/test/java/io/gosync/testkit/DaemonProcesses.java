@@ -119,7 +119,8 @@ public final class DaemonProcesses implements AfterAllCallback, TestWatcher {
     assertTrue(Files.isRegularFile(JAR), JAR + " is missing: run `mvn package` first");
     assertSucceeds(cli("certs", "init", ca().toString()));
     config = Files.writeString(base.resolve("cluster.json"),
-        new JsonObject().put("clusterName", clusterName).put("heartbeatMs", HEARTBEAT_MS).mergeIn(options.config())
+        new JsonObject().put("clusterName", clusterName).put("heartbeatMs", HEARTBEAT_MS)
+            .put("stateDir", base.resolve("state").toString()).mergeIn(options.config())
             .encodePrettily());
     List<String> names = new ArrayList<>();
     List<Integer> clusterPorts = new ArrayList<>();

@@ -126,6 +126,7 @@ public final class TestCluster implements AutoCloseable {
         .put("clusterMembers", new JsonArray(new ArrayList<>(members)))
         .put("clusterHeartbeatTimeoutSeconds", 8)
         .put("root", root(name).toString()).put("allow", new JsonArray(ALLOWED))
+        .put("stateDir", base.resolve("state").toString())
         .put("heartbeatMs", 500).put("targetTimeoutMs", 8000).put("connectTimeoutMs", 2000)
         .put("stallTimeoutMs", 8000).put("progressIntervalMs", 100)
         // Small manifest chunks, so that every cluster test pulls its manifest in several pieces.

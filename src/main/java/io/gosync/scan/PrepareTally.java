@@ -1,0 +1,57 @@
+package io.gosync.scan;
+
+import io.gosync.fs.Names;
+import io.gosync.protocol.NeedList;
+
+import java.nio.file.Path;
+import java.util.BitSet;
+import java.util.List;
+import java.util.TreeMap;
+
+/**
+ * What preparing a destination did and found, counted from the threads of its walk: the need-list, and the
+ * conflicts listed in manifest order whichever thread met them first, so the outcome does not depend on timing.
+ */
+final class PrepareTally {
+
+  private static final int CONFLICTS_LISTED = 20;
+
+  private final BitSet need = new BitSet();
+  /** The first conflicts by manifest index. */
+  private final TreeMap<Integer, String> conflicts = new TreeMap<>();
+  private long needBytes;
+  private int conflictCount;
+  private int created;
+  private int deleted;
+  private int fixed;
+
+  synchronized void need(int index, Entry entry) {
+    need.set(index);
+    needBytes += entry.size();
+  }
+
+  synchronized void conflict(int index, Entry entry) {
+    conflictCount++;
+    conflicts.put(index, Names.display(entry.path()));
+    if (conflicts.size() > CONFLICTS_LISTED) {
+      conflicts.pollLastEntry();
+    }
+  }
+
+  synchronized void created() {
+    created++;
+  }
+
+  synchronized void deleted(int entries) {
+    deleted += entries;
+  }
+
+  synchronized void fixed(int changes) {
+    fixed += changes;
+  }
+
+  synchronized PrepareOutcome outcome(Path dst) {
+    return new PrepareOutcome(dst, NeedList.of(need), need.cardinality(), needBytes, created, deleted, fixed,
+        conflictCount, List.copyOf(conflicts.values()));
+  }
+}
