@@ -157,7 +157,7 @@ public final class Benchmark implements Callable<Integer> {
   /** Each loopback scenario asked for, in its own directory of target/loopback/<time>. */
   private void measureLoopback(Results results) throws IOException, InterruptedException {
     Path work = Files.createDirectories(LOOPBACK_BASE.resolve(LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))));
-    Loopback loopback = new Loopback(work, runs, seed, results);
+    Loopback loopback = new Loopback(work, runs, warmups, seed, results);
     if (parts.contains(Part.LOOPBACK)) {
       loopback.bigFile(loopbackMib, false);
       loopback.bigFile(loopbackMib, true);

@@ -16,7 +16,7 @@ import java.util.Locale;
  * The loopback scenarios of issue 11: gosync's three daemons on 127.0.0.1 ({@link LoopbackCluster}) against
  * rsync daemons on 127.0.0.1, in one run, nothing shaped, so nothing hides the data path. Each scenario starts
  * its own cluster: its first sync is the one a fresh daemon does (JIT and hash cache empty), reported apart
- * from the median of --runs warm ones. gosync syncs with fan-out 1 and delete (a chain n0 → n1 → n2 for two
+ * from the median of --runs warm ones, which follow --warmups untimed syncs. gosync syncs with fan-out 1 and delete (a chain n0 → n1 → n2 for two
  * targets); rsync pushes with {@code rsync -a --delete}, one push per target, in parallel. Every copy of every
  * run is compared whole with its source before its time counts.
  */
@@ -34,12 +34,14 @@ final class Loopback {
 
   private final Path work;
   private final int runs;
+  private final int warmups;
   private final long seed;
   private final Results results;
 
-  Loopback(Path work, int runs, long seed, Results results) {
+  Loopback(Path work, int runs, int warmups, long seed, Results results) {
     this.work = work;
     this.runs = runs;
+    this.warmups = warmups;
     this.seed = seed;
     this.results = results;
   }
@@ -80,10 +82,10 @@ final class Loopback {
       List<RsyncDaemon> rsyncds = List.of(first, second);
       List<LoopbackSample> cold = freshAndWarm(cluster, TREE, 2, source, "tree, cold");
       LoopbackSample rsyncCold = rsync(rsyncds, source, List.of(), true, "tree, cold");
-      LoopbackSample same = gosync(cluster, TREE, 2, source, false, runs, "tree, nothing changed, warm daemons");
+      LoopbackSample same = report(gosync(cluster, TREE, 2, source, false, runs, "tree, nothing changed, warm daemons"));
       LoopbackSample rsyncSame = rsync(rsyncds, source, List.of(), false, "tree, nothing changed");
       cluster.restartSource();
-      LoopbackSample restarted = gosync(cluster, TREE, 2, source, false, 1, "tree, nothing changed, source restarted");
+      LoopbackSample restarted = report(gosync(cluster, TREE, 2, source, false, 1, "tree, nothing changed, source restarted"));
       String reported = Results.reportedReads(cluster.lastReport());
       results.note(String.format(Locale.ROOT, "The first no-change re-sync of the tree after the source daemon's restart "
           + "took %.2f s; the source daemon read %.1f MiB (rchar) of a %.1f MiB tree%s.", restarted.median(),
@@ -116,11 +118,18 @@ final class Loopback {
     }
   }
 
-  /** The first cold sync of a cluster's life, then --runs more. */
+  /**
+   * The first cold sync of a cluster's life, then --warmups untimed ones (the JIT is still at work for the next
+   * few: in a first run the warm times fell 6.9 → 4.9 → 3.9 s for 1 GiB), then --runs more.
+   */
   private List<LoopbackSample> freshAndWarm(LoopbackCluster cluster, String path, int targets, SourceTree source, String name)
       throws IOException, InterruptedException {
-    LoopbackSample fresh = gosync(cluster, path, targets, source, true, 1, name + ", fresh daemons");
-    LoopbackSample warm = gosync(cluster, path, targets, source, true, runs, name + ", warm daemons");
+    LoopbackSample fresh = report(gosync(cluster, path, targets, source, true, 1, name + ", fresh daemons"));
+    for (int warmUp = 1; warmUp <= warmups; warmUp++) {
+      double took = gosync(cluster, path, targets, source, true, 1, name + ", warm-up").seconds().get(0);
+      System.out.printf("  warm-up %d of %d: %.2f s%n", warmUp, warmups, took);
+    }
+    LoopbackSample warm = report(gosync(cluster, path, targets, source, true, runs, name + ", warm daemons"));
     return List.of(fresh, warm);
   }
 
@@ -153,8 +162,8 @@ final class Loopback {
     Cpu cpu = Cpu.gosync(ProcFigures.seconds(ticks[0]) / gib, targets > 1 ? ProcFigures.seconds(ticks[1]) / gib : Double.NaN,
         ProcFigures.seconds(ticks[targets]) / gib);
     String tool = targets == 2 ? CHAIN : "gosync n0 → n1";
-    return report(new LoopbackSample(scenario, tool, targets, seconds, source.bytes(), source.files(), cpu,
-        read / (double) (1 << 20) / count, null));
+    return new LoopbackSample(scenario, tool, targets, seconds, source.bytes(), source.files(), cpu,
+        read / (double) (1 << 20) / count, null);
   }
 
   /** rsync pushes the source to every daemon at once, --runs times (the copies removed before each when cold). */
