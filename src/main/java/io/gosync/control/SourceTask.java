@@ -15,7 +15,6 @@ import io.gosync.protocol.TaskRequest;
 import io.gosync.protocol.TaskState;
 import io.gosync.relay.RelayMessages.SendRequest;
 import io.gosync.relay.wire.TreeNode;
-import io.gosync.scan.Manifest;
 import io.gosync.scan.ScanMessages.SourceRequest;
 import io.gosync.scan.ScanMessages.SourceScan;
 import io.vertx.core.Future;
@@ -29,7 +28,6 @@ import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -65,8 +63,8 @@ final class SourceTask {
 
   private TaskState state = TaskState.ACCEPTED;
   private long timer = -1;
-  private Path src;
-  private Manifest manifest;
+  /** The source's scan: its path, manifest and start; null once the task is done. */
+  private SourceScan sourceScan;
   private SharedManifest shared = SharedManifest.none();
 
   SourceTask(Vertx vertx, NodeConfig config, TaskRequest request, List<TargetState> targets) {
@@ -113,11 +111,10 @@ final class SourceTask {
     return bus.<SourceScan>request(nodeAddress(config.name(), Constants.SCAN_SOURCE),
             SourceRequest.scan(request.src()), new DeliveryOptions().setSendTimeout(Silence.LONG_WAIT_MS))
         .map(Message::body)
-        .compose(scan -> {
-          src = scan.path();
-          manifest = scan.manifest();
-          sourceReport.scanned(scan);
-          return SharedManifest.encode(vertx, manifest, config.manifestChunkBytes());
+        .compose(scanned -> {
+          sourceScan = scanned;
+          sourceReport.scanned(scanned);
+          return SharedManifest.encode(vertx, scanned.manifest(), config.manifestChunkBytes());
         })
         .map(encoded -> {
           shared = encoded;
@@ -200,8 +197,8 @@ final class SourceTask {
           Set<String> cut = live.stream().filter(TargetState::isFinal).map(TargetState::name).collect(toSet());
           List<TreeNode> children = plan.childrenWithout(cut);
           return children.isEmpty() ? Future.succeededFuture() : bus.request(nodeAddress(config.name(),
-                  Constants.RELAY_SEND), new SendRequest(id(), number, src, manifest, group.need(), children,
-                  request.compress()), new DeliveryOptions().setSendTimeout(Silence.LONG_WAIT_MS));
+                  Constants.RELAY_SEND), new SendRequest(id(), number, sourceScan.path(),
+                  sourceScan.manifest(), sourceScan.began(), group.need(), children, request.compress()), new DeliveryOptions().setSendTimeout(Silence.LONG_WAIT_MS));
         })
         .onFailure(err -> group.members().forEach(
             member -> fail(member, "the source could not send: " + err.getMessage())))
@@ -288,7 +285,7 @@ final class SourceTask {
     vertx.cancelTimer(timer);
     consumers.forEach(MessageConsumer::unregister);
     // A finished task stays in the history for status queries: keep its report, not its manifest.
-    manifest = null;
+    sourceScan = null;
     shared.release();
     done.complete();
     events.done(report());

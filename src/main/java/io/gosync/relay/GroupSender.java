@@ -2,10 +2,12 @@ package io.gosync.relay;
 
 import io.gosync.fs.Names;
 import io.gosync.fs.OpenFile;
+import io.gosync.fs.Stat;
 import io.gosync.relay.RelayMessages.SendOutcome;
 import io.gosync.relay.RelayMessages.SendRequest;
 import io.gosync.relay.wire.Frames;
 import io.gosync.scan.Entry;
+import io.gosync.scan.FileFacts;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;
@@ -14,6 +16,8 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.streams.WriteStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
 
 
 /**
@@ -46,7 +50,7 @@ final class GroupSender {
     this.level = level;
     this.metrics = metrics;
     this.source = EntryLocator.of(request.src(), request.manifest().singleFile());
-    this.smallFiles = new SmallFileReads(vertx, request.manifest(), request.need(), source,
+    this.smallFiles = new SmallFileReads(vertx, request.manifest(), request.scanBegan(), request.need(), source,
         request.compress() ? level : null);
   }
 
@@ -103,30 +107,49 @@ final class GroupSender {
 
   /** Opens a large file by handle (see {@link EntryLocator}) and sends it, or its skip when it cannot be opened. */
   private Future<Boolean> sendLarge(int index, Entry entry) {
-    return vertx.executeBlocking(() -> source.open(entry), false)
-        .compose(file -> sendStream(index, file, entry).eventually(() -> {
-          file.close();
+    return vertx.executeBlocking(() -> Opened.of(source.open(entry)), false)
+        .compose(opened -> sendStream(index, opened, entry).eventually(() -> {
+          opened.file().close();
           return Future.succeededFuture();
         }), err -> skip(index, entry, SourceRead.unreadable(err)));
   }
 
+  /** A large source file, open, and its stat then. */
+  private record Opened(OpenFile file, Stat stat) {
+    static Opened of(OpenFile file) throws IOException {
+      try {
+        return new Opened(file, file.stat());
+      } catch (IOException | RuntimeException e) {
+        file.close();
+        throw e;
+      }
+    }
+  }
+
   /**
-   * Pipes a large file, hashing what passes, then its check; one that fails or comes short part-way is
-   * completed with zero bytes, and one not as in the manifest is followed by its skip instead (see {@link Frames}).
+   * Pipes a large file, then its check: hashing what passes unless its stat shows it unchanged since the scan
+   * ({@link FileFacts#unchangedSince}), and then its stat after the read must be as before. One that fails or
+   * comes short part-way is completed with zero bytes, and one not as in the manifest is followed by its skip
+   * instead (see {@link Frames}).
    */
-  private Future<Boolean> sendStream(int index, OpenFile file, Entry entry) {
+  private Future<Boolean> sendStream(int index, Opened opened, Entry entry) {
+    OpenFile file = opened.file();
+    boolean unchanged = FileFacts.unchangedSince(opened.stat(), entry, request.scanBegan());
     tee.write(Frames.file(index, entry, request.compress()));
-    SourceRead read = new SourceRead(request.compress() ? new Compressing(tee, level) : tee);
+    SourceRead read = new SourceRead(request.compress() ? new Compressing(tee, level) : tee, !unchanged);
     // Compressed chunks as large as a small file compress better; raw reads need not be.
     int readSize = request.compress() ? Frames.SMALL_FILE : SourceFile.READ_SIZE;
-    return SourceFile.copy(vertx, file.path(), entry.size(), readSize, read).transform(done -> {
-      String trouble = done.failed() ? SourceRead.unreadable(done.cause()) : read.trouble(entry);
-      if (trouble == null) {
-        tee.write(Frames.check(index, read.crc32c()));
-        return Future.succeededFuture(true);
-      }
-      return pad(read, entry.size() - read.count()).compose(v -> skip(index, entry, trouble));
-    });
+    return SourceFile.copy(vertx, file.path(), entry.size(), readSize, read)
+        .compose(copied -> vertx.executeBlocking(file::stat, false))
+        .transform(after -> {
+          String trouble = after.failed() ? SourceRead.unreadable(after.cause())
+              : read.trouble(entry, after.result(), opened.stat());
+          if (trouble == null) {
+            tee.write(Frames.check(index, read.crc32c()));
+            return Future.succeededFuture(true);
+          }
+          return pad(read, entry.size() - read.count()).compose(v -> skip(index, entry, trouble));
+        });
   }
 
   private Future<Boolean> skip(int index, Entry entry, String reason) {

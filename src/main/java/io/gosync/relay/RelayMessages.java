@@ -6,6 +6,7 @@ import io.gosync.relay.wire.TreeNode;
 import io.gosync.scan.Manifest;
 
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 
 /** Node-local requests to the relay verticle and what it tells the task control verticle. */
@@ -15,7 +16,8 @@ public final class RelayMessages {
   }
 
   /** Stream one group's files from the source to the top of its relay tree. */
-  public record SendRequest(String taskId, int group, Path src, Manifest manifest, NeedList need,
+  /** {@code scanBegan}: when the source's scan began (see {@code FileFacts.unchangedSince}). */
+  public record SendRequest(String taskId, int group, Path src, Manifest manifest, Instant scanBegan, NeedList need,
                             List<TreeNode> children, boolean compress) {
   }
 

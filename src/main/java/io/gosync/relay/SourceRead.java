@@ -1,5 +1,6 @@
 package io.gosync.relay;
 
+import io.gosync.fs.Stat;
 import io.gosync.relay.wire.Frames;
 import io.gosync.scan.Entry;
 import io.gosync.scan.FileFacts;
@@ -22,12 +23,14 @@ import java.util.zip.Checksum;
  */
 final class SourceRead extends GroupSender.ForwardingStream {
 
-  private final MessageDigest digest = FileFacts.sha256();
+  /** Null for a file unchanged since the scan (see {@code FileFacts.unchangedSince}): it need not be hashed again. */
+  private final MessageDigest digest;
   private final Checksum crc = Frames.crc32c();
   private long count;
 
-  SourceRead(WriteStream<Buffer> next) {
+  SourceRead(WriteStream<Buffer> next, boolean hashing) {
     super(next);
+    this.digest = hashing ? FileFacts.sha256() : null;
   }
 
   @Override
@@ -35,7 +38,9 @@ final class SourceRead extends GroupSender.ForwardingStream {
     count += data.length();
     ByteBuffer bytes = bytes(data);
     crc.update(bytes.duplicate());
-    digest.update(bytes);
+    if (digest != null) {
+      digest.update(bytes);
+    }
     return next.write(data);
   }
 
@@ -47,9 +52,18 @@ final class SourceRead extends GroupSender.ForwardingStream {
     return (int) crc.getValue();
   }
 
-  /** Why what was read is not the manifest's file, or null when it is. */
-  String trouble(Entry entry) {
-    return trouble(entry, count, HexFormat.of().formatHex(digest.digest()));
+  /**
+   * Why what was read is not the manifest's file, or null when it is: by its size and hash, or, for a file that
+   * was not hashed, by its size and its stat {@code after} the read, which must be as {@code before}.
+   */
+  String trouble(Entry entry, Stat after, Stat before) {
+    if (digest != null) {
+      return trouble(entry, count, HexFormat.of().formatHex(digest.digest()));
+    }
+    if (count != entry.size()) {
+      return trouble(entry, count, null);
+    }
+    return after.equals(before) ? null : "changed while it was read (its size or times changed)";
   }
 
   static String trouble(Entry entry, long size, String hash) {

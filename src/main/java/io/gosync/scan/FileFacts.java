@@ -10,6 +10,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
 import java.util.HexFormat;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -46,6 +47,17 @@ public final class FileFacts {
       changed++;
     }
     return changed;
+  }
+
+  /**
+   * Whether a file as the sender opened it is, unread, the one a scan that began at {@code scanBegan} hashed for
+   * {@code entry}: its size and mtime are the entry's, and its ctime and mtime had settled before the scan
+   * began (HashCache's rule), so nothing has written it since. Every write and every change of its times or
+   * name moves its ctime to the present, and ctime cannot be set; a file whose times are that recent is hashed.
+   */
+  public static boolean unchangedSince(Stat opened, Entry entry, Instant scanBegan) {
+    return opened.size() == entry.size() && opened.mtime().equals(entry.mtime())
+        && HashCache.settled(opened.mtime(), scanBegan) && HashCache.settled(opened.ctime(), scanBegan);
   }
 
   public static MessageDigest sha256() {

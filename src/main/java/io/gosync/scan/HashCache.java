@@ -124,7 +124,7 @@ final class HashCache {
   }
 
   /** Whether a file time lies at least {@link #SETTLE_SECONDS} before {@code began} (any 64-bit time, no overflow). */
-  private static boolean settled(Timestamp time, Instant began) {
+  static boolean settled(Timestamp time, Instant began) {
     long bySeconds = began.getEpochSecond() - SETTLE_SECONDS;
     return time.seconds() < bySeconds || time.seconds() == bySeconds && time.nanos() < began.getNano();
   }

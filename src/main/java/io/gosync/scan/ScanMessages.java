@@ -1,6 +1,7 @@
 package io.gosync.scan;
 
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 
 /** Node-local requests to the scanner verticle; sent as records, never across the cluster. */
@@ -24,9 +25,11 @@ public final class ScanMessages {
    * A scanned (or only checked) source. {@code skipped}: entries the scan could not take, each
    * "path: reason" with the path escaped for display; they are not in the manifest, and every
    * target's result is partial for them. {@code hashedBytes}: file contents the scan read to hash
-   * (0 when the hash cache knew every file, and for a check).
+   * (0 when the hash cache knew every file, and for a check). {@code began}: when the scan began (for a
+   * check, when it was made), which the sender needs to trust a file unchanged since (see
+   * {@link FileFacts#unchangedSince}).
    */
-  public record SourceScan(Path path, Manifest manifest, List<String> skipped, long hashedBytes) {
+  public record SourceScan(Path path, Manifest manifest, List<String> skipped, long hashedBytes, Instant began) {
 
     public SourceScan {
       skipped = List.copyOf(skipped);

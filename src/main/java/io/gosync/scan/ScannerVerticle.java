@@ -14,6 +14,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ForkJoinPool;
@@ -99,8 +100,9 @@ public final class ScannerVerticle extends VerticleBase {
     }
     answer(message, () -> {
       Path src = roots.resolve("src", request.src());
+      Instant began = Instant.now();
       SourceScanner.Result scan = new SourceScanner(cache, walk).scan(src, request.src());
-      return new SourceScan(src, scan.manifest(), scan.skipped(), scan.hashedBytes());
+      return new SourceScan(src, scan.manifest(), scan.skipped(), scan.hashedBytes(), began);
     });
     saveCache();
   }
@@ -122,7 +124,7 @@ public final class ScannerVerticle extends VerticleBase {
             + request.src() + " (after following symlinks)");
       }
     }
-    return new SourceScan(src, null, List.of(), 0);
+    return new SourceScan(src, null, List.of(), 0, Instant.now());
   }
 
   private void onPrepare(Message<PrepareRequest> message) {

@@ -11,6 +11,7 @@ import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -21,6 +22,7 @@ import static io.gosync.testkit.Trees.assertSameTree;
 import static io.gosync.testkit.Trees.file;
 import static io.gosync.testkit.Trees.mixed;
 import static io.gosync.testkit.Trees.random;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -79,6 +81,52 @@ class PartialResultTest {
       assertEquals("ok", result(rerun, target).getString("status"), rerun.encodePrettily());
       assertSameTree(src, cluster.path(target, path));
       assertNoTemporaryFiles(cluster.path(target, path));
+    }
+  }
+
+  /**
+   * The source trusts a file unchanged since the scan without hashing it again, but only while its stat shows
+   * that its times had settled before the scan: files old enough to be trusted, rewritten after the scan with
+   * their size and mtime kept, have a fresh ctime, are hashed, and are skipped, large and small.
+   */
+  @Test
+  void settledFilesRewrittenAfterTheScanWithTheirSizeAndMtimeKeptAreSkipped() throws Exception {
+    String path = "/data/partial/rewritten";
+    Path src = cluster.path("node0", path);
+    file(src, "big.bin", random(43, 3 << 20));
+    file(src, "small.bin", random(44, 5000));
+    file(src, "same.bin", random(45, 7000));
+    Thread.sleep(2_500); // their times settle (HashCache: 2 s), so the sender would trust them unread
+    JsonObject request = new JsonObject().put("src", path).put("dst", path).put("targets", new JsonArray(List.of("node1")));
+
+    AtomicBoolean changed = new AtomicBoolean();
+    JsonObject task = await(cluster.submit("node0", request, event -> {
+      if ("preparing".equals(event.getString("state")) && changed.compareAndSet(false, true)) {
+        rewriteKeepingSizeAndMtime(src.resolve("big.bin"), 46);
+        rewriteKeepingSizeAndMtime(src.resolve("small.bin"), 47);
+      }
+    }), 180);
+
+    assertTrue(changed.get());
+    JsonObject line = result(task, "node1");
+    assertEquals("partial", line.getString("status"), line.encodePrettily());
+    assertEquals(List.of("big.bin: changed while it was read (its bytes differ from the scan's)",
+        "small.bin: changed while it was read (its bytes differ from the scan's)"),
+        line.getJsonArray("skippedPaths").getList());
+    Path dst = cluster.path("node1", path);
+    assertFalse(Files.exists(dst.resolve("big.bin")));
+    assertFalse(Files.exists(dst.resolve("small.bin")));
+    assertArrayEquals(Files.readAllBytes(src.resolve("same.bin")), Files.readAllBytes(dst.resolve("same.bin")));
+    assertNoTemporaryFiles(dst);
+  }
+
+  private static void rewriteKeepingSizeAndMtime(Path file, long seed) {
+    try {
+      FileTime mtime = Files.getLastModifiedTime(file);
+      Files.write(file, random(seed, (int) Files.size(file)));
+      Files.setLastModifiedTime(file, mtime);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 

@@ -18,7 +18,8 @@ import java.util.zip.Checksum;
  * other back to back.
  *
  * <p>The check is what a receiver verifies before a file takes its final name. Not the SHA-256: the source
- * proved by it that what it read is the manifest's file, so the receivers need only see that the bytes came
+ * proved that what it read is the manifest's file (by its SHA-256, or by a stat that shows it unchanged since
+ * the scan hashed it), so the receivers need only see that the bytes came
  * through unchanged, from the source over every hop. TLS authenticates each hop; CRC32C catches what a node
  * could get wrong between hops (our framing and batching, its memory) at 0.02 CPU s per GiB, where SHA-256
  * cost a receiver 0.7-0.9 CPU s per GiB, a quarter of a relay's CPU (loopback, 1 GiB, TLS). The trade-off: a
@@ -29,7 +30,7 @@ import java.util.zip.Checksum;
  * source gives up on that one file and the stream goes on. It comes instead of the file's frame
  * (the file could not be opened, or a small file, read whole, was not as in the manifest), or
  * instead of the check when a large one turned out to have changed while it
- * was read: the source hashes what it read, so the receiver discards that file. A large file
+ * was read: the source checks what it read, so the receiver discards that file. A large file
  * that failed part-way is first completed with zero bytes up to its size, as rsync's sender does
  * on a read error: raw bytes have no frame boundary to stop at. The end frame counts the files
  * sent and the files skipped: every file of the need-list is one or the other.
