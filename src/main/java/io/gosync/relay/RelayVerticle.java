@@ -117,8 +117,7 @@ public final class RelayVerticle extends VerticleBase {
     String refusal = refusal(header, peer);
     if (refusal != null) {
       LOG.warn("task {}: refusing a relay stream from {} at {}: {}", taskId, peer, socket.remoteAddress(), refusal);
-      start.pipe().close();
-      socket.close();
+      start.rest().close();
       return;
     }
     ReceivePlan plan = plans.remove(taskId);
@@ -193,7 +192,7 @@ public final class RelayVerticle extends VerticleBase {
       tee.write(start.leftover());
     }
     long idle = watchForSilence(taskId, socket, tee, ladder.silenceMs(start.header().treeHeight()));
-    start.pipe().to(tee).onComplete(piped -> {
+    start.rest().to(tee).onComplete(piped -> {
       vertx.cancelTimer(idle);
       LOG.debug("task {}: stream from {} ended after {} bytes: {}", taskId,
           socket.remoteAddress(), tee.written(), piped.succeeded() ? "cleanly" : piped.cause());

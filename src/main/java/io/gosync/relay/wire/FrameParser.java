@@ -121,9 +121,9 @@ public final class FrameParser implements Handler<Buffer> {
     }
   }
 
-  /** Copies: later reads are appended to it, and the caller's buffer may be shared. */
+  /** Copies onto the heap: later reads are appended, and the caller's buffer may be pooled (see {@link Inbound}). */
   private void hold(Buffer data) {
-    held = held == null ? data.copy() : held.appendBuffer(data);
+    held = (held == null ? Buffer.buffer(data.length()) : held).appendBuffer(data);
   }
 
   private int type(byte type, int next) {

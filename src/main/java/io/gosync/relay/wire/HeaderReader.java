@@ -1,12 +1,15 @@
 package io.gosync.relay.wire;
 
 import io.gosync.budget.Budget;
+import io.netty.buffer.ByteBuf;
+import io.netty.util.ReferenceCountUtil;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.buffer.BufferInternal;
+import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.net.NetSocket;
-import io.vertx.core.streams.Pipe;
 
 /**
  * Reads the header that opens a relay connection (see {@link StreamHeader#encode}). What cannot
@@ -21,10 +24,10 @@ import io.vertx.core.streams.Pipe;
 public final class HeaderReader {
 
   /**
-   * A connection's header, the bytes that came after it in the same reads, and the pipe that
-   * holds the rest of the connection (paused) until it is given a destination or closed.
+   * A connection's header, the bytes that came after it in the same reads, and the rest of the
+   * connection, held paused until it is given a destination or closed.
    */
-  public record Start(StreamHeader header, Buffer leftover, Pipe<Buffer> pipe) {
+  public record Start(StreamHeader header, Buffer leftover, Inbound rest) {
   }
 
   private static final byte[] MAGIC = Buffer.buffer(4).appendInt(StreamHeader.MAGIC).getBytes();
@@ -48,7 +51,7 @@ public final class HeaderReader {
       giveBack();
       result.tryFail("the connection closed before its header was complete");
     });
-    socket.handler(this::read);
+    ((NetSocketInternal) socket).messageHandler(this::arrived);
   }
 
   /**
@@ -60,9 +63,22 @@ public final class HeaderReader {
     return new HeaderReader(vertx, socket, timeoutMs, budget).result.future();
   }
 
+  /** Netty's buffers, as {@link Inbound} takes them after the header: the header's bytes are copied. */
+  private void arrived(Object message) {
+    if (!(message instanceof ByteBuf bytes)) {
+      ReferenceCountUtil.release(message);
+      return;
+    }
+    try {
+      read(BufferInternal.buffer(bytes));
+    } finally {
+      bytes.release();
+    }
+  }
+
   private void read(Buffer data) {
     if (result.future().isComplete()) {
-      return; // cannot happen once the pipe holds the socket; never read a header twice
+      return; // cannot happen once Inbound holds the socket; never read a header twice
     }
     start.appendBuffer(data);
     if (!startsWithMagic()) {
@@ -81,17 +97,15 @@ public final class HeaderReader {
       return;
     }
     vertx.cancelTimer(timer);
-    Pipe<Buffer> pipe = socket.pipe();
     StreamHeader header;
     try {
       header = StreamHeader.decode(start.slice(StreamHeader.PREAMBLE_BYTES, end));
     } catch (IllegalArgumentException e) {
-      pipe.close();
       refuse(e.getMessage());
       return;
     }
     giveBack();
-    result.complete(new Start(header, start.slice(end, start.length()), pipe));
+    result.complete(new Start(header, start.slice(end, start.length()), new Inbound((NetSocketInternal) socket)));
   }
 
   /**

@@ -46,7 +46,7 @@ class HeaderReaderTest {
     Future<HeaderReader.Start> read = serve(vertx, context, NO_TIMEOUT_MS, true, List.of(stream.slice(0, 3), stream.slice(3, 9),
         stream.slice(9, header.length() + 10), stream.slice(header.length() + 10, stream.length())));
     HeaderReader.Start start = read.await(10, TimeUnit.SECONDS);
-    start.pipe().to(rest);
+    start.rest().to(rest);
     rest.ended.future().await(10, TimeUnit.SECONDS);
 
     assertEquals(HEADER, start.header());
