@@ -222,6 +222,8 @@ final class SourceTask {
     target.heard();
     if (word instanceof TargetReport.Progress progress && target.progress(progress.files(), progress.bytes())) {
       events.progress(target.line());
+    } else if (word instanceof TargetReport.Relinked relinked) {
+      events.relinked(relinked.target(), relinked.parent());
     } else if (word instanceof TargetReport.Result result && target.finished(result, sourceReport.skipped())) {
       changed(target);
     }

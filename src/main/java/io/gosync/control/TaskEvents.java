@@ -35,6 +35,10 @@ final class TaskEvents {
         line.totalBytes()));
   }
 
+  void relinked(String target, String parent) {
+    publish(new TaskEvent.Relinked(taskId, target, parent));
+  }
+
   void done(TaskReport report) {
     publish(new TaskEvent.Done(taskId, report));
   }

@@ -21,7 +21,8 @@ public sealed interface TargetReport {
       case Live.TYPE -> new Live(target, fields.text("phase"));
       case Progress.TYPE -> new Progress(target, fields.count("files"), fields.count("bytes"));
       case Result.TYPE -> Result.fromJson(target, fields);
-      default -> throw fields.refused("type", "must be live, progress or result, got '" + type + "'");
+      case Relinked.TYPE -> new Relinked(target, fields.text("parent"));
+      default -> throw fields.refused("type", "must be live, progress, relinked or result, got '" + type + "'");
     };
   }
 
@@ -48,6 +49,17 @@ public sealed interface TargetReport {
     @Override
     public JsonObject toJson() {
       return typed(new JsonObject().put("files", files).put("bytes", bytes), TYPE, target);
+    }
+  }
+
+  /** An ancestor took the target over mid-stream from a parent that died or stalled: it feeds it now. */
+  record Relinked(String target, String parent) implements TargetReport {
+
+    static final String TYPE = "relinked";
+
+    @Override
+    public JsonObject toJson() {
+      return typed(new JsonObject().put("parent", parent), TYPE, target);
     }
   }
 

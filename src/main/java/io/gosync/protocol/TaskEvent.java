@@ -27,8 +27,9 @@ public sealed interface TaskEvent {
       case Target.TYPE -> new Target(taskId, TargetLine.fromJson(fields));
       case Progress.TYPE -> new Progress(taskId, fields.text("target"), fields.count("files"), fields.count("bytes"),
           fields.count("totalFiles"), fields.count("totalBytes"));
+      case Relinked.TYPE -> new Relinked(taskId, fields.text("target"), fields.text("parent"));
       case Done.TYPE -> new Done(taskId, TaskReport.fromJson(fields));
-      default -> throw fields.refused("type", "must be state, target, progress or done, got '" + type + "'");
+      default -> throw fields.refused("type", "must be state, target, progress, relinked or done, got '" + type + "'");
     };
   }
 
@@ -65,6 +66,22 @@ public sealed interface TaskEvent {
     @Override
     public JsonObject toJson() {
       return typed(line.toJson(), TYPE, taskId);
+    }
+  }
+
+  /** A target is fed by another parent from here on, an ancestor that took it over mid-stream. */
+  record Relinked(String taskId, String target, String parent) implements TaskEvent {
+
+    static final String TYPE = "relinked";
+
+    @Override
+    public String type() {
+      return TYPE;
+    }
+
+    @Override
+    public JsonObject toJson() {
+      return typed(new JsonObject().put("target", target).put("parent", parent), TYPE, taskId);
     }
   }
 
