@@ -47,7 +47,11 @@ public record NodeConfig(
     int taskHistory,
     boolean durable,
     boolean verifySha256,
-    String stateDir) {
+    String stateDir,
+    int replayWindowMiB) {
+
+  /** A sixteenth of a 4 GiB heap; the shipped 256 MiB daemon keeps the default 16. */
+  public static final int MAX_REPLAY_WINDOW_MIB = 256;
 
   public static NodeConfig fromJson(JsonObject json) {
     String host = text(json, "host");
@@ -85,7 +89,7 @@ public record NodeConfig(
         positive(json, "prepareTimeoutMs"), positive(json, "progressIntervalMs"),
         positive(json, "manifestChunkBytes"), range(json, "compressionLevel", 1, 19),
         positive(json, "hashCacheEntries"), positive(json, "taskHistory"), flag(json, "durable"),
-        flag(json, "verifySha256"), stateDir);
+        flag(json, "verifySha256"), stateDir, range(json, "replayWindowMiB", 1, MAX_REPLAY_WINDOW_MIB));
   }
 
   /**
@@ -117,7 +121,7 @@ public record NodeConfig(
     return new NodeConfig(identity.name(), certs, host, dataPort, httpPort, httpBind, clusterPort, clusterMembers,
         clusterName, clusterHeartbeatTimeoutSeconds, root, allow, fanout, maxParallelGroups, heartbeatMs,
         targetTimeoutMs, connectTimeoutMs, stallTimeoutMs, prepareTimeoutMs, progressIntervalMs, manifestChunkBytes,
-        compressionLevel, hashCacheEntries, taskHistory, durable, verifySha256, stateDir);
+        compressionLevel, hashCacheEntries, taskHistory, durable, verifySha256, stateDir, replayWindowMiB);
   }
 
   /**

@@ -14,12 +14,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The local branch of a relay node's tee: lands each file of the stream atomically, as the
- * {@link FrameParser} reports it. Small files are gathered in memory and landed in one blocking
- * step each, several at a time; large ones stream through a {@link LandingFile}. It never fails
- * a write: when the local disk fails it records why, removes its temporary files and ignores the
- * rest of the stream, so the children keep receiving. A file the source skips is not landed: its
- * temporary file, if any, is removed and the stream goes on; the summary names it.
+ * The local branch of a relay node's tee: lands each file of the stream atomically, as the {@link FrameParser}
+ * reports it. Small files are gathered in memory and landed in one blocking step each, several at a time; large
+ * ones stream through a {@link LandingFile}. It never fails a write: when the local disk fails it records why,
+ * removes its temporary files and ignores the rest of the stream, so the children keep receiving. A file the
+ * source skips is not landed: its temporary file, if any, is removed and the stream goes on; the summary names it.
  */
 final class LandingSink extends QuietSink implements FrameParser.Events {
 
@@ -43,6 +42,7 @@ final class LandingSink extends QuietSink implements FrameParser.Events {
   private boolean finished;
   private String failure;
   private Handler<Void> drainHandler;
+  private Promise<Boolean> parsed;
 
   LandingSink(Vertx vertx, ReceivePlan plan, Landing landing, RelayMetrics metrics) {
     this.steps = new LandingSteps(vertx.getOrCreateContext(), this::fail);
@@ -58,6 +58,16 @@ final class LandingSink extends QuietSink implements FrameParser.Events {
   /** What has come so far. */
   StreamTally tally() {
     return tally;
+  }
+
+  /** Whether the stream needs no more bytes (its end or an abort came, or landing stopped); false if cut short. */
+  Future<Boolean> needsNoMore() {
+    parsed = parser.isPaused() && !isOver() ? (parsed == null ? Promise.promise() : parsed) : null;
+    return parsed == null ? Future.succeededFuture(isOver()) : parsed.future(); // known once the parser took all in
+  }
+
+  private boolean isOver() {
+    return failure != null || finished || tally.hasEnded();
   }
 
   /** Stops landing (the task was aborted); the stream is ignored from here on. */
@@ -225,7 +235,16 @@ final class LandingSink extends QuietSink implements FrameParser.Events {
       if (ended) {
         checkEnded();
       }
+      answerParsed();
       maybeDrain();
+    }
+  }
+
+  private void answerParsed() {
+    Promise<Boolean> waiting = parsed;
+    parsed = null;
+    if (waiting != null) {
+      waiting.complete(isOver());
     }
   }
 
@@ -242,6 +261,7 @@ final class LandingSink extends QuietSink implements FrameParser.Events {
     }
     failure = reason;
     parser.stop();
+    answerParsed();
     Future<Void> discarded = large == null ? Future.succeededFuture() : large.discard();
     large = null;
     whole = null;
@@ -260,8 +280,7 @@ final class LandingSink extends QuietSink implements FrameParser.Events {
 
   @Override
   public boolean writeQueueFull() {
-    return failure == null
-        && (parser.isPaused() || steps.isFull() || (large != null && large.writeQueueFull()));
+    return failure == null && (parser.isPaused() || steps.isFull() || (large != null && large.writeQueueFull()));
   }
 
   @Override

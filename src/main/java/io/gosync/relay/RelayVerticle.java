@@ -10,12 +10,14 @@ import io.gosync.relay.RelayMessages.Received;
 import io.gosync.relay.RelayMessages.SendOutcome;
 import io.gosync.relay.RelayMessages.SendRequest;
 import io.gosync.relay.wire.HeaderReader;
+import io.gosync.relay.wire.Inbound;
 import io.gosync.relay.wire.StreamHeader;
 import io.gosync.relay.wire.TreeNode;
 import io.gosync.scan.TempNames;
 import io.gosync.trust.NodeIdentity;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.net.NetServer;
@@ -27,6 +29,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import javax.net.ssl.SSLPeerUnverifiedException;
 
 import static io.gosync.protocol.Constants.nodeAddress;
@@ -52,22 +55,27 @@ public final class RelayVerticle extends VerticleBase {
   private final StallLadder ladder;
   private final RelayMetrics metrics = RelayMetrics.NONE;
   private final Map<String, ReceivePlan> plans = new HashMap<>();
-  private final Map<String, LandingSink> receiving = new HashMap<>();
+  private final Map<String, Receiving> receiving = new HashMap<>();
   private final Budget headers = Budget.ofHeap("header bytes in flight", Budget.heap(), HEADERS_HEAP_SHARE, 1);
+  private final Admission admission;
   private ChildLinks links;
   private EventBus bus;
+  /** Set when the node stops: its connections close, and what it would say about its children then is wrong. */
+  private boolean stopping;
 
   public RelayVerticle(NodeConfig config, NodeIdentity identity, TempNames temps) {
     this.config = config;
     this.identity = identity;
     this.temps = temps;
     this.ladder = new StallLadder(config.stallTimeoutMs());
+    this.admission = new Admission(config.name());
   }
 
   @Override
   public Future<?> start() {
     bus = vertx.eventBus();
-    links = new ChildLinks(vertx.createNetClient(Transport.dataClient(config, identity)), bus, config.name(), ladder);
+    links = new ChildLinks(vertx, vertx.createNetClient(Transport.dataClient(config, identity)), bus, config.name(),
+        ladder, config.connectTimeoutMs());
     NetServer server = vertx.createNetServer(Transport.dataServer(config, identity)).connectHandler(this::onConnection);
     String self = config.name();
     return Future.all(
@@ -78,6 +86,12 @@ public final class RelayVerticle extends VerticleBase {
         bus.<SendRequest>localConsumer(nodeAddress(self, Constants.RELAY_SEND), this::onSend).completion());
   }
 
+  @Override
+  public Future<?> stop() {
+    stopping = true;
+    return Future.succeededFuture();
+  }
+
   private void onExpect(Message<ReceivePlan> message) {
     plans.put(message.body().taskId(), message.body());
     message.reply(null);
@@ -86,9 +100,12 @@ public final class RelayVerticle extends VerticleBase {
   private void onForget(Message<String> message) {
     String taskId = message.body();
     plans.remove(taskId);
-    LandingSink sink = receiving.get(taskId);
-    if (sink != null) {
-      sink.abort("the task was aborted");
+    Receiving stream = receiving.get(taskId);
+    if (stream != null) {
+      stream.sink.abort("the task was aborted");
+      if (stream.adopterWait >= 0) {
+        end(stream);
+      }
     }
     message.reply(null);
   }
@@ -98,7 +115,7 @@ public final class RelayVerticle extends VerticleBase {
     TreeNode root = new TreeNode(config.name(), config.host(), config.dataPort(), request.children());
     StreamHeader header = new StreamHeader(request.taskId(), null, root, root.height());
     links.connect(header, request.children())
-        .map(branches -> tee(request.taskId(), branches))
+        .map(branches -> tee(header, branches, () -> !stopping))
         .compose(tee -> new GroupSender(vertx, request, tee, config.compressionLevel(), metrics).run())
         .onSuccess(message::<SendOutcome>reply)
         .onFailure(err -> message.fail(500, err.getMessage()));
@@ -114,37 +131,25 @@ public final class RelayVerticle extends VerticleBase {
     StreamHeader header = start.header();
     String taskId = header.taskId();
     String peer = peerName(socket);
-    String refusal = refusal(header, peer);
+    Receiving current = receiving.get(taskId);
+    String refusal = header.relink() && current != null
+        ? admission.relinkRefusal(header, peer, current, start.leftover())
+        : admission.refusal(header, peer, plans.get(taskId), current != null);
     if (refusal != null) {
       LOG.warn("task {}: refusing a relay stream from {} at {}: {}", taskId, peer, socket.remoteAddress(), refusal);
       start.rest().close();
       return;
     }
-    ReceivePlan plan = plans.remove(taskId);
-    LandingSink sink = land(header, plan);
-    links.connect(header, header.node().children()).onSuccess(children -> forward(socket, start, sink, children));
-  }
-
-  /**
-   * Why this stream is not taken, or null: it must be for this node, for a task it was told to expect and
-   * receives nothing of yet, and come from one of the parents it was told of, as the peer's certificate
-   * names it. A refusal leaves the plan for the real stream.
-   */
-  private String refusal(StreamHeader header, String peer) {
-    ReceivePlan plan = plans.get(header.taskId());
-    if (!header.node().name().equals(config.name())) {
-      return "it is addressed to " + header.node().name() + ", not to this node";
+    if (current != null) {
+      relink(current, socket, start, peer);
+      return;
     }
-    if (plan == null || receiving.containsKey(header.taskId())) {
-      return "this node was not prepared for it";
+    Receiving stream = land(header, plans.remove(taskId));
+    if (header.relink()) {
+      socket.write(offsetReply(0)); // taken over before its first parent reached it
+      Reports.relinked(bus, taskId, config.name(), peer);
     }
-    if (!peer.equals(header.parent())) {
-      return "its certificate names " + peer + ", but its header names " + header.parent() + " as the parent";
-    }
-    if (!plan.parents().contains(peer)) {
-      return peer + " is not among the nodes this node may be fed by " + plan.parents();
-    }
-    return null;
+    links.connect(header, header.node().children()).onSuccess(children -> forward(stream, socket, start, children));
   }
 
   /** The node name the peer's certificate proves, or a note why there is none (a refusal then names it). */
@@ -157,12 +162,13 @@ public final class RelayVerticle extends VerticleBase {
   }
 
   /** Lands the stream on this node, with progress reports until it is over, then tells task control. */
-  private LandingSink land(StreamHeader header, ReceivePlan plan) {
+  private Receiving land(StreamHeader header, ReceivePlan plan) {
     String taskId = plan.taskId();
     Landing landing = new Landing(plan.dst(), plan.manifest().singleFile(), taskId, temps, config.durable(),
         config.verifySha256());
     LandingSink sink = new LandingSink(vertx, plan, landing, metrics);
-    receiving.put(taskId, sink);
+    Receiving stream = new Receiving(plan, sink, header.parent());
+    receiving.put(taskId, stream);
     long progress = vertx.setPeriodic(config.progressIntervalMs(), id -> reportProgress(taskId, sink));
     sink.result().onComplete(done -> {
       if (done.failed()) {
@@ -173,45 +179,113 @@ public final class RelayVerticle extends VerticleBase {
       receiving.remove(taskId);
       bus.send(nodeAddress(config.name(), Constants.RECEIVED), done.succeeded()
           ? new Received(taskId, true, done.result().files(), done.result().bytes(), done.result().skipped(),
-              header.parent(), null)
-          : new Received(taskId, false, sink.tally().files(), sink.tally().bytes(), Skipped.NONE, header.parent(),
+              stream.parent, null)
+          : new Received(taskId, false, sink.tally().files(), sink.tally().bytes(), Skipped.NONE, stream.parent,
               done.cause().getMessage()));
     });
-    return sink;
+    return stream;
   }
 
   /** Feeds this node's landing and its children from the parent's connection, through one tee. */
-  private void forward(NetSocket socket, HeaderReader.Start start, LandingSink sink,
+  private void forward(Receiving stream, NetSocket socket, HeaderReader.Start start,
                        List<TeeWriteStream.Branch> children) {
-    String taskId = start.header().taskId();
     List<TeeWriteStream.Branch> branches = new ArrayList<>();
-    branches.add(new TeeWriteStream.Branch(config.name(), sink));
+    branches.add(new TeeWriteStream.Branch(config.name(), stream.sink));
     branches.addAll(children);
-    TeeWriteStream tee = tee(taskId, branches);
+    stream.tee = tee(start.header(), branches, () -> !stopping && stream.isFed());
     if (start.leftover().length() > 0) {
-      tee.write(start.leftover());
+      stream.tee.write(start.leftover());
     }
-    long idle = watchForSilence(taskId, socket, tee, ladder.silenceMs(start.header().treeHeight()));
-    start.rest().to(tee).onComplete(piped -> {
-      vertx.cancelTimer(idle);
-      LOG.debug("task {}: stream from {} ended after {} bytes: {}", taskId,
-          socket.remoteAddress(), tee.written(), piped.succeeded() ? "cleanly" : piped.cause());
+    long idle = watchForSilence(stream, ladder.silenceMs(start.header().treeHeight()));
+    stream.sink.result().onComplete(done -> vertx.cancelTimer(idle));
+    follow(stream, socket, start.rest(), start.header().parent());
+  }
+
+  private void follow(Receiving stream, NetSocket socket, Inbound inbound, String parent) {
+    stream.parent = parent;
+    stream.parentSocket = socket;
+    stream.inbound = inbound;
+    inbound.to(stream.tee).onComplete(over -> parentGone(stream, inbound, over.cause()));
+  }
+
+  /**
+   * An ancestor takes the stream over from a parent that died or stalled: the old connection is closed and
+   * nothing more of it is taken, the ancestor hears how many body bytes this node has, and goes on from there.
+   */
+  private void relink(Receiving stream, NetSocket socket, HeaderReader.Start start, String peer) {
+    String taskId = stream.plan.taskId();
+    Inbound old = stream.inbound;
+    stream.inbound = start.rest(); // the old connection's end is no longer this stream's
+    if (old != null) {
+      old.close();
+    }
+    if (stream.adopterWait >= 0) {
+      vertx.cancelTimer(stream.adopterWait);
+      stream.adopterWait = -1;
+    }
+    long offset = stream.tee.written();
+    LOG.info("task {}: {} takes the stream over from {} at byte {}", taskId, peer, stream.parent, offset);
+    socket.write(offsetReply(offset));
+    Reports.relinked(bus, taskId, config.name(), peer);
+    follow(stream, socket, start.rest(), peer);
+  }
+
+  private static Buffer offsetReply(long offset) {
+    return Buffer.buffer(StreamHeader.RELINK_REPLY_BYTES).appendLong(offset);
+  }
+
+  /**
+   * The parent's connection is over. A stream that came to its end ends the tee; one cut short waits a while
+   * for an ancestor to take it over (the ancestor drops the lost parent and connects within about a connect
+   * timeout), and ends the tee, failing the landing and the children, if none does.
+   */
+  private void parentGone(Receiving stream, Inbound inbound, Throwable cause) {
+    if (stream.inbound != inbound) {
+      return; // replaced by an ancestor's
+    }
+    stream.inbound = null;
+    String taskId = stream.plan.taskId();
+    stream.sink.needsNoMore().onSuccess(done -> {
+      if (stream.inbound != null) {
+        return;
+      }
+      if (done) {
+        end(stream);
+        return;
+      }
+      long waitMs = 2L * config.connectTimeoutMs();
+      LOG.info("task {}: the stream from {} was cut at byte {}{}; waiting {} ms for an ancestor to take it over",
+          taskId, stream.parent, stream.tee.written(), cause == null ? "" : " (" + cause.getMessage() + ")", waitMs);
+      stream.adopterWait = vertx.setTimer(waitMs, id -> {
+        stream.adopterWait = -1;
+        if (stream.inbound == null) {
+          end(stream);
+        }
+      });
     });
   }
 
-  private TeeWriteStream tee(String taskId, List<TeeWriteStream.Branch> branches) {
-    return Tees.over(vertx, bus, taskId, branches, config.stallTimeoutMs(), metrics);
+  private void end(Receiving stream) {
+    if (stream.adopterWait >= 0) {
+      vertx.cancelTimer(stream.adopterWait);
+      stream.adopterWait = -1;
+    }
+    stream.tee.end();
+  }
+
+  private TeeWriteStream tee(StreamHeader header, List<TeeWriteStream.Branch> branches, BooleanSupplier fed) {
+    Relinks relinks = new Relinks(links, bus, header, (long) config.replayWindowMiB() << 20, fed);
+    return Tees.over(vertx, bus, header.taskId(), branches, config.stallTimeoutMs(), metrics, relinks);
   }
 
   /** Closes the connection of a parent that has sent nothing for the limit: it hangs, or is gone. */
-  private long watchForSilence(String taskId, NetSocket socket, TeeWriteStream tee, long limitMs) {
+  private long watchForSilence(Receiving stream, long limitMs) {
     Silence parent = Silence.fromNow();
     return vertx.setPeriodic(Math.max(100, config.stallTimeoutMs() / 4), id -> {
-      parent.count(tee.written());
-      if (parent.longerThan(limitMs)) {
-        LOG.warn("task {}: closing the stream from {}: nothing for {} ms", taskId, socket.remoteAddress(), limitMs);
-        vertx.cancelTimer(id);
-        socket.close();
+      parent.count(stream.tee.written());
+      if (stream.inbound != null && parent.longerThan(limitMs)) {
+        LOG.warn("task {}: closing the stream from {}: nothing for {} ms", stream.plan.taskId(), stream.parent, limitMs);
+        stream.parentSocket.close();
       }
     });
   }

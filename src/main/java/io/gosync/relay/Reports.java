@@ -9,7 +9,7 @@ import io.vertx.core.eventbus.EventBus;
 
 /**
  * The one place that sends what targets and relays tell a task's source on
- * gosync.task.&lt;id&gt;.control: heartbeats, progress, and results (a target's own, or the
+ * gosync.task.&lt;id&gt;.control: heartbeats, progress, relinks, and results (a target's own, or the
  * failure of a child a relay could not reach or lost). The messages are {@link TargetReport}s.
  */
 public final class Reports {
@@ -27,6 +27,11 @@ public final class Reports {
 
   public static void result(EventBus bus, String taskId, Result result) {
     send(bus, taskId, result);
+  }
+
+  /** This target is fed by {@code parent} from here on: an ancestor took it over mid-stream. */
+  static void relinked(EventBus bus, String taskId, String target, String parent) {
+    send(bus, taskId, new TargetReport.Relinked(target, parent));
   }
 
   static void childFailed(EventBus bus, String taskId, String target, String message) {

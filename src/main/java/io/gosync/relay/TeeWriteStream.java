@@ -1,6 +1,7 @@
 package io.gosync.relay;
 
 import io.gosync.liveness.Silence;
+import io.gosync.relay.wire.TreeNode;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -26,24 +27,29 @@ final class TeeWriteStream extends QuietSink {
     final WriteStream<Buffer> stream;
     /** 0: the tee's stall timeout. */
     final long stallTimeoutMs;
+    /** The child's subtree, whose nodes this node takes over if the child is dropped; null for the local disk. */
+    final TreeNode child;
     /** Runs while the branch is full; a drain stops it. */
     final Silence full = Silence.stopped();
     Future<Void> lastWrite = Future.succeededFuture();
 
     Branch(String name, WriteStream<Buffer> stream) {
-      this(name, stream, 0);
+      this(name, stream, 0, null);
     }
 
-    Branch(String name, WriteStream<Buffer> stream, long stallTimeoutMs) {
+    Branch(String name, WriteStream<Buffer> stream, long stallTimeoutMs, TreeNode child) {
       this.name = name;
       this.stream = stream;
       this.stallTimeoutMs = stallTimeoutMs;
+      this.child = child;
     }
   }
 
   private final Vertx vertx;
   private final List<Branch> branches;
-  private final BiConsumer<String, String> onDropped;
+  private final BiConsumer<Branch, String> onDropped;
+  /** What went by lately, for a node below that must be fed again; null when no child has children. */
+  private final ReplayWindow window;
   private final long stallTimeoutMs;
   private final RelayMetrics metrics;
   private final long stallTimer;
@@ -51,22 +57,39 @@ final class TeeWriteStream extends QuietSink {
   private boolean ended;
   private long written;
 
-  /** @param onDropped called with a dropped branch's name and the reason */
+  /**
+   * @param onDropped called with a dropped branch and the reason
+   * @param window the window to keep, or null
+   */
   TeeWriteStream(Vertx vertx, List<Branch> branches, long stallTimeoutMs, RelayMetrics metrics,
-                 BiConsumer<String, String> onDropped) {
+                 ReplayWindow window, BiConsumer<Branch, String> onDropped) {
     this.vertx = vertx;
-    this.branches = new ArrayList<>(branches);
+    this.branches = new ArrayList<>();
     this.onDropped = onDropped;
     this.stallTimeoutMs = stallTimeoutMs;
     this.metrics = metrics;
+    this.window = window;
     this.stallTimer = vertx.setPeriodic(Math.max(100, stallTimeoutMs / 4), id -> dropStalled());
+    branches.forEach(this::add);
+  }
+
+  /** A branch from here on: one at the start, or a node below taken over mid-stream, fed up to now first. */
+  void add(Branch branch) {
+    branches.add(branch);
     // The tee owns each branch's drain handler: a drain is progress, and may free the tee.
-    for (Branch branch : this.branches) {
-      branch.stream.drainHandler(v -> {
-        branch.full.stop();
-        checkDrained();
-      });
-    }
+    branch.stream.drainHandler(v -> {
+      branch.full.stop();
+      checkDrained();
+    });
+  }
+
+  /** The window of what went by, or null if this tee keeps none. */
+  ReplayWindow window() {
+    return window;
+  }
+
+  boolean hasEnded() {
+    return ended;
   }
 
   /** Drops a branch from outside, e.g. when its connection closed. */
@@ -98,6 +121,9 @@ final class TeeWriteStream extends QuietSink {
   @Override
   public Future<Void> write(Buffer data) {
     written += data.length();
+    if (window != null) {
+      window.append(data);
+    }
     List<Future<Void>> writes = new ArrayList<>(branches.size());
     for (Branch branch : List.copyOf(branches)) {
       branch.lastWrite = branch.stream.write(data);
@@ -137,10 +163,18 @@ final class TeeWriteStream extends QuietSink {
   }
 
   private void drop(Branch branch, String reason) {
-    if (!ended && branches.remove(branch)) {
-      onDropped.accept(branch.name, reason);
-      checkDrained();
+    if (remove(branch)) {
+      onDropped.accept(branch, reason);
     }
+  }
+
+  /** Takes a branch out without a word, as when its child closed the connection; false if it was out already. */
+  boolean remove(Branch branch) {
+    if (ended || !branches.remove(branch)) {
+      return false;
+    }
+    checkDrained();
+    return true;
   }
 
   /** A branch is stalled when it has stayed full, without a single drain, for its stall timeout. */

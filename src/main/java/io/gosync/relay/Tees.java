@@ -17,22 +17,45 @@ final class Tees {
   private Tees() {
   }
 
+  /**
+   * @param relinks takes over the children of a child that is dropped; the tee keeps a replay window for it
+   *     when a child has children
+   */
   static TeeWriteStream over(Vertx vertx, EventBus bus, String taskId, List<TeeWriteStream.Branch> branches,
-                             long stallTimeoutMs, RelayMetrics metrics) {
-    TeeWriteStream tee = new TeeWriteStream(vertx, branches, stallTimeoutMs, metrics, (child, reason) -> {
-      LOG.warn("task {}: dropping relay branch {}: {}", taskId, child, reason);
-      Reports.childFailed(bus, taskId, child, "relay to " + child + " broke: " + reason);
-      branches.stream().filter(b -> b.name.equals(child) && b.stream instanceof NetSocket)
-          .forEach(b -> ((NetSocket) b.stream).close());
-    });
-    for (TeeWriteStream.Branch branch : branches) {
-      if (branch.stream instanceof NetSocket socket) {
-        socket.closeHandler(v -> tee.drop(branch.name, "the connection closed"));
-        socket.exceptionHandler(err -> tee.drop(branch.name, TeeWriteStream.reason(err)));
-        // A child sends nothing back; anything it does send is ignored.
-        socket.handler(ignored -> { });
-      }
-    }
+                             long stallTimeoutMs, RelayMetrics metrics, Relinks relinks) {
+    boolean grandchildren = branches.stream().anyMatch(b -> b.child != null && !b.child.children().isEmpty());
+    TeeWriteStream tee = new TeeWriteStream(vertx, branches, stallTimeoutMs, metrics,
+        grandchildren ? relinks.newWindow() : null, (branch, reason) -> {
+          LOG.warn("task {}: dropping relay branch {}: {}", taskId, branch.name, reason);
+          if (relinks.isFed()) { // else this node lost its own stream, or stops: its word is not the child's fate
+            Reports.childFailed(bus, taskId, branch.name, "relay to " + branch.name + " broke: " + reason);
+          }
+          if (branch.stream instanceof NetSocket socket) {
+            socket.close();
+          }
+          relinks.orphans(branch);
+        });
+    relinks.feed(tee);
+    branches.forEach(branch -> wire(tee, branch, relinks));
     return tee;
+  }
+
+  /**
+   * A child's connection: its failure drops its branch and reports the child failed. A child that closes it is
+   * taken out without a report: an ancestor may have taken it over, or it died, which the cluster reports (its
+   * member leaves) or its silence does; its own children are taken over either way.
+   */
+  static void wire(TeeWriteStream tee, TeeWriteStream.Branch branch, Relinks relinks) {
+    if (branch.stream instanceof NetSocket socket) {
+      socket.closeHandler(v -> {
+        if (tee.remove(branch)) {
+          LOG.info("task {}: {} closed its relay connection", relinks.taskId(), branch.name);
+          relinks.orphans(branch);
+        }
+      });
+      socket.exceptionHandler(err -> tee.drop(branch.name, TeeWriteStream.reason(err)));
+      // A child sends nothing back; anything it does send is ignored.
+      socket.handler(ignored -> { });
+    }
   }
 }

@@ -33,6 +33,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -421,6 +422,72 @@ class MaliciousPeerTest {
 
     assertFailedReport(report, "ended before");
     assertNothingLanded(dst);
+  }
+
+  /**
+   * The planned parent takes its own stream over on a second connection, as an ancestor does after the relay
+   * between them died: the target answers with the body bytes it has, drops the first connection, and lands
+   * the file whole from the rest sent on the second, the file in progress going on from its byte offset.
+   */
+  @Test
+  void aRelinkGoesOnFromTheByteTheTargetNames() throws Exception {
+    byte[] data = content(1_500_000);
+    Path dst = preparedDestination(data);
+    Buffer whole = stream(data, 1, data);
+    int bodyStart = header(taskId, TARGET).length();
+    int cut = bodyStart + 700_000;
+
+    try (Socket first = connect(); Socket second = connect()) {
+      first.getOutputStream().write(whole.getBytes(), 0, cut);
+      first.getOutputStream().flush();
+      Thread.sleep(1_000); // the target has taken in what came
+      second.getOutputStream().write(relinkHeader(FAKE_SOURCE).getBytes());
+      long offset = new DataInputStream(second.getInputStream()).readLong();
+      assertEquals(cut - bodyStart, offset, "the body bytes the target had");
+      second.getOutputStream().write(whole.getBytes(), bodyStart + (int) offset, whole.length() - bodyStart - (int) offset);
+      JsonObject report = await(result.future(), 30);
+
+      assertEquals("ok", report.getString("status"), report.encode());
+      assertEquals(-1, readOrEnd(first), "the replaced parent's connection stayed open");
+    }
+    assertEquals(List.of("f.bin"), list(dst));
+    assertTrue(Arrays.equals(data, Files.readAllBytes(dst.resolve("f.bin"))), "the file is not the source's");
+    assertNoTemporaryFiles(dst);
+  }
+
+  /** A certified node that is not among the target's parents cannot take its stream over: the stream goes on. */
+  @Test
+  void aRelinkFromANodeNotAmongTheParentsIsRefusedAndTheStreamGoesOn() throws Exception {
+    byte[] data = content(1_500_000);
+    Path dst = preparedDestination(data);
+    Buffer whole = stream(data, 1, data);
+    int cut = header(taskId, TARGET).length() + 700_000;
+
+    try (Socket parent = connect()) {
+      parent.getOutputStream().write(whole.getBytes(), 0, cut);
+      parent.getOutputStream().flush();
+      Thread.sleep(1_000);
+      assertDroppedFrom(cluster.identity("intruder"), relinkHeader("intruder").getBytes());
+      parent.getOutputStream().write(whole.getBytes(), cut, whole.length() - cut);
+      JsonObject report = await(result.future(), 30);
+
+      assertEquals("ok", report.getString("status"), report.encode());
+    }
+    assertTrue(Arrays.equals(data, Files.readAllBytes(dst.resolve("f.bin"))), "the file is not the source's");
+  }
+
+  private Buffer relinkHeader(String parent) {
+    TreeNode self = new TreeNode(TARGET, "127.0.0.1", cluster.config(TARGET).dataPort(), List.of());
+    return new StreamHeader(taskId, parent, self, 0, true).encode();
+  }
+
+  /** The next byte, or -1 once the peer closed (a reset counts as closed). */
+  private static int readOrEnd(Socket socket) {
+    try {
+      return socket.getInputStream().read();
+    } catch (IOException reset) {
+      return -1;
+    }
   }
 
   @Test

@@ -65,7 +65,7 @@ class TeeWriteStreamTest {
         }
       };
       TeeWriteStream tee = new TeeWriteStream(vertx, List.of(new TeeWriteStream.Branch("a", new FakeBranch()),
-          new TeeWriteStream.Branch("b", new FakeBranch())), NO_STALL_MS, metrics, (name, reason) -> { });
+          new TeeWriteStream.Branch("b", new FakeBranch())), NO_STALL_MS, metrics, null, (branch, reason) -> { });
 
       tee.write(Buffer.buffer("one"));
       tee.write(Buffer.buffer("three"));
@@ -207,9 +207,9 @@ class TeeWriteStreamTest {
       long start = System.nanoTime();
       TeeWriteStream[] tee = new TeeWriteStream[1];
       tee[0] = new TeeWriteStream(vertx, List.of(new TeeWriteStream.Branch("fast", fast),
-          new TeeWriteStream.Branch("stuck", stuck)), STALL_MS, RelayMetrics.NONE, (name, reason) -> test.verify(() -> {
+          new TeeWriteStream.Branch("stuck", stuck)), STALL_MS, RelayMetrics.NONE, null, (branch, reason) -> test.verify(() -> {
             long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-            assertEquals("stuck", name);
+            assertEquals("stuck", branch.name);
             assertTrue(reason.startsWith("stalled"), reason);
             assertTrue(elapsedMs >= STALL_MS, "dropped after " + elapsedMs + " ms, before the stall timeout");
             droppedThenDrained.flag();
@@ -368,7 +368,7 @@ class TeeWriteStreamTest {
       branches.add(new TeeWriteStream.Branch(String.valueOf((char) ('a' + i)), fakes[i]));
     }
     return new TeeWriteStream(vertx, branches, stallMs, RelayMetrics.NONE,
-        (name, reason) -> dropped.add(name + ": " + reason));
+        null, (branch, reason) -> dropped.add(branch.name + ": " + reason));
   }
 
   /** A branch that records what it receives and is full, drained or failing when the test says so. */

@@ -21,18 +21,19 @@ import java.util.ArrayDeque;
  *
  * <p>Each buffer is released once the destination's write of it completes: a destination must copy what it
  * keeps (the landing does) or complete its write only when it is done with the bytes (a socket does). Like
- * a pipe, it ends the destination when the connection closes, and reads only while the destination has room.
+ * a pipe it reads only while the destination has room; unlike one it does not end the destination when the
+ * connection closes, since another parent may take the stream over (see {@link StreamHeader#relink}).
  */
 public final class Inbound {
 
   private final NetSocketInternal socket;
   private final Context context = Vertx.currentContext();
   private final ArrayDeque<ByteBuf> waiting = new ArrayDeque<>();
-  private final Promise<Void> over = Promise.promise();
+  private final Promise<Void> handedOn = Promise.promise();
   private WriteStream<Buffer> destination;
   private boolean paused;
   private boolean closed;
-  private boolean ended;
+  private boolean dropped;
   private Throwable failure;
 
   /** Takes the socket over, paused, on its context; what arrives until {@link #to} waits here. */
@@ -44,7 +45,10 @@ public final class Inbound {
     socket.closeHandler(v -> closed());
   }
 
-  /** Feeds the rest of the connection to the destination; completes once the connection closed and it ended. */
+  /**
+   * Feeds the rest of the connection to the destination; completes once the connection closed and all it
+   * brought was handed on (failed if the connection failed), or once it was {@link #close closed} here.
+   */
   public Future<Void> to(WriteStream<Buffer> destination) {
     onEventLoop(() -> {
       this.destination = destination;
@@ -57,14 +61,16 @@ public final class Inbound {
         resume();
       }
     });
-    return over.future();
+    return handedOn.future();
   }
 
-  /** Drops the connection without reading it: a refused stream. */
+  /** Drops the connection and whatever it still brings: a refused stream, or a parent that another replaced. */
   public void close() {
     onEventLoop(() -> {
+      dropped = true;
       releaseWaiting();
       socket.close();
+      handedOn.tryComplete();
     });
   }
 
@@ -78,7 +84,7 @@ public final class Inbound {
   }
 
   private void arrived(Object message) {
-    if (!(message instanceof ByteBuf bytes)) {
+    if (!(message instanceof ByteBuf bytes) || dropped) {
       ReferenceCountUtil.release(message);
     } else if (destination == null) {
       waiting.add(bytes);
@@ -104,34 +110,31 @@ public final class Inbound {
     paused = false;
     socket.resume();
     if (closed) {
-      context.runOnContext(v -> endIfAllCame());
+      context.runOnContext(v -> overIfAllCame());
     }
   }
 
   /**
    * The close comes before what the connection still holds for a paused reader, which a resume hands on in the
    * same turn of the event loop (the end of a stream that Vert.x passes in order goes only to its own handler):
-   * so the destination ends in a later turn, once nothing paused it again.
+   * so it is over in a later turn, once nothing paused it again.
    */
   private void closed() {
     closed = true;
     if (destination != null) {
-      context.runOnContext(v -> endIfAllCame());
+      context.runOnContext(v -> overIfAllCame());
     }
   }
 
-  private void endIfAllCame() {
-    if (paused || ended) {
+  private void overIfAllCame() {
+    if (paused || handedOn.future().isComplete()) {
       return; // the next resume looks again
     }
-    ended = true;
-    destination.end().onComplete(done -> {
-      if (failure != null) {
-        over.tryFail(failure);
-      } else {
-        over.tryComplete();
-      }
-    });
+    if (failure != null) {
+      handedOn.tryFail(failure);
+    } else {
+      handedOn.tryComplete();
+    }
   }
 
   private void releaseWaiting() {

@@ -1,0 +1,94 @@
+package io.gosync.relay;
+
+import io.gosync.relay.wire.StreamHeader;
+import io.gosync.relay.wire.TreeNode;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.EventBus;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.function.BooleanSupplier;
+
+/**
+ * What a node does when it drops a child that has children of its own (the child died, its link broke, or it
+ * stalled): it takes those children over mid-stream, as Kascade's relays do. Each answers with the body bytes
+ * it has; this node sends it the rest from its {@link ReplayWindow} and makes it a branch of its tee, in one
+ * turn of the event loop, so that no byte is missed or doubled. A child too far behind for the window is
+ * reported failed. A node takes over only while it is fed itself: one whose own parent is gone would take
+ * nodes over from the ancestor that is adopting them.
+ */
+final class Relinks {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Relinks.class);
+
+  private final ChildLinks links;
+  private final EventBus bus;
+  private final StreamHeader header;
+  private final long windowBytes;
+  private final BooleanSupplier fed;
+  private TeeWriteStream tee;
+
+  /**
+   * @param header the header this node's own stream has (or, on the source, the root's)
+   * @param fed whether this node still has its stream and is not stopping
+   */
+  Relinks(ChildLinks links, EventBus bus, StreamHeader header, long windowBytes, BooleanSupplier fed) {
+    this.links = links;
+    this.bus = bus;
+    this.header = header;
+    this.windowBytes = windowBytes;
+    this.fed = fed;
+  }
+
+  ReplayWindow newWindow() {
+    return new ReplayWindow(windowBytes);
+  }
+
+  void feed(TeeWriteStream tee) {
+    this.tee = tee;
+  }
+
+  String taskId() {
+    return header.taskId();
+  }
+
+  /** Whether this node still has its own stream and runs on: only then does it report or take nodes over. */
+  boolean isFed() {
+    return fed.getAsBoolean();
+  }
+
+  /** The branch was dropped: its children, if it has any, are taken over. */
+  void orphans(TeeWriteStream.Branch dropped) {
+    if (dropped.child == null || !isFed()) {
+      return;
+    }
+    for (TreeNode orphan : dropped.child.children()) {
+      links.adopt(header, orphan).onSuccess(adopted -> adopted.forEach(this::attach));
+    }
+  }
+
+  private void attach(ChildLinks.Adopted adopted) {
+    String name = adopted.node().name();
+    ReplayWindow window = tee.window();
+    if (window == null || adopted.offset() < window.start() || adopted.offset() > window.end()) {
+      String kept = window == null ? "keeps none" : "keeps bytes " + window.start() + " to " + window.end();
+      Reports.childFailed(bus, header.taskId(), name, "taken over by " + header.node().name() + " mid-stream, but it had "
+          + adopted.offset() + " bytes of the stream and " + header.node().name() + " " + kept);
+      adopted.socket().close();
+      return;
+    }
+    Buffer missed = window.from(adopted.offset());
+    LOG.info("task {}: took {} over at byte {}, {} bytes behind", header.taskId(), name, adopted.offset(),
+        missed.length());
+    if (missed.length() > 0) {
+      adopted.socket().write(missed);
+    }
+    if (tee.hasEnded()) {
+      adopted.socket().end();
+      return;
+    }
+    TeeWriteStream.Branch branch = links.branch(adopted.node(), adopted.socket());
+    tee.add(branch);
+    Tees.wire(tee, branch, this);
+  }
+}

@@ -1,0 +1,66 @@
+package io.gosync.relay;
+
+import io.vertx.core.buffer.Buffer;
+
+/**
+ * The last bytes of a stream's body that a node forwarded, copied into a ring on the heap, so that a node
+ * below whose parent died or stalled can be fed from where it stands (see {@link Relinks}). A node behind
+ * a dead relay lags the node above it by what the relay and the sockets between held: a few MiB on a LAN
+ * (Kascade keeps 100 MiB). A ring grows in slices as the stream comes, so a small task keeps little.
+ */
+final class ReplayWindow {
+
+  private static final int SLICE = 1 << 20;
+
+  private final byte[][] slices;
+  private final long capacity;
+  /** Body bytes appended so far: the stream offset just past the last one. */
+  private long end;
+
+  /** @param capacity bytes kept, rounded up to whole MiB */
+  ReplayWindow(long capacity) {
+    int count = (int) Math.max(1, (capacity + SLICE - 1) / SLICE);
+    this.slices = new byte[count][];
+    this.capacity = (long) count * SLICE;
+  }
+
+  void append(Buffer data) {
+    int from = 0;
+    while (from < data.length()) {
+      int slice = (int) ((end / SLICE) % slices.length);
+      int at = (int) (end % SLICE);
+      if (slices[slice] == null) {
+        slices[slice] = new byte[SLICE];
+      }
+      int take = Math.min(SLICE - at, data.length() - from);
+      data.getBytes(from, from + take, slices[slice], at);
+      from += take;
+      end += take;
+    }
+  }
+
+  /** The oldest offset still kept. */
+  long start() {
+    return Math.max(0, end - capacity);
+  }
+
+  long end() {
+    return end;
+  }
+
+  /** A copy of the bytes from {@code offset} to the end; the offset must be kept. */
+  Buffer from(long offset) {
+    if (offset < start() || offset > end) {
+      throw new IllegalArgumentException("offset " + offset + " is not kept: the window holds " + start() + " to " + end);
+    }
+    Buffer copy = Buffer.buffer((int) (end - offset));
+    for (long at = offset; at < end; ) {
+      int slice = (int) ((at / SLICE) % slices.length);
+      int in = (int) (at % SLICE);
+      int take = (int) Math.min(SLICE - in, end - at);
+      copy.appendBytes(slices[slice], in, take);
+      at += take;
+    }
+    return copy;
+  }
+}
