@@ -103,7 +103,7 @@ class InboundTest {
   }
 
   /** Full for a few milliseconds after each write; keeps a copy of the bytes. */
-  private static final class Slow implements WriteStream<Buffer> {
+  private static final class Slow extends Destination {
     private final Vertx vertx;
     final Buffer bytes = Buffer.buffer();
     private boolean full;
@@ -129,21 +129,6 @@ class InboundTest {
     }
 
     @Override
-    public Future<Void> end() {
-      return Future.succeededFuture();
-    }
-
-    @Override
-    public WriteStream<Buffer> exceptionHandler(Handler<Throwable> handler) {
-      return this;
-    }
-
-    @Override
-    public WriteStream<Buffer> setWriteQueueMaxSize(int maxSize) {
-      return this;
-    }
-
-    @Override
     public boolean writeQueueFull() {
       return full;
     }
@@ -156,7 +141,7 @@ class InboundTest {
   }
 
   /** Keeps a copy of the bytes, and completes no write until told. */
-  private static final class Holding implements WriteStream<Buffer> {
+  private static final class Holding extends Destination {
     private final Buffer bytes = Buffer.buffer();
     private final List<ByteBuf> held = new ArrayList<>();
     private final List<Promise<Void>> writes = new ArrayList<>();
@@ -187,6 +172,12 @@ class InboundTest {
       });
       return done.future();
     }
+
+
+  }
+
+  /** A destination that never fails, ends at once and, unless it says otherwise, is never full. */
+  private abstract static class Destination implements WriteStream<Buffer> {
 
     @Override
     public Future<Void> end() {
