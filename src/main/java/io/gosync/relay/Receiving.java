@@ -19,6 +19,8 @@ final class Receiving {
   Inbound inbound;
   /** The wait for an ancestor after the parent was lost; -1 when not waiting. */
   long adopterWait = -1;
+  /** The periodic check that closes a parent gone silent, until the stream is over. */
+  long silenceWatch = -1;
 
   Receiving(ReceivePlan plan, LandingSink sink, String parent) {
     this.plan = plan;

@@ -48,6 +48,8 @@ public final class RelayVerticle extends VerticleBase {
    * daemon, room for 31 of the largest headers at once (a real one for 1,000 targets is 66 KB).
    */
   private static final int HEADERS_HEAP_SHARE = 16;
+  /** The heap the replay windows of all streams may hold: an eighth, 32 MiB of a 256 MiB daemon, two of 16 MiB. */
+  private static final int WINDOWS_HEAP_SHARE = 8;
 
   private final NodeConfig config;
   private final NodeIdentity identity;
@@ -57,11 +59,11 @@ public final class RelayVerticle extends VerticleBase {
   private final Map<String, ReceivePlan> plans = new HashMap<>();
   private final Map<String, Receiving> receiving = new HashMap<>();
   private final Budget headers = Budget.ofHeap("header bytes in flight", Budget.heap(), HEADERS_HEAP_SHARE, 1);
+  private final Budget windows = Budget.ofHeap("replay window bytes", Budget.heap(), WINDOWS_HEAP_SHARE, 1);
   private final Admission admission;
   private ChildLinks links;
   private EventBus bus;
-  /** Set when the node stops: its connections close, and what it would say about its children then is wrong. */
-  private boolean stopping;
+  private boolean stopping; // its connections close then: what it would say about its children is wrong
 
   public RelayVerticle(NodeConfig config, NodeIdentity identity, TempNames temps) {
     this.config = config;
@@ -196,8 +198,7 @@ public final class RelayVerticle extends VerticleBase {
     if (start.leftover().length() > 0) {
       stream.tee.write(start.leftover());
     }
-    long idle = watchForSilence(stream, ladder.silenceMs(start.header().treeHeight()));
-    stream.sink.result().onComplete(done -> vertx.cancelTimer(idle));
+    stream.silenceWatch = watchForSilence(stream, ladder.silenceMs(start.header().treeHeight()));
     follow(stream, socket, start.rest(), start.header().parent());
   }
 
@@ -265,16 +266,18 @@ public final class RelayVerticle extends VerticleBase {
     });
   }
 
+  /** The stream is over for this node and its children: its end, or no ancestor took it over. */
   private void end(Receiving stream) {
     if (stream.adopterWait >= 0) {
       vertx.cancelTimer(stream.adopterWait);
       stream.adopterWait = -1;
     }
+    vertx.cancelTimer(stream.silenceWatch);
     stream.tee.end();
   }
 
   private TeeWriteStream tee(StreamHeader header, List<TeeWriteStream.Branch> branches, BooleanSupplier fed) {
-    Relinks relinks = new Relinks(links, bus, header, (long) config.replayWindowMiB() << 20, fed);
+    Relinks relinks = new Relinks(links, bus, header, (long) config.replayWindowMiB() << 20, windows, fed);
     return Tees.over(vertx, bus, header.taskId(), branches, config.stallTimeoutMs(), metrics, relinks);
   }
 

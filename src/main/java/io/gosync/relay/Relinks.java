@@ -1,5 +1,6 @@
 package io.gosync.relay;
 
+import io.gosync.budget.Budget;
 import io.gosync.relay.wire.StreamHeader;
 import io.gosync.relay.wire.TreeNode;
 import io.vertx.core.buffer.Buffer;
@@ -25,23 +26,34 @@ final class Relinks {
   private final EventBus bus;
   private final StreamHeader header;
   private final long windowBytes;
+  private final Budget windows;
   private final BooleanSupplier fed;
   private TeeWriteStream tee;
 
   /**
    * @param header the header this node's own stream has (or, on the source, the root's)
+   * @param windows the node's budget for the windows of all its streams
    * @param fed whether this node still has its stream and is not stopping
    */
-  Relinks(ChildLinks links, EventBus bus, StreamHeader header, long windowBytes, BooleanSupplier fed) {
+  Relinks(ChildLinks links, EventBus bus, StreamHeader header, long windowBytes, Budget windows, BooleanSupplier fed) {
     this.links = links;
     this.bus = bus;
     this.header = header;
     this.windowBytes = windowBytes;
+    this.windows = windows;
     this.fed = fed;
   }
 
+  /** A window of the configured size, or what is left of the node's budget for them; null when none is left. */
   ReplayWindow newWindow() {
-    return new ReplayWindow(windowBytes);
+    long bytes = Math.min(windowBytes, windows.free()) / ReplayWindow.SLICE * ReplayWindow.SLICE;
+    if (bytes == 0) {
+      LOG.warn("task {}: no replay window: the node's windows hold all of their {} bytes", header.taskId(),
+          windows.capacity());
+      return null;
+    }
+    windows.take(bytes);
+    return new ReplayWindow(bytes, () -> windows.give(bytes));
   }
 
   void feed(TeeWriteStream tee) {

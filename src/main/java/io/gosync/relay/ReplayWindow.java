@@ -10,21 +10,42 @@ import io.vertx.core.buffer.Buffer;
  */
 final class ReplayWindow {
 
-  private static final int SLICE = 1 << 20;
+  static final int SLICE = 1 << 20;
 
-  private final byte[][] slices;
+  private byte[][] slices;
   private final long capacity;
+  private Runnable release;
   /** Body bytes appended so far: the stream offset just past the last one. */
   private long end;
 
-  /** @param capacity bytes kept, rounded up to whole MiB */
-  ReplayWindow(long capacity) {
+  /**
+   * @param capacity bytes kept, rounded up to whole MiB
+   * @param release gives the window's bytes back to whoever lent them, once it is closed
+   */
+  ReplayWindow(long capacity, Runnable release) {
     int count = (int) Math.max(1, (capacity + SLICE - 1) / SLICE);
     this.slices = new byte[count][];
     this.capacity = (long) count * SLICE;
+    this.release = release;
+  }
+
+  /** The stream is over: the window keeps nothing from here on, and its bytes are given back. */
+  void close() {
+    slices = new byte[0][];
+    if (release != null) {
+      release.run();
+      release = null;
+    }
+  }
+
+  boolean isClosed() {
+    return slices.length == 0;
   }
 
   void append(Buffer data) {
+    if (isClosed()) {
+      return;
+    }
     int from = 0;
     while (from < data.length()) {
       int slice = (int) ((end / SLICE) % slices.length);

@@ -83,9 +83,9 @@ final class TeeWriteStream extends QuietSink {
     });
   }
 
-  /** The window of what went by, or null if this tee keeps none. */
+  /** The window of what went by, or null if this tee keeps none (or no longer, once it ended). */
   ReplayWindow window() {
-    return window;
+    return window == null || window.isClosed() ? null : window;
   }
 
   boolean hasEnded() {
@@ -193,6 +193,9 @@ final class TeeWriteStream extends QuietSink {
   public Future<Void> end() {
     ended = true;
     vertx.cancelTimer(stallTimer);
+    if (window != null) {
+      window.close();
+    }
     // End each branch only once its last write is on the wire: ending a NetSocket closes it,
     // and we have seen that drop writes still queued behind a full socket.
     List<Future<Void>> ends = new ArrayList<>();

@@ -13,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import static io.gosync.testkit.TestCluster.await;
@@ -111,15 +110,13 @@ class PartialResultTest {
     assertTrue(changed.get());
     JsonObject line = result(task, "node1");
     assertEquals("partial", line.getString("status"), line.encodePrettily());
-    // Rewritten before the source read it, a file is caught by its bytes; while it read it (CI saw this once
-    // for big.bin), by its stat after the read. Either way it is skipped.
+    // Rewritten before the source read it, a file is caught by its bytes. The rewrite runs on another thread, and
+    // CI saw it land while the source read big.bin: then the stat after the read, or a short read, tells. Any of
+    // them skips the file.
     List<String> skipped = line.getJsonArray("skippedPaths").stream().map(String::valueOf).toList();
     assertEquals(2, skipped.size(), skipped.toString());
-    for (int i = 0; i < 2; i++) {
-      String name = List.of("big.bin", "small.bin").get(i);
-      assertTrue(Set.of(name + ": changed while it was read (its bytes differ from the scan's)",
-          name + ": changed while it was read (its size or times changed)").contains(skipped.get(i)), skipped.toString());
-    }
+    assertTrue(skipped.get(0).startsWith("big.bin: changed while it was read ("), skipped.toString());
+    assertTrue(skipped.get(1).startsWith("small.bin: changed while it was read ("), skipped.toString());
     Path dst = cluster.path("node1", path);
     assertFalse(Files.exists(dst.resolve("big.bin")));
     assertFalse(Files.exists(dst.resolve("small.bin")));

@@ -100,4 +100,45 @@ class TargetFailureTest {
     assertEquals(List.of("node2 <- node1"), relinks.stream()
         .map(event -> event.getString("target") + " <- " + event.getString("parent")).toList());
   }
+
+  /**
+   * Two adjacent relays die: node1 finds the first gone, cannot reach the second either, reports both failed
+   * and takes node2 over from where it stood. Before relinks, node2 failed with them.
+   */
+  @Test
+  void twoAdjacentRelaysKilledMidTransferCostOnlyThemselves() throws Exception {
+    String path = "/data/fail/killed-two";
+    Path src = cluster.path("node0", path);
+    file(src, "big/huge.bin", random(98, 256 << 20));
+    cluster.addNode("victim1");
+    cluster.addNode("victim2");
+
+    AtomicBoolean killed = new AtomicBoolean();
+    CompletableFuture<Void> kill = new CompletableFuture<>();
+    JsonObject request = new JsonObject().put("src", path).put("dst", path).put("fanout", 1)
+        .put("targets", new JsonArray(List.of("node1", "victim1", "victim2", "node2")));
+    var done = cluster.submit("node0", request, event -> {
+      boolean streaming = "progress".equals(event.getString("type")) && "node2".equals(event.getString("target"))
+          && event.getLong("bytes") > 0 && event.getLong("bytes") < event.getLong("totalBytes") / 2;
+      if (streaming && killed.compareAndSet(false, true)) {
+        CompletableFuture.runAsync(() -> {
+          cluster.stop("victim2");
+          cluster.stop("victim1");
+        }).whenComplete((v, err) -> kill.complete(null));
+      }
+    });
+    JsonObject task = await(done, 180);
+    kill.get();
+
+    assertTrue(killed.get(), "the victims were stopped mid-transfer");
+    for (String victim : List.of("victim1", "victim2")) {
+      assertEquals("failed", result(task, victim).getString("status"), task.encodePrettily());
+    }
+    for (String live : List.of("node1", "node2")) {
+      assertEquals("ok", result(task, live).getString("status"), task.encodePrettily());
+      assertSameTree(src, cluster.path(live, path));
+      assertNoTemporaryFiles(cluster.path(live, path));
+    }
+    assertEquals("node1", result(task, "node2").getString("via"), task.encodePrettily());
+  }
 }

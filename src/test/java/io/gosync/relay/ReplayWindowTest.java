@@ -7,6 +7,7 @@ import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The replay window keeps exactly the last bytes of its capacity, across its ring's wrap, and no others. */
 class ReplayWindowTest {
@@ -17,7 +18,7 @@ class ReplayWindowTest {
   void theLastCapacityBytesAreKeptAcrossTheWrap() {
     byte[] stream = new byte[5 * MIB + 12345];
     new Random(3).nextBytes(stream);
-    ReplayWindow window = new ReplayWindow(2 * MIB);
+    ReplayWindow window = new ReplayWindow(2 * MIB, null);
 
     for (int at = 0; at < stream.length; at += 70_001) {
       window.append(Buffer.buffer(stream).slice(at, Math.min(stream.length, at + 70_001)));
@@ -32,7 +33,7 @@ class ReplayWindowTest {
 
   @Test
   void anOffsetOutsideTheWindowIsRefused() {
-    ReplayWindow window = new ReplayWindow(MIB);
+    ReplayWindow window = new ReplayWindow(MIB, null);
     window.append(Buffer.buffer(new byte[3 * MIB]));
 
     assertThrows(IllegalArgumentException.class, () -> window.from(2 * MIB - 1));
@@ -40,8 +41,22 @@ class ReplayWindowTest {
   }
 
   @Test
+  void aClosedWindowKeepsNothingAndGivesItsBytesBackOnce() {
+    int[] given = {0};
+    ReplayWindow window = new ReplayWindow(MIB, () -> given[0]++);
+    window.append(Buffer.buffer("abc"));
+
+    window.close();
+    window.close();
+    window.append(Buffer.buffer("def"));
+
+    assertEquals(1, given[0]);
+    assertTrue(window.isClosed());
+  }
+
+  @Test
   void aShortStreamIsKeptWhole() {
-    ReplayWindow window = new ReplayWindow(MIB);
+    ReplayWindow window = new ReplayWindow(MIB, null);
     window.append(Buffer.buffer("abc"));
     window.append(Buffer.buffer("def"));
 
