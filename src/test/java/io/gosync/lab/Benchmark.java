@@ -38,7 +38,7 @@ public final class Benchmark implements Callable<Integer> {
   private static final Path LOOPBACK_BASE = Path.of("target", "loopback").toAbsolutePath();
 
   /** What a run measures: the lab, or one of the loopback scenarios. */
-  enum Part { LAB, LOOPBACK, TREE, MANY }
+  enum Part { LAB, RELINK, LOOPBACK, TREE, MANY }
 
   @Spec
   CommandSpec spec;
@@ -83,7 +83,8 @@ public final class Benchmark implements Callable<Integer> {
   long seed;
 
   @Option(names = "--scenarios", split = ",", defaultValue = "lab", paramLabel = "S,S",
-      description = "what to measure: lab (the lab of network namespaces); on loopback: loopback (a big file, chain to 2 "
+      description = "what to measure: lab (the lab of network namespaces), relink (on the lab: the largest --targets "
+          + "chain cold, and again with the third relay killed at 40 %); on loopback: loopback (a big file, chain to 2 "
           + "targets, durable off and on), tree (a copy of --tree to 2 targets), many (--many-files small files to 1 target) "
           + "(default: ${DEFAULT-VALUE})")
   Set<Part> parts;
@@ -118,7 +119,10 @@ public final class Benchmark implements Callable<Integer> {
     if (parts.contains(Part.LAB)) {
       measureLab(results);
     }
-    if (parts.stream().anyMatch(part -> part != Part.LAB)) {
+    if (parts.contains(Part.RELINK)) {
+      measureRelink(results);
+    }
+    if (parts.stream().anyMatch(part -> part != Part.LAB && part != Part.RELINK)) {
       measureLoopback(results);
     }
     results.print(System.out);
@@ -151,6 +155,30 @@ public final class Benchmark implements Callable<Integer> {
       results.peaks(scenarios.peakRss());
       results.add(scenarios.noChangeAfterSourceRestart(resyncTargets, results));
       compareDurability(lab, scenarios, results);
+    }
+  }
+
+  /**
+   * Issue 12 on a lab of its own: the largest --targets chain cold, then the same with the third relay's daemon
+   * killed mid-stream; the ratio of the two medians is the goal's (at most 1.3).
+   */
+  private void measureRelink(Results results) throws IOException, InterruptedException {
+    DataSet data = new DataSet(bigMib << 20, smallFiles, smallKib.get(0) << 10, smallKib.get(1) << 10, symlinks, emptyDirs, seed);
+    int n = targets.stream().mapToInt(Integer::intValue).max().orElseThrow();
+    try (Lab lab = Lab.create(n + 1, rateMbit)) {
+      System.out.printf("relink: %d hosts at %d Mbit/s; writing the data set%n", n + 1, rateMbit);
+      data.write(lab.path(0, Scenarios.SRC));
+      lab.startDaemons(notDurable ? Map.of("GOSYNC_DURABLE", "false") : Map.of());
+      Scenarios scenarios = new Scenarios(lab, runs);
+      results.lab(lab, DataSet.fileBytes(lab.path(0, Scenarios.SRC)), data, !notDurable);
+      scenarios.warmUp(n, warmups);
+      Scenarios.Sample noFault = scenarios.coldGosync(COLD, n, 1);
+      Scenarios.Sample killed = scenarios.relayKilled("cold, h3 killed at 40 %", n);
+      results.add(noFault);
+      results.add(killed);
+      results.note(String.format("With h3's daemon killed (SIGKILL) once h4 held 40 %% of the data, the other %d targets"
+          + " ended ok and equal to the source in %.2f s, %.2f × the no-fault chain's %.2f s (goal: at most 1.3 ×).",
+          n - 1, killed.median(), killed.median() / noFault.median(), noFault.median()));
     }
   }
 
@@ -221,13 +249,16 @@ public final class Benchmark implements Callable<Integer> {
       problems.add("--small-kib: MIN-MAX with MIN <= MAX");
     }
     if (parts.isEmpty()) {
-      problems.add("--scenarios: name at least one of lab, loopback, tree, many");
+      problems.add("--scenarios: name at least one of lab, relink, loopback, tree, many");
     }
     if (loopbackMib < 1 || manyFiles < 1) {
       problems.add("--loopback-mib and --many-files must be >= 1");
     }
     if (parts.contains(Part.TREE) && !Files.isDirectory(tree)) {
       problems.add("--tree: " + tree + " is not a directory");
+    }
+    if (parts.contains(Part.RELINK) && targets.stream().mapToInt(Integer::intValue).max().orElse(0) < 4) {
+      problems.add("--scenarios relink: the largest of --targets must be at least 4 (h3 is a relay with one below it)");
     }
     if (parts.stream().anyMatch(part -> part != Part.LAB) && !Files.isRegularFile(Lab.JAR)) {
       problems.add("the loopback runs the daemons from " + Lab.JAR + ": build it first (mvn -DskipTests package)");

@@ -1,6 +1,7 @@
 package io.gosync.lab;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -85,6 +86,29 @@ public record DataSet(long bigBytes, int smallFiles, int minSmall, int maxSmall,
         }
       }
       return total;
+    }
+  }
+
+  /**
+   * The bytes of the regular files under root while a copy lands there, temporary files included: 0 before it
+   * exists, or when the walk meets a file renamed or removed meanwhile (the caller polls again).
+   */
+  static long bytesUnder(Path root) throws IOException {
+    if (!Files.isDirectory(root)) {
+      return 0;
+    }
+    try (Stream<Path> paths = Files.walk(root)) {
+      return paths.filter(path -> Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)).mapToLong(DataSet::sizeOrZero).sum();
+    } catch (UncheckedIOException movedMeanwhile) {
+      return 0;
+    }
+  }
+
+  private static long sizeOrZero(Path file) {
+    try {
+      return Files.size(file);
+    } catch (IOException gone) {
+      return 0;
     }
   }
 

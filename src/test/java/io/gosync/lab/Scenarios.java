@@ -2,14 +2,17 @@ package io.gosync.lab;
 
 
 import io.gosync.scan.TreeSnapshot;
+import io.vertx.core.json.JsonObject;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -166,6 +169,74 @@ final class Scenarios {
     }
     return report(new Sample("no change, source restarted", "gosync n=1", n, List.of(run.took().toMillis() / 1000.0),
         Double.NaN, Double.NaN, mib));
+  }
+
+  /**
+   * Issue 12: cold chains to n targets in which the daemon of the third relay (h3) is killed with SIGKILL once
+   * the node below it has landed about 40 % of the data. Every live target must end ok and equal to the source,
+   * the killed one failed; the killed daemon is started again after each run. Compare with a cold chain's time.
+   */
+  Sample relayKilled(String scenario, int n) throws IOException, InterruptedException {
+    int victim = 3;
+    long total = DataSet.fileBytes(lab.path(0, SRC));
+    List<Double> seconds = new ArrayList<>();
+    for (int run = 0; run < runs; run++) {
+      wipe(n, GOSYNC_DST);
+      CompletableFuture<Lab.Run> sync = CompletableFuture.supplyAsync(() -> syncQuietly(n));
+      awaitLanded(victim + 1, total * 2 / 5, sync);
+      lab.kill(victim);
+      Lab.Run result = sync.join();
+      checkOnlyFailed(result, victim, n);
+      seconds.add(result.took().toMillis() / 1000.0);
+      lab.restartDaemon(victim);
+    }
+    return report(new Sample(scenario, "gosync n=1", n, seconds));
+  }
+
+  private Lab.Run syncQuietly(int n) {
+    try {
+      return lab.gosync(0, WITHIN, "sync", "--src", SRC, "--dst", GOSYNC_DST, "-t", targetNames(n), "-n", "1", "-d",
+          "--json");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Until the host holds {@code bytes} of the copy (its temporary files included), or the sync is over. */
+  private void awaitLanded(int host, long bytes, CompletableFuture<Lab.Run> sync) throws IOException, InterruptedException {
+    Path dir = lab.path(host, GOSYNC_DST);
+    long deadline = System.nanoTime() + WITHIN.toNanos();
+    while (System.nanoTime() < deadline && !sync.isDone()) {
+      if (DataSet.bytesUnder(dir) >= bytes) {
+        return;
+      }
+      Thread.sleep(20);
+    }
+    throw new IOException(lab.name(host) + " never held " + bytes + " bytes of the copy before the sync ended: "
+        + (sync.isDone() ? sync.join() : "still running"));
+  }
+
+  /** The killed relay failed; every other target is ok and equal to the source. */
+  private void checkOnlyFailed(Lab.Run run, int victim, int n) throws IOException {
+    for (Object line : run.json().getJsonArray("targets")) {
+      JsonObject target = (JsonObject) line;
+      String expected = target.getString("target").equals(lab.name(victim)) ? "failed" : "ok";
+      if (!expected.equals(target.getString("status"))) {
+        throw new IOException(target.getString("target") + " is " + target.getString("status") + ", not " + expected
+            + ", with " + lab.name(victim) + " killed mid-stream:\n" + run + "\n" + lab.logTails(20));
+      }
+    }
+    TreeSnapshot source = TreeSnapshot.of(lab.path(0, SRC));
+    for (int host = 1; host <= n; host++) {
+      List<String> differences = source.differences(TreeSnapshot.of(lab.path(host, GOSYNC_DST)));
+      if (host != victim && !differences.isEmpty()) {
+        throw new IOException(lab.name(host) + GOSYNC_DST + " differs from the source: "
+            + differences.subList(0, Math.min(10, differences.size())));
+      }
+    }
   }
 
   /** Each daemon's peak resident set so far, MiB: index 0 is the source. */
