@@ -168,8 +168,15 @@ public final class Lab implements AutoCloseable {
    * it had, then waits for the cluster: its memory, JIT and in-memory hash cache start over.
    */
   public void restartDaemon(int host) throws IOException, InterruptedException {
-    stop(daemons.get(host));
-    startDaemon(host);
+    restartDaemons(List.of(host));
+  }
+
+  /** The same for several hosts at once (killed ones, say), the cluster awaited once they all run again. */
+  public void restartDaemons(List<Integer> hosts) throws IOException, InterruptedException {
+    for (int host : hosts) {
+      stop(daemons.get(host));
+      startDaemon(host);
+    }
     awaitCluster();
   }
 

@@ -172,23 +172,25 @@ final class Scenarios {
   }
 
   /**
-   * Issue 12: cold chains to n targets in which the daemon of the third relay (h3) is killed with SIGKILL once
-   * the node below it has landed about 40 % of the data. Every live target must end ok and equal to the source,
-   * the killed one failed; the killed daemon is started again after each run. Compare with a cold chain's time.
+   * Issue 12: cold chains to n targets in which the daemons of the relays {@code victims} (adjacent, from h3) are
+   * killed with SIGKILL once the node below the last of them has landed about 40 % of the data. Every live target
+   * must end ok and equal to the source, the killed ones failed; they are started again after each run. Compare
+   * with a cold chain's time.
    */
-  Sample relayKilled(String scenario, int n) throws IOException, InterruptedException {
-    int victim = 3;
+  Sample relaysKilled(String scenario, int n, List<Integer> victims) throws IOException, InterruptedException {
     long total = DataSet.fileBytes(lab.path(0, SRC));
     List<Double> seconds = new ArrayList<>();
     for (int run = 0; run < runs; run++) {
       wipe(n, GOSYNC_DST);
       CompletableFuture<Lab.Run> sync = CompletableFuture.supplyAsync(() -> syncQuietly(n));
-      awaitLanded(victim + 1, total * 2 / 5, sync);
-      lab.kill(victim);
+      awaitLanded(victims.get(victims.size() - 1) + 1, total * 2 / 5, sync);
+      for (int victim : victims) {
+        lab.kill(victim);
+      }
       Lab.Run result = sync.join();
-      checkOnlyFailed(result, victim, n);
+      checkOnlyFailed(result, victims, n);
       seconds.add(result.took().toMillis() / 1000.0);
-      lab.restartDaemon(victim);
+      lab.restartDaemons(victims);
     }
     return report(new Sample(scenario, "gosync n=1", n, seconds));
   }
@@ -219,20 +221,21 @@ final class Scenarios {
         + (sync.isDone() ? sync.join() : "still running"));
   }
 
-  /** The killed relay failed; every other target is ok and equal to the source. */
-  private void checkOnlyFailed(Lab.Run run, int victim, int n) throws IOException {
+  /** The killed relays failed; every other target is ok and equal to the source. */
+  private void checkOnlyFailed(Lab.Run run, List<Integer> victims, int n) throws IOException {
+    List<String> killed = victims.stream().map(lab::name).toList();
     for (Object line : run.json().getJsonArray("targets")) {
       JsonObject target = (JsonObject) line;
-      String expected = target.getString("target").equals(lab.name(victim)) ? "failed" : "ok";
+      String expected = killed.contains(target.getString("target")) ? "failed" : "ok";
       if (!expected.equals(target.getString("status"))) {
         throw new IOException(target.getString("target") + " is " + target.getString("status") + ", not " + expected
-            + ", with " + lab.name(victim) + " killed mid-stream:\n" + run + "\n" + lab.logTails(20));
+            + ", with " + killed + " killed mid-stream:\n" + run + "\n" + lab.logTails(20));
       }
     }
     TreeSnapshot source = TreeSnapshot.of(lab.path(0, SRC));
     for (int host = 1; host <= n; host++) {
       List<String> differences = source.differences(TreeSnapshot.of(lab.path(host, GOSYNC_DST)));
-      if (host != victim && !differences.isEmpty()) {
+      if (!victims.contains(host) && !differences.isEmpty()) {
         throw new IOException(lab.name(host) + GOSYNC_DST + " differs from the source: "
             + differences.subList(0, Math.min(10, differences.size())));
       }
