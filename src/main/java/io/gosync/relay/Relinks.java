@@ -81,7 +81,7 @@ final class Relinks {
 
   private void attach(ChildLinks.Adopted adopted) {
     String name = adopted.node().name();
-    ReplayWindow window = tee.window();
+    ReplayWindow window = tee.window(); // none once the tee has ended: it takes no branch then
     if (window == null || adopted.offset() < window.start() || adopted.offset() > window.end()) {
       String kept = window == null ? "keeps none" : "keeps bytes " + window.start() + " to " + window.end();
       Reports.childFailed(bus, header.taskId(), name, "taken over by " + header.node().name() + " mid-stream, but it had "
@@ -94,10 +94,6 @@ final class Relinks {
         missed.length());
     if (missed.length() > 0) {
       adopted.socket().write(missed);
-    }
-    if (tee.hasEnded()) {
-      adopted.socket().end();
-      return;
     }
     TeeWriteStream.Branch branch = links.branch(adopted.node(), adopted.socket());
     tee.add(branch);

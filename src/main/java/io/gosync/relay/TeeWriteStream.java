@@ -88,10 +88,6 @@ final class TeeWriteStream extends QuietSink {
     return window == null || window.isClosed() ? null : window;
   }
 
-  boolean hasEnded() {
-    return ended;
-  }
-
   /** Drops a branch from outside, e.g. when its connection closed. */
   void drop(String name, String reason) {
     for (Branch branch : List.copyOf(branches)) {
