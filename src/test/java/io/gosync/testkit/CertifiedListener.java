@@ -5,16 +5,18 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.ClientAuth;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
+import io.vertx.core.net.NetSocket;
 
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 import static io.gosync.testkit.TestCluster.await;
 
 /**
  * A test's own TLS listener on loopback, holding a certificate of the cluster under some name (a certified
  * node gone bad, or an eavesdropper given one): it counts the connections it gets and every byte sent to it,
- * and answers nothing.
+ * and answers nothing, or does as told with the first bytes it gets.
  */
 public final class CertifiedListener implements AutoCloseable {
 
@@ -29,6 +31,11 @@ public final class CertifiedListener implements AutoCloseable {
   }
 
   public static CertifiedListener start(Vertx vertx, NodeIdentity identity) {
+    return start(vertx, identity, socket -> { });
+  }
+
+  /** One that does {@code onFirstBytes} to the connection its first bytes come on: answers, or closes it. */
+  public static CertifiedListener start(Vertx vertx, NodeIdentity identity, Consumer<NetSocket> onFirstBytes) {
     AtomicInteger connections = new AtomicInteger();
     AtomicLong bytes = new AtomicLong();
     NetServer server = vertx.createNetServer(new NetServerOptions().setHost("127.0.0.1").setPort(0)
@@ -36,7 +43,11 @@ public final class CertifiedListener implements AutoCloseable {
             .setKeyCertOptions(identity.keyCertOptions()).setTrustOptions(identity.trustOptions()))
         .connectHandler(socket -> {
           connections.incrementAndGet();
-          socket.handler(buffer -> bytes.addAndGet(buffer.length()));
+          socket.handler(buffer -> {
+            if (bytes.getAndAdd(buffer.length()) == 0) {
+              onFirstBytes.accept(socket);
+            }
+          });
         });
     await(server.listen(), 10);
     return new CertifiedListener(server, connections, bytes);

@@ -56,7 +56,9 @@ class StreamHeaderTest {
           + "{'name':'b','port':3}]},'treeHeight':1}|node.children[1].host",
       "{'taskId':'t','parent':'p','node':{'name':'n','host':'h','port':1},'treeHeight':-1}|treeHeight",
       "{'taskId':'t','parent':'p','node':{'name':'n','host':'h','port':1}}|treeHeight",
-      "{'taskId':'t','parent':'p','node':{'name':'n','host':'h','port':1},'treeHeight':'1'}|treeHeight"})
+      "{'taskId':'t','parent':'p','node':{'name':'n','host':'h','port':1},'treeHeight':'1'}|treeHeight",
+      "{'taskId':'t','parent':'p','node':{'name':'n','host':'h','port':1},'treeHeight':0}|relink",
+      "{'taskId':'t','parent':'p','node':{'name':'n','host':'h','port':1},'treeHeight':0,'relink':'yes'}|relink"})
   void aBadFieldIsNamed(String json, String field) {
     IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
         () -> StreamHeader.decode(Buffer.buffer(json.replace('\'', '"'))));
