@@ -48,7 +48,7 @@ public record NodeConfig(
     boolean durable,
     boolean verifySha256,
     String stateDir,
-    int replayWindowMiB) {
+    int replayWindowMib) {
 
   /** A sixteenth of a 4 GiB heap; the shipped 256 MiB daemon keeps the default 16. */
   public static final int MAX_REPLAY_WINDOW_MIB = 256;
@@ -89,7 +89,7 @@ public record NodeConfig(
         positive(json, "prepareTimeoutMs"), positive(json, "progressIntervalMs"),
         positive(json, "manifestChunkBytes"), range(json, "compressionLevel", 1, 19),
         positive(json, "hashCacheEntries"), positive(json, "taskHistory"), flag(json, "durable"),
-        flag(json, "verifySha256"), stateDir, range(json, "replayWindowMiB", 1, MAX_REPLAY_WINDOW_MIB));
+        flag(json, "verifySha256"), stateDir, range(json, "replayWindowMib", 1, MAX_REPLAY_WINDOW_MIB));
   }
 
   /**
@@ -121,7 +121,7 @@ public record NodeConfig(
     return new NodeConfig(identity.name(), certs, host, dataPort, httpPort, httpBind, clusterPort, clusterMembers,
         clusterName, clusterHeartbeatTimeoutSeconds, root, allow, fanout, maxParallelGroups, heartbeatMs,
         targetTimeoutMs, connectTimeoutMs, stallTimeoutMs, prepareTimeoutMs, progressIntervalMs, manifestChunkBytes,
-        compressionLevel, hashCacheEntries, taskHistory, durable, verifySha256, stateDir, replayWindowMiB);
+        compressionLevel, hashCacheEntries, taskHistory, durable, verifySha256, stateDir, replayWindowMib);
   }
 
   /**

@@ -277,7 +277,7 @@ public final class RelayVerticle extends VerticleBase {
   }
 
   private TeeWriteStream tee(StreamHeader header, List<TeeWriteStream.Branch> branches, BooleanSupplier fed) {
-    Relinks relinks = new Relinks(links, bus, header, (long) config.replayWindowMiB() << 20, windows, fed);
+    Relinks relinks = new Relinks(links, bus, header, (long) config.replayWindowMib() << 20, windows, fed);
     return Tees.over(vertx, bus, header.taskId(), branches, config.stallTimeoutMs(), metrics, relinks);
   }
 

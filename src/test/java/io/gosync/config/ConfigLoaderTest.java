@@ -136,6 +136,7 @@ class ConfigLoaderTest {
     assertEquals("GOSYNC_CLUSTER_MEMBERS", ConfigLoader.envName("clusterMembers"));
     assertEquals("GOSYNC_CLUSTER_HEARTBEAT_TIMEOUT_SECONDS", ConfigLoader.envName("clusterHeartbeatTimeoutSeconds"));
     assertEquals("GOSYNC_ROOT", ConfigLoader.envName("root"));
+    assertEquals("GOSYNC_REPLAY_WINDOW_MIB", ConfigLoader.envName("replayWindowMib"));
   }
 
   @Test
@@ -167,6 +168,8 @@ class ConfigLoaderTest {
     assertFailsNaming(vertx, configFile(new JsonObject().put("dataPort", 70000)), NO_ENV, named(), "dataPort");
     assertFailsNaming(vertx, null, Map.of("GOSYNC_CLUSTER_PORT", "0"), named(), "clusterPort");
     assertFailsNaming(vertx, null, NO_ENV, named().put("httpPort", -1), "httpPort");
+    assertFailsNaming(vertx, null, Map.of("GOSYNC_REPLAY_WINDOW_MIB", "0"), named(), "replayWindowMib");
+    assertFailsNaming(vertx, null, NO_ENV, named().put("replayWindowMib", 257), "replayWindowMib");
   }
 
   @Test
