@@ -50,7 +50,7 @@ public record NodeConfig(
     String stateDir,
     int replayWindowMib) {
 
-  /** A sixteenth of a 4 GiB heap; the shipped 256 MiB daemon keeps the default 16. */
+  /** A sixteenth of a 4 GiB heap; the shipped 256 MiB daemon keeps the default 32. */
   public static final int MAX_REPLAY_WINDOW_MIB = 256;
 
   public static NodeConfig fromJson(JsonObject json) {

@@ -5,8 +5,9 @@ import io.vertx.core.buffer.Buffer;
 /**
  * The last bytes of a stream's body that a node forwarded, copied into a ring on the heap, so that a node
  * below whose parent died or stalled can be fed from where it stands (see {@link Relinks}). A node behind
- * a dead relay lags the node above it by what the relay and the sockets between held: a few MiB on a LAN
- * (Kascade keeps 100 MiB). A ring grows in slices as the stream comes, so a small task keeps little.
+ * a dead relay lags the node above it by what the relay and the sockets between held: 5-17 MiB in the
+ * in-process tests on loopback, where TCP grows its buffers most (Kascade keeps 100 MiB). A ring grows in
+ * slices as the stream comes, so a small task keeps little.
  */
 final class ReplayWindow {
 
