@@ -118,6 +118,31 @@ class HashCacheFileTest {
     assertEquals(5 * 13, hashAll(after));
   }
 
+  /**
+   * A flipped bit in a record is damage whatever value it makes: here the top bit of the first record's mtime
+   * nanoseconds (19 header bytes for "node0", then device, inode, size and seconds), which made "a time of
+   * -2,1xx,xxx,xxx nanoseconds" before the checksum was checked first, and its hash, which parses either way.
+   */
+  @ParameterizedTest
+  @ValueSource(ints = {19 + 32, 19 + 48 + 10})
+  void aDamagedRecordIsNamedAsDamageWhatValueTheFlipMakes(int at) throws IOException {
+    HashCache before = new HashCache(100, LATER);
+    hashAll(before);
+    HashCacheFile file = new HashCacheFile(state, "node0");
+    file.saveChanges(before);
+    try (RandomAccessFile raw = new RandomAccessFile(file.path().toFile(), "rw")) {
+      raw.seek(at);
+      int b = raw.read();
+      raw.seek(at);
+      raw.write(b ^ 0x80);
+    }
+
+    assertEquals(0, new HashCacheFile(state, "node0").restoreInto(new HashCache(100, LATER)));
+
+    assertEquals(1, warnings().size(), warnings()::toString);
+    assertTrue(warnings().get(0).endsWith("its checksum does not match its contents"), warnings()::toString);
+  }
+
   @Test
   void anotherNodesFileIsIgnoredAndSaysWhose() throws IOException {
     HashCache theirs = new HashCache(100, LATER);
