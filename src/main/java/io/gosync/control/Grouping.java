@@ -1,6 +1,7 @@
 package io.gosync.control;
 
 import io.gosync.protocol.NeedList;
+import io.gosync.protocol.Partials;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -19,7 +20,7 @@ record Grouping<T>(List<Group<T>> groups, List<T> withoutData) {
     withoutData = List.copyOf(withoutData);
   }
 
-  static <T> Grouping<T> of(List<T> targets, Function<T, NeedList> needOf) {
+  static <T> Grouping<T> of(List<T> targets, Function<T, NeedList> needOf, Function<T, Partials> partialsOf) {
     Map<NeedList, List<T>> byNeed = new LinkedHashMap<>();
     for (T target : targets) {
       byNeed.computeIfAbsent(needOf.apply(target), need -> new ArrayList<>()).add(target);
@@ -30,7 +31,7 @@ record Grouping<T>(List<Group<T>> groups, List<T> withoutData) {
       if (need.isEmpty()) {
         withoutData.addAll(members);
       } else {
-        groups.add(new Group<>(need, members));
+        groups.add(new Group<>(need, Partials.common(members.stream().map(partialsOf).toList()), members));
       }
     });
     return new Grouping<>(groups, withoutData);

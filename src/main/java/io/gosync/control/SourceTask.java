@@ -101,7 +101,7 @@ final class SourceTask {
         .onSuccess(v -> transferAll())
         .onFailure(err -> {
           sourceReport.failedOnSource(err.getMessage());
-          failRemaining("the task failed on the source: " + err.getMessage());
+          targets.values().forEach(target -> fail(target, "the task failed on the source: " + err.getMessage()));
         });
     return done.future();
   }
@@ -153,6 +153,7 @@ final class SourceTask {
     PrepareReply reply;
     try {
       reply = PrepareReply.fromJson(body, shared.ref().entries());
+      sourceScan.manifest().checkPartials(reply.partials());
     } catch (IllegalArgumentException e) {
       fail(target, "sent a bad prepare reply: " + e.getMessage());
       return;
@@ -170,7 +171,7 @@ final class SourceTask {
     moveTo(TaskState.TRANSFERRING);
     List<TargetState> prepared = targets.values().stream()
         .filter(target -> target.status() == TargetStatus.PREPARED).toList();
-    Grouping<TargetState> grouping = Grouping.of(prepared, TargetState::need);
+    Grouping<TargetState> grouping = Grouping.of(prepared, TargetState::need, TargetState::partials);
     grouping.withoutData().forEach(target ->
         bus.send(nodeAddress(target.name(), Constants.FINISH), new Finish(id()).toJson()));
     groups.run(grouping.groups());
@@ -197,8 +198,9 @@ final class SourceTask {
           Set<String> cut = live.stream().filter(TargetState::isFinal).map(TargetState::name).collect(toSet());
           List<TreeNode> children = plan.childrenWithout(cut);
           return children.isEmpty() ? Future.succeededFuture() : bus.request(nodeAddress(config.name(),
-                  Constants.RELAY_SEND), new SendRequest(id(), number, sourceScan.path(),
-                  sourceScan.manifest(), sourceScan.began(), group.need(), children, request.compress()), new DeliveryOptions().setSendTimeout(Silence.LONG_WAIT_MS));
+              Constants.RELAY_SEND), new SendRequest(id(), number, sourceScan.path(), sourceScan.manifest(),
+              sourceScan.began(), group.need(), group.partials(), children, request.compress()),
+              new DeliveryOptions().setSendTimeout(Silence.LONG_WAIT_MS));
         })
         .onFailure(err -> group.members().forEach(
             member -> fail(member, "the source could not send: " + err.getMessage())))
@@ -246,10 +248,6 @@ final class SourceTask {
         fail(target, node + " left the cluster (stopped or died) during the task");
       }
     }
-  }
-
-  private void failRemaining(String reason) {
-    targets.values().forEach(target -> fail(target, reason));
   }
 
   private void fail(TargetState target, String reason) {

@@ -180,7 +180,7 @@ final class TargetPart {
   }
 
   private PrepareReply answer(PrepareOutcome prepared) {
-    return new PrepareReply(prepared.need(), prepared.needFiles(), prepared.needBytes(), prepared.created(),
+    return new PrepareReply(prepared.need(), prepared.partials(), prepared.needFiles(), prepared.needBytes(), prepared.created(),
         prepared.deleted(), prepared.fixed(), prepared.conflictCount(), prepared.conflicts(), config.host(),
         config.dataPort());
   }

@@ -2,6 +2,7 @@ package io.gosync.control;
 
 import io.gosync.liveness.Silence;
 import io.gosync.protocol.NeedList;
+import io.gosync.protocol.Partials;
 import io.gosync.protocol.PrepareReply;
 import io.gosync.protocol.Skipped;
 import io.gosync.protocol.TargetLine;
@@ -22,6 +23,7 @@ final class TargetState {
   private final String node;
   private TargetStatus status = TargetStatus.PENDING;
   private NeedList need = NeedList.NONE;
+  private Partials partials = Partials.NONE;
   private long needFiles;
   private long needBytes;
   private long files;
@@ -91,6 +93,11 @@ final class TargetState {
     return need;
   }
 
+  /** The needed files whose start the target holds; see {@link Partials}. */
+  Partials partials() {
+    return partials;
+  }
+
   boolean runsOn(String nodeName) {
     return node != null && node.equals(nodeName);
   }
@@ -114,6 +121,7 @@ final class TargetState {
       return false;
     }
     need = reply.need();
+    partials = reply.partials();
     needFiles = reply.needFiles();
     needBytes = reply.needBytes();
     created = reply.created();

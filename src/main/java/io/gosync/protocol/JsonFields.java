@@ -115,6 +115,14 @@ public final class JsonFields {
     return object;
   }
 
+  /** The raw list in {@code field}, for a message that reads it with its own fromJson. */
+  public JsonArray rawArray(String field) {
+    if (!(json.getValue(field) instanceof JsonArray array)) {
+      throw refused(field, "must be a list");
+    }
+    return array;
+  }
+
   /** The fields of each object in the list in {@code field}, named {@code field[i].inner} when refused. */
   public List<JsonFields> objects(String field) {
     if (!(json.getValue(field) instanceof JsonArray array)) {

@@ -7,12 +7,13 @@ import java.util.List;
 
 /**
  * A target's answer to {@link Prepare}: what it needs sent, what preparing did, and where its data port
- * listens. {@code need} travels in its one encoding (base64 under "need"); {@code conflictPaths} are the
+ * listens. {@code need} travels in its one encoding (base64 under "need"), {@code partials} in its own (the
+ * needed files an earlier task left the start of, sent from there on; none when absent); {@code conflictPaths} are the
  * first of the {@code conflicts} entries left alone under {@code overwrite: false}. The data address comes
  * from the target itself, over the mutual-TLS event bus, never from Hazelcast's node map: the relay tree is
  * built from it, and the sender's certificate check proves it.
  */
-public record PrepareReply(NeedList need, long needFiles, long needBytes, long created, long deleted, long fixed,
+public record PrepareReply(NeedList need, Partials partials, long needFiles, long needBytes, long created, long deleted, long fixed,
                            long conflicts, List<String> conflictPaths, String dataHost, int dataPort) {
 
   public PrepareReply {
@@ -22,6 +23,7 @@ public record PrepareReply(NeedList need, long needFiles, long needBytes, long c
   public JsonObject toJson() {
     return new JsonObject()
         .put("need", need.toBase64())
+        .put("partials", partials.toJson())
         .put("needFiles", needFiles).put("needBytes", needBytes)
         .put("created", created).put("deleted", deleted)
         .put("fixed", fixed).put("conflicts", conflicts)
@@ -36,7 +38,7 @@ public record PrepareReply(NeedList need, long needFiles, long needBytes, long c
   public static PrepareReply fromJson(JsonObject json, int manifestSize) {
     JsonFields fields = JsonFields.of(json, "prepare reply");
     NeedList need = NeedList.fromBase64(fields.text("need"), manifestSize);
-    return new PrepareReply(need, fields.count("needFiles"), fields.count("needBytes"), fields.count("created"),
+    return new PrepareReply(need, fields.has("partials") ? Partials.fromJson(fields.rawArray("partials"), need) : Partials.NONE, fields.count("needFiles"), fields.count("needBytes"), fields.count("created"),
         fields.count("deleted"), fields.count("fixed"), fields.count("conflicts"), fields.texts("conflictPaths"),
         fields.text("dataHost"), fields.whole("dataPort", 1, 65535));
   }

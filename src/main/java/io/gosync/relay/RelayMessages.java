@@ -1,6 +1,7 @@
 package io.gosync.relay;
 
 import io.gosync.protocol.NeedList;
+import io.gosync.protocol.Partials;
 import io.gosync.protocol.Skipped;
 import io.gosync.relay.wire.TreeNode;
 import io.gosync.scan.Manifest;
@@ -18,7 +19,7 @@ public final class RelayMessages {
   /** Stream one group's files from the source to the top of its relay tree. */
   /** {@code scanBegan}: when the source's scan began (see {@code FileFacts.unchangedSince}). */
   public record SendRequest(String taskId, int group, Path src, Manifest manifest, Instant scanBegan, NeedList need,
-                            List<TreeNode> children, boolean compress) {
+                            Partials partials, List<TreeNode> children, boolean compress) {
   }
 
   public record SendOutcome(long files, long bytes) {

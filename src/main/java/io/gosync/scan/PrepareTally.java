@@ -2,6 +2,7 @@ package io.gosync.scan;
 
 import io.gosync.fs.Names;
 import io.gosync.protocol.NeedList;
+import io.gosync.protocol.Partials;
 
 import java.nio.file.Path;
 import java.util.BitSet;
@@ -19,6 +20,8 @@ final class PrepareTally {
   private final BitSet need = new BitSet();
   /** The first conflicts by manifest index. */
   private final TreeMap<Integer, String> conflicts = new TreeMap<>();
+  /** Needed files whose start an earlier task left here, and how many bytes of each. */
+  private final TreeMap<Integer, Long> partials = new TreeMap<>();
   private long needBytes;
   private int conflictCount;
   private int created;
@@ -28,6 +31,12 @@ final class PrepareTally {
   synchronized void need(int index, Entry entry) {
     need.set(index);
     needBytes += entry.size();
+  }
+
+  /** A needed file whose first {@code bytes} are here already: it is sent from there on. */
+  synchronized void partial(int index, long bytes) {
+    partials.put(index, bytes);
+    needBytes -= bytes;
   }
 
   synchronized void conflict(int index, Entry entry) {
@@ -51,7 +60,7 @@ final class PrepareTally {
   }
 
   synchronized PrepareOutcome outcome(Path dst) {
-    return new PrepareOutcome(dst, NeedList.of(need), need.cardinality(), needBytes, created, deleted, fixed,
-        conflictCount, List.copyOf(conflicts.values()));
+    return new PrepareOutcome(dst, NeedList.of(need), Partials.of(partials), need.cardinality(), needBytes, created,
+        deleted, fixed, conflictCount, List.copyOf(conflicts.values()));
   }
 }

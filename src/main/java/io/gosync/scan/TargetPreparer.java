@@ -38,6 +38,7 @@ final class TargetPreparer implements TreeWalk.Step<Integer> {
   private final boolean overwrite;
 
   private final PrepareTally tally = new PrepareTally();
+  private final PartialFiles partials;
   /** For each directory entry, the indices of the entries right in it; filled before the walk, then only read. */
   private int[][] children;
   /** Names temporary copies made here (see {@link #copyToNewInode}); distinct from any task's. */
@@ -53,6 +54,7 @@ final class TargetPreparer implements TreeWalk.Step<Integer> {
     this.manifest = manifest;
     this.delete = delete;
     this.overwrite = overwrite;
+    this.partials = new PartialFiles(temps, manifest, tally);
   }
 
   PrepareOutcome prepare() throws IOException {
@@ -75,7 +77,8 @@ final class TargetPreparer implements TreeWalk.Step<Integer> {
     if (stat != null && stat.isDirectory()) {
       throw new IllegalArgumentException("dst: " + Names.display(name) + " is a directory, but the source is a single file");
     }
-    prepareFile(0, manifest.entry(0), parent, name, stat);
+    boolean needed = prepareFile(0, manifest.entry(0), parent, name, stat);
+    partials.inParentOfSingleFile(parent, name).settle(0, manifest.entry(0), parent, needed);
   }
 
   private Dir openRoot(Dir parent, String name) throws IOException {
@@ -148,9 +151,12 @@ final class TargetPreparer implements TreeWalk.Step<Integer> {
       wanted.put(WirePath.nameOf(manifest.entry(child).path()), child);
     }
     Set<String> present = new HashSet<>();
+    PartialFiles.Found partials = this.partials.in(children[index]);
     for (String name : dir.list()) {
       if (wanted.containsKey(name)) {
         present.add(name);
+      } else if (partials.take(name)) {
+        continue; // settled with its file, below
       } else if (temps.isOurs(name)) {
         dir.deleteTree(name);
       } else if (delete) {
@@ -170,7 +176,10 @@ final class TargetPreparer implements TreeWalk.Step<Integer> {
           }
         }
         case LINK -> prepareLink(child, entry, dir, name, stat);
-        case FILE -> prepareFile(child, entry, dir, name, stat);
+        case FILE -> {
+          boolean needed = prepareFile(child, entry, dir, name, stat);
+          partials.settle(child, entry, dir, needed);
+        }
         case SKIP -> { } // the source could not read it: whatever is here stays
       }
     }
@@ -206,7 +215,8 @@ final class TargetPreparer implements TreeWalk.Step<Integer> {
     tally.created();
   }
 
-  private void prepareFile(int index, Entry entry, Dir parent, String name, Stat stat) throws IOException {
+  /** @return whether the file must be sent */
+  private boolean prepareFile(int index, Entry entry, Dir parent, String name, Stat stat) throws IOException {
     if (stat != null && stat.isFile()) {
       boolean sameTime = stat.mtime().equals(entry.mtime());
       boolean sameContent = stat.size() == entry.size()
@@ -217,16 +227,17 @@ final class TargetPreparer implements TreeWalk.Step<Integer> {
         if (overwrite && !(sameTime && stat.mode() == entry.mode())) {
           fixMetadata(index, entry, parent, name);
         }
-        return;
+        return false;
       }
       if (!overwrite) {
         tally.conflict(index, entry);
-        return;
+        return false;
       }
     } else if (stat != null && !replace(index, entry, parent, name)) {
-      return;
+      return false;
     }
     tally.need(index, entry);
+    return true;
   }
 
   /**

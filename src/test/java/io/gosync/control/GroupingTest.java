@@ -1,6 +1,7 @@
 package io.gosync.control;
 
 import io.gosync.protocol.NeedList;
+import io.gosync.protocol.Partials;
 import org.junit.jupiter.api.Test;
 
 import java.util.BitSet;
@@ -24,10 +25,10 @@ class GroupingTest {
   void targetsWithEqualNeedListsShareAGroupInTheOrderOfTheirFirstMember() {
     Map<String, NeedList> needs = Map.of("a", need(1, 2), "b", need(3), "c", need(1, 2), "d", need(3), "e", need(4));
 
-    Grouping<String> grouping = Grouping.of(List.of("a", "b", "c", "d", "e"), needs::get);
+    Grouping<String> grouping = Grouping.of(List.of("a", "b", "c", "d", "e"), needs::get, target -> Partials.NONE);
 
-    assertEquals(List.of(new Group<>(need(1, 2), List.of("a", "c")), new Group<>(need(3), List.of("b", "d")),
-        new Group<>(need(4), List.of("e"))), grouping.groups());
+    assertEquals(List.of(new Group<>(need(1, 2), Partials.NONE, List.of("a", "c")), new Group<>(need(3), Partials.NONE, List.of("b", "d")),
+        new Group<>(need(4), Partials.NONE, List.of("e"))), grouping.groups());
     assertEquals(List.of(), grouping.withoutData());
   }
 
@@ -35,15 +36,15 @@ class GroupingTest {
   void targetsThatNeedNothingAreFinishedWithoutData() {
     Map<String, NeedList> needs = Map.of("a", NeedList.NONE, "b", need(0), "c", need());
 
-    Grouping<String> grouping = Grouping.of(List.of("a", "b", "c"), needs::get);
+    Grouping<String> grouping = Grouping.of(List.of("a", "b", "c"), needs::get, target -> Partials.NONE);
 
-    assertEquals(List.of(new Group<>(need(0), List.of("b"))), grouping.groups());
+    assertEquals(List.of(new Group<>(need(0), Partials.NONE, List.of("b"))), grouping.groups());
     assertEquals(List.of("a", "c"), grouping.withoutData());
   }
 
   @Test
   void noTargetsMakeNoGroups() {
-    Grouping<String> grouping = Grouping.of(List.of(), target -> need(1));
+    Grouping<String> grouping = Grouping.of(List.of(), target -> need(1), target -> Partials.NONE);
 
     assertEquals(List.of(), grouping.groups());
     assertEquals(List.of(), grouping.withoutData());

@@ -1,6 +1,7 @@
 package io.gosync.control;
 
 import io.gosync.protocol.NeedList;
+import io.gosync.protocol.Partials;
 import io.gosync.protocol.PrepareReply;
 import io.gosync.protocol.Skipped;
 import io.gosync.protocol.TargetLine;
@@ -24,7 +25,7 @@ class TargetStateTest {
   private static PrepareReply reply() {
     BitSet need = new BitSet();
     need.set(1);
-    return new PrepareReply(NeedList.of(need), 1, 100, 2, 0, 1, 1, List.of("conf.ini"), "10.0.0.2", 7000);
+    return new PrepareReply(NeedList.of(need), Partials.NONE, 1, 100, 2, 0, 1, 1, List.of("conf.ini"), "10.0.0.2", 7000);
   }
 
   @Test

@@ -4,10 +4,12 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.BitSet;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -89,13 +91,13 @@ class PrepareTest {
     BitSet need = new BitSet();
     need.set(2);
     need.set(7);
-    return new PrepareReply(NeedList.of(need), 2, 300, 4, 1, 0, 2, List.of("a.txt", "d/b.txt"), "10.0.0.2", 7000);
+    return new PrepareReply(NeedList.of(need), Partials.of(Map.of(7, 4096L)), 2, 300, 4, 1, 0, 2, List.of("a.txt", "d/b.txt"), "10.0.0.2", 7000);
   }
 
   @Test
   void aReplyIsWrittenAsOnTheWire() {
     PrepareReply reply = reply();
-    assertEquals("{\"need\":\"" + reply.need().toBase64() + "\",\"needFiles\":2,\"needBytes\":300,\"created\":4,"
+    assertEquals("{\"need\":\"" + reply.need().toBase64() + "\",\"partials\":[[7,4096]],\"needFiles\":2,\"needBytes\":300,\"created\":4,"
         + "\"deleted\":1,\"fixed\":0,\"conflicts\":2,\"conflictPaths\":[\"a.txt\",\"d/b.txt\"],"
         + "\"dataHost\":\"10.0.0.2\",\"dataPort\":7000}",
         reply.toJson().encode());
@@ -105,6 +107,13 @@ class PrepareTest {
   void aReplyIsReadBack() {
     assertEquals(reply(), PrepareReply.fromJson(reply().toJson(), 10));
     assertEquals(reply(), PrepareReply.fromJson(new JsonObject(reply().toJson().encode()), 10));
+  }
+
+  @Test
+  void aReplyWithoutPartialsHoldsNone() {
+    JsonObject json = reply().toJson();
+    json.remove("partials");
+    assertEquals(Partials.NONE, PrepareReply.fromJson(json, 10).partials());
   }
 
   @Test
@@ -129,6 +138,28 @@ class PrepareTest {
     assertReplyRefused(reply().toJson().put("conflictPaths", new JsonArray().add(5)), "conflictPaths");
     assertReplyRefused(reply().toJson().put("conflictPaths", "a.txt"), "conflictPaths");
     assertReplyRefused(reply().toJson().put("need", 5), "need");
+  }
+
+  /** What a target says it holds of needed files: a bound list of [index, bytes], each index needed. */
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "{}                  | partials: must be a list",
+      "[[2,1],[7,1],[7,2]] | partials: more than the 2 files needed",
+      "[[3,100]]           | partials[0]: index 3 is not needed",
+      "[[7,1],[2,1]]       | partials[1]: index 2 out of order",
+      "[[7,0]]             | partials[0]: bytes must be at least 1",
+      "[[7,-5]]            | partials[0]: bytes must be at least 1",
+      "[[7,1.5]]           | partials[0]: must be [index, bytes]",
+      "[[7,\"1\"]]         | partials[0]: must be [index, bytes]",
+      "[[7]]               | partials[0]: must be [index, bytes]",
+      "[7]                 | partials[0]: must be [index, bytes]",
+      "[[7,99999999999999999999]] | partials[0]: must be [index, bytes]",
+      "[[4294967303,1]]    | partials[0]: must be [index, bytes]"})
+  void aBadPartialsListIsRefusedAndNamed(String partials, String why) {
+    JsonObject json = new JsonObject(reply().toJson().encode().replace("[[7,4096]]", partials));
+    IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+        () -> PrepareReply.fromJson(json, 10));
+    assertEquals(why, refused.getMessage());
   }
 
   @Test
