@@ -209,6 +209,13 @@ public final class Dir extends Descriptor {
     return new OpenFile(call("openat", bytes, () -> Libc.openat(fd, z(bytes), flags, mode)));
   }
 
+  /** Opens an existing regular file for writing; never follows a link, never blocks on a FIFO: either is refused. */
+  public OpenFile openForWriting(String name) throws IOException {
+    byte[] bytes = component(name);
+    int flags = Libc.O_WRONLY | Libc.O_NOFOLLOW | Libc.O_NONBLOCK | Libc.O_NOCTTY | Libc.O_CLOEXEC;
+    return regular(name, new OpenFile(call("openat", bytes, () -> Libc.openat(fd, z(bytes), flags, 0))));
+  }
+
   /**
    * Opens a regular file for reading, or its metadata. Never blocks on a FIFO swapped in for it and
    * never follows a link: either is refused.
@@ -216,12 +223,19 @@ public final class Dir extends Descriptor {
   public OpenFile open(String name) throws IOException {
     byte[] bytes = component(name);
     int flags = Libc.O_RDONLY | Libc.O_NOFOLLOW | Libc.O_NONBLOCK | Libc.O_NOCTTY | Libc.O_CLOEXEC;
-    OpenFile file = new OpenFile(call("openat", bytes, () -> Libc.openat(fd, z(bytes), flags, 0)));
-    if (!file.stat().isFile()) {
+    return regular(name, new OpenFile(call("openat", bytes, () -> Libc.openat(fd, z(bytes), flags, 0))));
+  }
+
+  private static OpenFile regular(String name, OpenFile file) throws IOException {
+    try {
+      if (!file.stat().isFile()) {
+        throw new FileSystemException(Names.display(name), null, "not a regular file");
+      }
+      return file;
+    } catch (IOException | RuntimeException e) {
       file.close();
-      throw new FileSystemException(Names.display(name), null, "not a regular file");
+      throw e;
     }
-    return file;
   }
 
   /** Sets the mtime of an entry (a link's own, not its target's); atime is left alone. */

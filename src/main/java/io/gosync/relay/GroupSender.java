@@ -135,11 +135,15 @@ final class GroupSender {
   private Future<Boolean> sendStream(int index, Opened opened, Entry entry) {
     OpenFile file = opened.file();
     boolean unchanged = FileFacts.unchangedSince(opened.stat(), entry, request.scanBegan());
-    tee.write(Frames.file(index, entry, request.compress()));
-    SourceRead read = new SourceRead(request.compress() ? new Compressing(tee, level) : tee, !unchanged);
+    long from = request.partials().held(index);
+    tee.write(Frames.file(index, entry, from, request.compress()));
+    // The start the receivers hold is read too when the file must be hashed: what they end with must be its.
+    long readFrom = unchanged ? from : 0;
+    SourceRead read = new SourceRead(request.compress() ? new Compressing(tee, level) : tee, !unchanged, readFrom,
+        from);
     // Compressed chunks as large as a small file compress better; raw reads need not be.
     int readSize = request.compress() ? Frames.SMALL_FILE : SourceFile.READ_SIZE;
-    return SourceFile.copy(vertx, file.path(), entry.size(), readSize, read)
+    return SourceFile.copy(vertx, file.path(), readFrom, entry.size(), readSize, read)
         .compose(copied -> vertx.executeBlocking(file::stat, false))
         .transform(after -> {
           String trouble = after.failed() ? SourceRead.unreadable(after.cause())

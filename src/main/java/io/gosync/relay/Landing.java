@@ -2,6 +2,7 @@ package io.gosync.relay;
 
 import io.gosync.fs.Dir;
 import io.gosync.fs.OpenFile;
+import io.gosync.fs.Stat;
 import io.gosync.scan.Entry;
 import io.gosync.scan.FileFacts;
 import io.gosync.scan.TempNames;
@@ -11,6 +12,8 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.util.HexFormat;
 
 /**
  * Blocking steps that make a received file appear atomically: a temporary file beside the final
@@ -35,7 +38,8 @@ final class Landing {
       }
     }
 
-    private void close() {
+    /** Closes both handles, leaving the file under its name. */
+    void close() {
       file.close();
       parent.close();
     }
@@ -56,15 +60,9 @@ final class Landing {
     this.verifySha256 = verifySha256;
   }
 
-  /** Creates the temporary file a file of the stream is written to. */
+  /** Creates the temporary file a small file of the stream is written to. */
   Temporary create(int index, Entry entry) throws IOException {
-    Dir parent;
-    try {
-      parent = locator.openParent(entry);
-    } catch (IOException e) {
-      throw new IOException("refusing to write " + display(entry)
-          + ": its parent is not a real directory inside the destination (" + e.getMessage() + ")", e);
-    }
+    Dir parent = openParent(entry);
     String name = temps.name(taskId, index);
     try {
       return new Temporary(parent, name, parent.create(name, 0600));
@@ -72,6 +70,73 @@ final class Landing {
       parent.close();
       throw e;
     }
+  }
+
+  /**
+   * The temporary file of a large file, named by its content (see {@link TempNames#partial}) so that what a
+   * cut-off task left of it can be resumed: created new when the stream sends it whole (whatever an earlier
+   * task left goes first), else the one left, cut to the {@code from} bytes the stream goes on from. That one
+   * must be a plain file with no other name, so writing it cannot change another file.
+   */
+  Temporary createLarge(Entry entry, long from) throws IOException {
+    Dir parent = openParent(entry);
+    String name = temps.partial(locator.name(entry), entry.hash());
+    try {
+      if (from == 0) {
+        if (parent.stat(name) != null) {
+          parent.unlink(name);
+        }
+        return new Temporary(parent, name, parent.create(name, 0600));
+      }
+      return new Temporary(parent, name, resumable(parent, name, entry, from));
+    } catch (IOException | RuntimeException e) {
+      parent.close();
+      throw e;
+    }
+  }
+
+  private static OpenFile resumable(Dir parent, String name, Entry entry, long from) throws IOException {
+    OpenFile file = parent.openForWriting(name);
+    try {
+      Stat stat = file.stat();
+      if (stat.links() != 1 || stat.size() < from) {
+        throw new IOException("cannot resume " + display(entry) + " from byte " + from + ": what an earlier task "
+            + "left of it " + (stat.links() != 1 ? "has other names" : "holds only " + stat.size() + " bytes"));
+      }
+      try (FileChannel channel = FileChannel.open(file.path(), StandardOpenOption.WRITE)) {
+        channel.truncate(from);
+      }
+      return file;
+    } catch (IOException | RuntimeException e) {
+      file.close();
+      throw e;
+    }
+  }
+
+  private Dir openParent(Entry entry) throws IOException {
+    try {
+      return locator.openParent(entry);
+    } catch (IOException e) {
+      throw new IOException("refusing to write " + display(entry)
+          + ": its parent is not a real directory inside the destination (" + e.getMessage() + ")", e);
+    }
+  }
+
+  /**
+   * Why a resumed file may not land: the bytes that came passed their check, but the start an earlier task left
+   * is only known by the whole file's SHA-256, read back from the disk; null when it is the manifest's.
+   */
+  static String resumedTrouble(Temporary temp, Entry entry) throws IOException {
+    MessageDigest digest = FileFacts.sha256();
+    ByteBuffer buffer = ByteBuffer.allocateDirect(1 << 20);
+    try (FileChannel in = FileChannel.open(temp.file().path(), StandardOpenOption.READ)) {
+      while (in.read(buffer) >= 0) {
+        digest.update(buffer.flip());
+        buffer.clear();
+      }
+    }
+    return HexFormat.of().formatHex(digest.digest()).equals(entry.hash()) ? null : "hash mismatch for "
+        + display(entry) + ": with the start an earlier task left of it, it is not the manifest's file";
   }
 
   /** What is checked of a file's bytes as they come. */

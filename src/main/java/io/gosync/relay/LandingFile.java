@@ -46,21 +46,25 @@ final class LandingFile {
   /** The last batch handed to a worker: the next one is written after it. */
   private Future<Void> writing = Future.succeededFuture();
   private int queued;
+  /** Where the stream's bytes of the file begin: what is before was kept from an earlier task. */
+  private final long from;
   private long position;
   private long remaining;
   private Throwable writeFailure;
 
   /**
-   * Writes to the temporary file once it is created (new, by handle: never through an existing
-   * file or link). {@code failed} hears of a failed write, {@code drained} of room in the write queue.
+   * Writes bytes {@code from} to {@code size} to the temporary file once it is there (by handle: never through
+   * a link). {@code failed} hears of a failed write, {@code drained} of room in the write queue.
    */
-  LandingFile(Vertx vertx, Future<Landing.Temporary> created, long size, ReceivedBytes received,
+  LandingFile(Vertx vertx, Future<Landing.Temporary> created, long from, long size, ReceivedBytes received,
       Handler<Throwable> failed, Handler<Void> drained) {
     this.vertx = vertx;
     this.received = received;
     this.failed = failed;
     this.drained = drained;
-    this.remaining = size;
+    this.from = from;
+    this.position = from;
+    this.remaining = size - from;
     this.opened = created.compose(made -> {
       temp = made;
       return vertx.executeBlocking(() -> FileChannel.open(made.file().path(), StandardOpenOption.WRITE), false);
@@ -74,6 +78,10 @@ final class LandingFile {
 
   Landing.Temporary temp() {
     return temp;
+  }
+
+  long from() {
+    return from;
   }
 
   /** @return whether that was the file's last byte */
@@ -143,6 +151,22 @@ final class LandingFile {
       opened.result().close();
       return received;
     }, false)).recover(err -> delete().transform(deleted -> Future.failedFuture(err)));
+  }
+
+  /**
+   * Closes the temporary file with every byte that came written, and leaves it under its name for a later
+   * task to resume (see {@link Landing#createLarge}), when the stream stops before the file's end. Removed
+   * instead when a write failed: then what it holds is not known. Never fails.
+   */
+  Future<Void> keep() {
+    if (batch != null && opened.succeeded()) {
+      flush();
+    }
+    return opened.compose(channel -> writing.compose(v -> vertx.executeBlocking(() -> {
+      channel.close();
+      temp.close();
+      return null;
+    }, false))).transform(kept -> kept.succeeded() ? Future.<Void>succeededFuture() : discard());
   }
 
   /** Closes and removes the temporary file, whether or not it was ever opened; never fails. */

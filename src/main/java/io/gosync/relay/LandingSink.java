@@ -17,8 +17,9 @@ import org.slf4j.LoggerFactory;
  * The local branch of a relay node's tee: lands each file of the stream atomically, as the {@link FrameParser}
  * reports it. Small files are gathered in memory and landed in one blocking step each, several at a time; large
  * ones stream through a {@link LandingFile}. It never fails a write: when the local disk fails it records why,
- * removes its temporary files and ignores the rest of the stream, so the children keep receiving. A file the
- * source skips is not landed: its temporary file, if any, is removed and the stream goes on; the summary names it.
+ * removes its temporary files (but keeps what came of a large file, for a later task to resume) and ignores the
+ * rest of the stream, so the children keep receiving. A file the source skips is not landed: its temporary file,
+ * if any, is removed and the stream goes on; the summary names it.
  */
 final class LandingSink extends QuietSink implements FrameParser.Events {
 
@@ -84,7 +85,7 @@ final class LandingSink extends QuietSink implements FrameParser.Events {
   }
 
   @Override
-  public void fileStarts(int index, long size, boolean compressed, String hash) {
+  public void fileStarts(int index, long size, long from, boolean compressed, String hash) {
     String refusal = tally.refusal(index);
     if (refusal != null) {
       badStream(refusal);
@@ -99,7 +100,7 @@ final class LandingSink extends QuietSink implements FrameParser.Events {
     this.index = index;
     this.entry = next;
     if (size > Frames.SMALL_FILE) {
-      openLarge();
+      openLarge(from);
     } else {
       whole = Buffer.buffer((int) size);
       complete = size == 0;
@@ -163,11 +164,11 @@ final class LandingSink extends QuietSink implements FrameParser.Events {
   }
 
   /** The file's bytes have nowhere to go until its temporary file exists: parsing waits. */
-  private void openLarge() {
+  private void openLarge(long from) {
     parser.pause();
     Entry file = entry;
-    large = landing.open(index, file, err -> fail("cannot write " + Names.display(file.path()) + ": " + err.getMessage()),
-        v -> maybeDrain());
+    large = landing.open(file, from, err -> fail("cannot write " + Names.display(file.path()) + ": "
+        + err.getMessage()), v -> maybeDrain());
     steps.later(large.opened(), open -> resume(), "cannot create a temporary file for " + Names.display(file.path()));
   }
 
@@ -262,11 +263,10 @@ final class LandingSink extends QuietSink implements FrameParser.Events {
     failure = reason;
     parser.stop();
     answerParsed();
-    Future<Void> discarded = large == null ? Future.succeededFuture() : large.discard();
+    Future<Void> kept = large == null ? Future.succeededFuture() : large.keep();
     large = null;
     whole = null;
-    Future<?> landed = steps.settled();
-    discarded.eventually(() -> landed).onComplete(done -> result.tryFail(reason));
+    kept.eventually(steps::settled).onComplete(done -> result.tryFail(reason));
     maybeDrain();
   }
 

@@ -99,7 +99,7 @@ final class SmallFileReads {
     if (trouble != null) {
       return new Read(Frames.skip(index, trouble), trouble);
     }
-    Buffer frames = Frames.file(index, entry, level != null);
+    Buffer frames = Frames.file(index, entry, 0, level != null);
     if (data.length > 0) {
       frames.appendBuffer(level != null ? Frames.chunk(bytes, level) : bytes);
     }

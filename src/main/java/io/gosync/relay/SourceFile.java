@@ -36,16 +36,17 @@ final class SourceFile {
   private final long size;
   private final int readSize;
 
-  private SourceFile(Vertx vertx, long size, int readSize, WriteStream<Buffer> out) {
+  private SourceFile(Vertx vertx, long from, long size, int readSize, WriteStream<Buffer> out) {
     this.vertx = vertx;
+    this.position = from;
     this.size = size;
     this.readSize = readSize;
     this.out = out;
   }
 
-  /** Completes with the bytes written: fewer than {@code size} if the file was shorter. */
-  static Future<Long> copy(Vertx vertx, Path file, long size, int readSize, WriteStream<Buffer> out) {
-    SourceFile read = new SourceFile(vertx, size, readSize, out);
+  /** Writes bytes {@code from} to {@code size}; completes with where it stopped: short of {@code size} if the file was. */
+  static Future<Long> copy(Vertx vertx, Path file, long from, long size, int readSize, WriteStream<Buffer> out) {
+    SourceFile read = new SourceFile(vertx, from, size, readSize, out);
     return vertx.executeBlocking(() -> FileChannel.open(file, StandardOpenOption.READ), false)
         .compose(channel -> {
           read.channel = channel;

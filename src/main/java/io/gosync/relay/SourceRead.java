@@ -26,22 +26,34 @@ final class SourceRead extends GroupSender.ForwardingStream {
   /** Null for a file unchanged since the scan (see {@code FileFacts.unchangedSince}): it need not be hashed again. */
   private final MessageDigest digest;
   private final Checksum crc = Frames.crc32c();
+  /** Bytes before this are only hashed: the receivers hold them. */
+  private final long sendFrom;
   private long count;
 
-  SourceRead(WriteStream<Buffer> next, boolean hashing) {
+  /**
+   * @param readFrom where the reads begin: 0 when hashing, else where sending begins
+   * @param sendFrom where the stream's part of the file begins (see {@code Frames.file})
+   */
+  SourceRead(WriteStream<Buffer> next, boolean hashing, long readFrom, long sendFrom) {
     super(next);
     this.digest = hashing ? FileFacts.sha256() : null;
+    this.count = readFrom;
+    this.sendFrom = sendFrom;
   }
 
   @Override
   public Future<Void> write(Buffer data) {
+    long at = count;
     count += data.length();
-    ByteBuffer bytes = bytes(data);
-    crc.update(bytes.duplicate());
     if (digest != null) {
-      digest.update(bytes);
+      digest.update(bytes(data));
     }
-    return next.write(data);
+    if (count <= sendFrom) {
+      return Future.succeededFuture();
+    }
+    Buffer sent = at >= sendFrom ? data : data.slice((int) (sendFrom - at), data.length());
+    crc.update(bytes(sent));
+    return next.write(sent);
   }
 
   long count() {

@@ -5,6 +5,8 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 
+import java.io.IOException;
+
 /**
  * {@link Landing}'s blocking steps for one stream, each on a worker thread, unordered (small files
  * land side by side), as the landing sink calls them from its context.
@@ -19,23 +21,33 @@ final class WorkerLanding {
     this.landing = landing;
   }
 
-  /** A large file's temporary file, created beside its final name; see {@link LandingFile}. */
-  LandingFile open(int index, Entry file, Handler<Throwable> failed, Handler<Void> drained) {
-    return new LandingFile(vertx, vertx.executeBlocking(() -> landing.create(index, file), false), file.size(),
-        landing.received(), failed, drained);
+  /**
+   * A large file's temporary file beside its final name, written from byte {@code from} (what an earlier task
+   * left of it is kept up to there); see {@link LandingFile}.
+   */
+  LandingFile open(Entry file, long from, Handler<Throwable> failed, Handler<Void> drained) {
+    return new LandingFile(vertx, vertx.executeBlocking(() -> landing.createLarge(file, from), false), from,
+        file.size(), landing.received(), failed, drained);
   }
 
   /**
    * Closes a large file after its last byte and its check, and renames it into place; one whose bytes do not
-   * pass the check ({@code crc32c}) is removed instead, and the step fails.
+   * pass the check ({@code crc32c}), or, resumed, whose whole content is not the manifest's, is removed
+   * instead, and the step fails.
    */
   Future<Void> commit(LandingFile written, Entry file, int crc32c) {
-    return written.close().map(received -> received.trouble(file, crc32c)).compose(trouble -> trouble != null
-        ? written.discard().compose(v -> Future.failedFuture(trouble))
-        : vertx.executeBlocking(() -> {
-          landing.commit(written.temp(), file);
-          return null;
-        }, false));
+    return written.close().compose(received -> vertx.executeBlocking(() -> {
+      String trouble = received.trouble(file, crc32c);
+      if (trouble == null && written.from() > 0) {
+        trouble = Landing.resumedTrouble(written.temp(), file);
+      }
+      if (trouble != null) {
+        written.temp().discard();
+        throw new IOException(trouble);
+      }
+      landing.commit(written.temp(), file);
+      return null;
+    }, false));
   }
 
   /** Lands a small file whose bytes are all in memory, once they match {@code crc32c}. */

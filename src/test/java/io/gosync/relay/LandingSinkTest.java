@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.charset.StandardCharsets;
@@ -32,6 +33,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.Checksum;
 
 import static io.gosync.testkit.Trees.assertNoTemporaryFiles;
+import static io.gosync.testkit.Trees.assertOnlyPartialOf;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -68,7 +70,7 @@ class LandingSinkTest {
     Buffer body = Buffer.buffer();
     for (int i = 1; i < 4; i++) {
       String text = i == 1 ? "first file\n" : i == 2 ? "second\n" : "";
-      body.appendBuffer(Frames.file(i, manifest.entry(i), false)).appendString(text)
+      body.appendBuffer(Frames.file(i, manifest.entry(i), 0, false)).appendString(text)
           .appendBuffer(check(i, text.getBytes(StandardCharsets.UTF_8)));
     }
     body.appendBuffer(Frames.end(3));
@@ -111,10 +113,13 @@ class LandingSinkTest {
     }
   }
 
-  /** Aborted while the large file's temporary file opens, is written, or is waited on. */
+  /**
+   * Aborted while the large file's temporary file opens, is written, or is waited on: nothing under a real name,
+   * and what came of the large file is kept under its partial name for a later task, the small one's goes.
+   */
   @ParameterizedTest(name = "after {0} ms")
   @ValueSource(ints = {0, 300})
-  void anAbortedLandingLeavesNoTemporaryFile(int afterMs, Vertx vertx) throws Exception {
+  void anAbortedLandingKeepsOnlyTheStartOfTheLargeFile(int afterMs, Vertx vertx) throws Exception {
     byte[] large = content(Frames.SMALL_FILE + 3 * LandingFile.WRITE_BATCH);
     Manifest manifest = Manifest.of(List.of(Entry.dir("", Timestamp.ofEpochNanos(1L), 0755), file("a.bin", content(100)), file("b.bin", large)));
     Buffer body = body(manifest, false, content(100), large);
@@ -123,11 +128,12 @@ class LandingSinkTest {
     Throwable failure = assertThrows(Exception.class, () -> landed.await(30, TimeUnit.SECONDS));
 
     assertEquals("the task was aborted", failure.getMessage());
-    assertNoTemporaryFiles(dst);
+    assertFalse(Files.exists(dst.resolve("b.bin")));
+    assertOnlyPartialOf(dst, dst.resolve(TEMPS.partial("b.bin", manifest.entry(2).hash())), large);
   }
 
   @Test
-  void aStreamCutInALargeFileLeavesNoTemporaryFile(Vertx vertx) throws Exception {
+  void aStreamCutInALargeFileKeepsWhatCameOfIt(Vertx vertx) throws Exception {
     byte[] large = content(Frames.SMALL_FILE + 3 * LandingFile.WRITE_BATCH);
     Manifest manifest = Manifest.of(List.of(Entry.dir("", Timestamp.ofEpochNanos(1L), 0755), file("b.bin", large)));
     Buffer body = body(manifest, true, large);
@@ -137,7 +143,8 @@ class LandingSinkTest {
 
     assertEquals("the stream from the parent ended before its end frame", failure.getMessage());
     assertFalse(Files.exists(dst.resolve("b.bin")));
-    assertNoTemporaryFiles(dst);
+    long held = assertOnlyPartialOf(dst, dst.resolve(TEMPS.partial("b.bin", manifest.entry(1).hash())), large);
+    assertTrue(held >= LandingFile.WRITE_BATCH, "kept " + held + " bytes"); // every byte that came, batch or not
   }
 
   @Test
@@ -253,6 +260,102 @@ class LandingSinkTest {
     }
   }
 
+  // ---- resuming what an earlier task left of a large file ----
+
+  /**
+   * The start of the large file is there under its partial name, as a cut-off task left it, and the stream sends
+   * the rest from {@code from}: the file lands whole, verified by its SHA-256. A partial longer than where the
+   * stream goes on (another member of the group held less) is cut there first.
+   */
+  @ParameterizedTest(name = "compressed {0}, partial of {1} bytes, sent from {2}")
+  @CsvSource({"false, 1500000, 1500000", "true, 1500000, 1500000", "false, 2000000, 1100000"})
+  void theRestOfALargeFileLandsAfterTheStartAnEarlierTaskLeft(boolean compressed, int held, int from, Vertx vertx)
+      throws Exception {
+    byte[] large = content(Frames.SMALL_FILE + 3 * LandingFile.WRITE_BATCH + 17);
+    Manifest manifest = oneLargeFile(large);
+    Files.write(partialOf(manifest), Arrays.copyOf(large, held));
+
+    StreamTally.Summary summary = land(vertx, manifest, resumed(manifest, large, from, compressed), 65_536, null)
+        .await(30, TimeUnit.SECONDS);
+
+    assertEquals(1, summary.files());
+    assertArrayEquals(large, Files.readAllBytes(dst.resolve("b.bin")));
+    assertNoTemporaryFiles(dst);
+  }
+
+  /** The start an earlier task left is not the file's (a bit flipped on disk): it does not land, and the partial goes. */
+  @Test
+  void aResumedFileWhoseStartIsNotItsIsRefusedByItsHash(Vertx vertx) throws Exception {
+    byte[] large = content(Frames.SMALL_FILE + 3 * LandingFile.WRITE_BATCH);
+    Manifest manifest = oneLargeFile(large);
+    byte[] start = Arrays.copyOf(large, 1_500_000);
+    start[1000] ^= 1;
+    Files.write(partialOf(manifest), start);
+
+    Future<StreamTally.Summary> landed = land(vertx, manifest, resumed(manifest, large, 1_500_000, false), 65_536, null);
+    Throwable failure = assertThrows(Exception.class, () -> landed.await(30, TimeUnit.SECONDS));
+
+    assertEquals("cannot land b.bin: hash mismatch for b.bin: with the start an earlier task left of it, it is not "
+        + "the manifest's file", failure.getMessage());
+    assertFalse(Files.exists(dst.resolve("b.bin")));
+    assertNoTemporaryFiles(dst);
+  }
+
+  /** Sent from a byte the partial does not reach, or with no partial, or one with another name: nothing lands. */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+      "shorter | cannot resume b.bin from byte 1500000: what an earlier task left of it holds only 1000 bytes",
+      "missing | No such file or directory",
+      "linked  | cannot resume b.bin from byte 1500000: what an earlier task left of it has other names"})
+  void aResumeThatTheDiskCannotBackFailsTheFileAndChangesNothingElse(String partial, String words, Vertx vertx)
+      throws Exception {
+    byte[] large = content(Frames.SMALL_FILE + 3 * LandingFile.WRITE_BATCH);
+    Manifest manifest = oneLargeFile(large);
+    Path other = Files.write(dst.resolve("elsewhere.bin"), Arrays.copyOf(large, 1_600_000));
+    switch (partial) {
+      case "shorter" -> Files.write(partialOf(manifest), Arrays.copyOf(large, 1000));
+      case "linked" -> Files.createLink(partialOf(manifest), other);
+      default -> { }
+    }
+
+    Future<StreamTally.Summary> landed = land(vertx, manifest, resumed(manifest, large, 1_500_000, false), 65_536, null);
+    Throwable failure = assertThrows(Exception.class, () -> landed.await(30, TimeUnit.SECONDS));
+
+    assertTrue(failure.getMessage().startsWith("cannot create a temporary file for b.bin"), failure.getMessage());
+    assertTrue(failure.getMessage().contains(words), failure.getMessage());
+    assertFalse(Files.exists(dst.resolve("b.bin")));
+    assertArrayEquals(Arrays.copyOf(large, 1_600_000), Files.readAllBytes(other));
+  }
+
+  /** A stream that sends the file whole replaces whatever an earlier task left of it. */
+  @Test
+  void aFileSentWholeReplacesTheStartAnEarlierTaskLeft(Vertx vertx) throws Exception {
+    byte[] large = content(Frames.SMALL_FILE + 3 * LandingFile.WRITE_BATCH);
+    Manifest manifest = oneLargeFile(large);
+    Files.write(partialOf(manifest), new byte[1_500_000]);
+
+    land(vertx, manifest, body(manifest, false, large), 65_536, null).await(30, TimeUnit.SECONDS);
+
+    assertArrayEquals(large, Files.readAllBytes(dst.resolve("b.bin")));
+    assertNoTemporaryFiles(dst);
+  }
+
+  private static Manifest oneLargeFile(byte[] large) {
+    return Manifest.of(List.of(Entry.dir("", Timestamp.ofEpochNanos(1L), 0755), file("b.bin", large)));
+  }
+
+  private Path partialOf(Manifest manifest) {
+    return dst.resolve(TEMPS.partial("b.bin", manifest.entry(1).hash()));
+  }
+
+  /** What a source sends for the one file of {@link #oneLargeFile} from byte {@code from}. */
+  private static Buffer resumed(Manifest manifest, byte[] large, int from, boolean compressed) {
+    Buffer rest = Buffer.buffer(Arrays.copyOfRange(large, from, large.length));
+    return Frames.file(1, manifest.entry(1), from, compressed)
+        .appendBuffer(compressed ? Frames.chunk(rest, 1) : rest)
+        .appendBuffer(check(1, rest.getBytes())).appendBuffer(Frames.end(1));
+  }
+
   /** The bytes of one file's frames in {@link #body}: the manifest's entry of that size is the one meant. */
   private static int frameLength(Manifest manifest, boolean compressed, int size) {
     return 1 + Frames.FILE_HEADER_BYTES + (compressed ? Frames.chunk(Buffer.buffer(content(size)), 1).length() : size)
@@ -270,7 +373,7 @@ class LandingSinkTest {
     Buffer body = Buffer.buffer();
     for (int i = 1; i < manifest.size(); i++) {
       Buffer data = Buffer.buffer(contents[i - 1]);
-      body.appendBuffer(Frames.file(i, manifest.entry(i), compressed));
+      body.appendBuffer(Frames.file(i, manifest.entry(i), 0, compressed));
       for (int at = 0; compressed && at < data.length(); at += Frames.SMALL_FILE) {
         body.appendBuffer(Frames.chunk(data.slice(at, Math.min(data.length(), at + Frames.SMALL_FILE)), 1));
       }

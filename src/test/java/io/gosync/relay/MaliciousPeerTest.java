@@ -57,6 +57,7 @@ import static io.gosync.protocol.Constants.nodeAddress;
 import static io.gosync.protocol.Constants.taskAddress;
 import static io.gosync.testkit.TestCluster.await;
 import static io.gosync.testkit.Trees.assertNoTemporaryFiles;
+import static io.gosync.testkit.Trees.assertOnlyPartialOf;
 import static io.gosync.testkit.Trees.assertSameTree;
 import static io.gosync.testkit.Trees.file;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -296,7 +297,7 @@ class MaliciousPeerTest {
   void aValidHeaderForATaskThisNodeWasNotPreparedForIsDropped() throws IOException {
     byte[] data = content(100);
     Entry entry = Entry.file("f.bin", data.length, Timestamp.ofEpochNanos(MTIME), 0644, sha256(data));
-    Buffer stream = header(taskId, TARGET).appendBuffer(Frames.file(1, entry, false)).appendBytes(data)
+    Buffer stream = header(taskId, TARGET).appendBuffer(Frames.file(1, entry, 0, false)).appendBytes(data)
         .appendBuffer(check(1, data)).appendBuffer(Frames.end(1));
     assertDropped(stream.getBytes());
     assertTargetUnchanged();
@@ -380,7 +381,7 @@ class MaliciousPeerTest {
     for (String parent : List.of("intruder", FAKE_SOURCE)) {
       TreeNode self = new TreeNode(TARGET, "127.0.0.1", cluster.config(TARGET).dataPort(), List.of());
       Entry entry = Entry.file("f.bin", data.length, Timestamp.ofEpochNanos(MTIME), 0640, sha256(data));
-      Buffer stream = new StreamHeader(taskId, parent, self, 0).encode().appendBuffer(Frames.file(1, entry, false))
+      Buffer stream = new StreamHeader(taskId, parent, self, 0).encode().appendBuffer(Frames.file(1, entry, 0, false))
           .appendBytes(data).appendBuffer(check(1, data)).appendBuffer(Frames.end(1));
       assertDroppedFrom(intruder, stream.getBytes());
     }
@@ -408,8 +409,9 @@ class MaliciousPeerTest {
     assertNothingLanded(dst);
   }
 
+  /** Nothing under a real name; what came of the file is kept under its partial name for a later task. */
   @Test
-  void aStreamCutOffInTheMiddleOfAFileLandsNothing() throws IOException {
+  void aStreamCutOffInTheMiddleOfAFileLandsNothingAndKeepsItsStart() throws IOException {
     byte[] data = content(1_500_000);
     Path dst = preparedDestination(data);
     Buffer whole = stream(data, 1, data);
@@ -421,7 +423,12 @@ class MaliciousPeerTest {
     JsonObject report = await(result.future(), 30);
 
     assertFailedReport(report, "ended before");
-    assertNothingLanded(dst);
+    List<String> left = list(dst);
+    assertEquals(1, left.size(), left::toString);
+    assertTrue(left.get(0).startsWith(".gosync-p-"), left::toString);
+    assertTrue(assertOnlyPartialOf(dst, dst.resolve(left.get(0)), data) > 0);
+    Files.delete(dst.resolve(left.get(0)));
+    assertTargetUnchanged(); // and nothing else changed
   }
 
   /**
@@ -495,7 +502,7 @@ class MaliciousPeerTest {
     byte[] data = content(100);
     Path dst = preparedDestination(data);
     Entry root = Entry.file("", data.length, Timestamp.ofEpochNanos(MTIME), 0644, sha256(data));
-    Buffer stream = header(taskId, TARGET).appendBuffer(Frames.file(0, root, false)).appendBytes(data)
+    Buffer stream = header(taskId, TARGET).appendBuffer(Frames.file(0, root, 0, false)).appendBytes(data)
         .appendBuffer(check(0, data)).appendBuffer(Frames.end(1));
 
     JsonObject report = send(stream);
@@ -510,7 +517,7 @@ class MaliciousPeerTest {
     Path dst = preparedDestination(data);
     byte[] longer = Arrays.copyOf(data, 150);
     Entry claimed = Entry.file("f.bin", longer.length, Timestamp.ofEpochNanos(MTIME), 0640, sha256(data));
-    Buffer stream = header(taskId, TARGET).appendBuffer(Frames.file(1, claimed, false)).appendBytes(longer)
+    Buffer stream = header(taskId, TARGET).appendBuffer(Frames.file(1, claimed, 0, false)).appendBytes(longer)
         .appendBuffer(check(1, longer)).appendBuffer(Frames.end(1));
 
     JsonObject report = send(stream);
@@ -601,7 +608,7 @@ class MaliciousPeerTest {
   /** The body a real source would send for f.bin, but carrying {@code bytes} as the file's content. */
   private Buffer stream(byte[] data, int index, byte[] bytes) {
     Entry entry = Entry.file("f.bin", data.length, Timestamp.ofEpochNanos(MTIME), 0640, sha256(data));
-    return header(taskId, TARGET).appendBuffer(Frames.file(index, entry, false)).appendBytes(bytes)
+    return header(taskId, TARGET).appendBuffer(Frames.file(index, entry, 0, false)).appendBytes(bytes)
         .appendBuffer(check(index, data)).appendBuffer(Frames.end(1));
   }
 

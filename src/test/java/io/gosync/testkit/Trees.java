@@ -11,10 +11,13 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /** Building trees on disk and comparing whole trees: bytes, modes, mtimes, link targets, nothing extra. */
@@ -92,10 +95,35 @@ public final class Trees {
   }
 
   public static void assertNoTemporaryFiles(Path root) throws IOException {
-    if (!Files.exists(root)) {
-      return;
+    List<Path> found = temporaryFiles(root);
+    if (!found.isEmpty()) {
+      fail("temporary files left behind: " + found);
     }
+  }
+
+  /**
+   * What a cut-off landing may leave of a large file: at most its partial file ({@code partial}, beside it), with
+   * the start of {@code content} and less than all of it, and no other temporary file. @return the bytes it holds
+   */
+  public static long assertOnlyPartialOf(Path root, Path partial, byte[] content) throws IOException {
+    List<Path> found = temporaryFiles(root);
+    if (!found.isEmpty() && !found.equals(List.of(partial))) {
+      fail("temporary files left behind besides " + partial.getFileName() + ": " + found);
+    }
+    if (found.isEmpty()) {
+      return 0;
+    }
+    byte[] held = Files.readAllBytes(partial);
+    assertTrue(held.length < content.length, "the partial file holds " + held.length + " of " + content.length);
+    assertArrayEquals(Arrays.copyOf(content, held.length), held, "the partial file holds other bytes");
+    return held.length;
+  }
+
+  private static List<Path> temporaryFiles(Path root) throws IOException {
     List<Path> found = new ArrayList<>();
+    if (!Files.exists(root)) {
+      return found;
+    }
     Files.walkFileTree(root, new SimpleFileVisitor<>() {
       @Override
       public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
@@ -105,8 +133,6 @@ public final class Trees {
         return FileVisitResult.CONTINUE;
       }
     });
-    if (!found.isEmpty()) {
-      fail("temporary files left behind: " + found);
-    }
+    return found;
   }
 }

@@ -22,8 +22,8 @@ public final class FrameParser implements Handler<Buffer> {
   /** What a stream says, in order; nothing follows an end, an abort or a bad stream. */
   public interface Events {
 
-    /** A file's frame; its {@code size} bytes follow as {@link #fileData} (none for an empty file). */
-    void fileStarts(int index, long size, boolean compressed, String hash);
+    /** A file's frame; its bytes from {@code from} (see {@link Frames}) to {@code size} follow as {@link #fileData}. */
+    void fileStarts(int index, long size, long from, boolean compressed, String hash);
 
     /** More bytes of the current file, inflated if they were compressed; not to be modified. */
     void fileData(Buffer bytes);
@@ -186,21 +186,22 @@ public final class FrameParser implements Handler<Buffer> {
         state = State.DONE;
         events.sourceAborts(frame.toString(StandardCharsets.UTF_8));
       }
-      default -> bad("bad stream: unexpected state " + state);
     }
   }
 
   private void file(Buffer header) {
     index = header.getInt(0);
     long size = header.getLong(4);
-    compressed = (header.getByte(12) & Frames.COMPRESSED) != 0;
-    if (size < 0) {
-      bad("file " + index + " of " + size + " bytes");
+    long from = header.getLong(12);
+    compressed = (header.getByte(20) & Frames.COMPRESSED) != 0;
+    if (size < 0 || from < 0 || (from > 0 && (from >= size || size <= Frames.SMALL_FILE))) {
+      bad("file " + index + " of " + size + " bytes" + (from == 0 ? "" : " sent from byte " + from));
       return;
     }
-    remaining = size;
+    remaining = size - from;
     afterData();
-    events.fileStarts(index, size, compressed, HexFormat.of().formatHex(header.getBytes(13, Frames.FILE_HEADER_BYTES)));
+    events.fileStarts(index, size, from, compressed,
+        HexFormat.of().formatHex(header.getBytes(21, Frames.FILE_HEADER_BYTES)));
   }
 
   private int raw(Buffer buffer, int at) {

@@ -10,10 +10,12 @@ import java.util.zip.CRC32C;
 import java.util.zip.Checksum;
 
 /**
- * The body of a relay stream. Per file: 'F', index (int), size (long), flags (byte), SHA-256
- * (32 bytes), then either exactly {@code size} raw bytes or, when compressed, chunks of
- * rawLength (int), compressedLength (int) and zstd bytes until {@code size} raw bytes are
- * covered; then 'K', index (int) and the CRC32C (int) of those raw bytes. Then 'E' with the file count, or
+ * The body of a relay stream. Per file: 'F', index (int), size (long), from (long), flags (byte), SHA-256
+ * (32 bytes), then either exactly {@code size - from} raw bytes or, when compressed, chunks of
+ * rawLength (int), compressedLength (int) and zstd bytes until those raw bytes are
+ * covered; then 'K', index (int) and the CRC32C (int) of those raw bytes. {@code from} is 0, or for a large
+ * file (a small one is landed whole, in one step) the receivers hold the start of (cut off in an earlier task, see {@code Partials}), where that start
+ * ends: they keep it and verify the whole file by its SHA-256 once the rest has come. Then 'E' with the file count, or
  * 'A' with a reason if the source gives up. No per-chunk messages, no round trips: small files follow each
  * other back to back.
  *
@@ -43,7 +45,7 @@ public final class Frames {
   public static final byte SKIP = 'S';
   public static final byte CHECK = 'K';
   public static final int CHECK_BYTES = 4 + 4;
-  public static final int FILE_HEADER_BYTES = 4 + 8 + 1 + 32;
+  public static final int FILE_HEADER_BYTES = 4 + 8 + 8 + 1 + 32;
   public static final int CHUNK_HEADER_BYTES = 8;
   public static final byte COMPRESSED = 1;
   /** Files up to this size are read, relayed and landed whole, in one step each. */
@@ -57,9 +59,10 @@ public final class Frames {
   private Frames() {
   }
 
-  public static Buffer file(int index, Entry entry, boolean compressed) {
+  /** @param from 0, or where the receivers' partial copy of a large file ends */
+  public static Buffer file(int index, Entry entry, long from, boolean compressed) {
     return Buffer.buffer(1 + FILE_HEADER_BYTES)
-        .appendByte(FILE).appendInt(index).appendLong(entry.size())
+        .appendByte(FILE).appendInt(index).appendLong(entry.size()).appendLong(from)
         .appendByte(compressed ? COMPRESSED : 0)
         .appendBytes(HexFormat.of().parseHex(entry.hash()));
   }

@@ -41,10 +41,28 @@ class FrameParserTest {
     }
   }
 
+  /** A file the receivers hold the start of: only the rest comes, raw or compressed, however the network splits it. */
+  @ParameterizedTest(name = "compressed {0}")
+  @ValueSource(booleans = {false, true})
+  void aFileSentFromAByteCarriesOnlyTheRest(boolean compressed) {
+    byte[] whole = content(Frames.SMALL_FILE + 3000);
+    byte[] rest = Arrays.copyOfRange(whole, Frames.SMALL_FILE + 1000, whole.length);
+    Buffer body = Frames.file(1, entry(whole), Frames.SMALL_FILE + 1000, compressed)
+        .appendBuffer(compressed ? Frames.chunk(Buffer.buffer(rest), 3) : Buffer.buffer(rest))
+        .appendBuffer(Frames.check(1, crc32c(rest))).appendBuffer(Frames.end(1));
+
+    List<String> expected = List.of("file 1 " + whole.length + " from " + (Frames.SMALL_FILE + 1000)
+        + (compressed ? " compressed " : " ") + sha256(whole),
+        "data 2000 " + sha256(rest), "check 1 " + crc32c(rest), "end 1");
+    for (int at = 0; at <= body.length(); at += 50_021) {
+      assertEquals(expected, parse(body.slice(0, at), body.slice(at, body.length())), "split at " + at);
+    }
+  }
+
   @Test
   void anAbortComesBackWithItsReason() {
     for (String reason : List.of("source file a.txt changed size during the sync", "", "x".repeat(5000))) {
-      Buffer body = Frames.file(1, entry(content(10)), false).appendBytes(content(10)).appendBuffer(Frames.abort(reason));
+      Buffer body = Frames.file(1, entry(content(10)), 0, false).appendBytes(content(10)).appendBuffer(Frames.abort(reason));
       List<String> events = parse(body, 1);
       assertEquals("abort " + reason.substring(0, Math.min(reason.length(), Frames.MAX_ABORT_TEXT)),
           events.get(events.size() - 1));
@@ -82,20 +100,29 @@ class FrameParserTest {
   }
 
   static Stream<Arguments> badStreams() {
-    Buffer bigCompressed = Frames.file(1, Entry.file("big", 5L << 20, Timestamp.ofEpochNanos(1), 0644, SOME_HASH), true);
-    Buffer small = Frames.file(1, Entry.file("small", 100, Timestamp.ofEpochNanos(1), 0644, SOME_HASH), true);
+    Entry big = Entry.file("big", 5L << 20, Timestamp.ofEpochNanos(1), 0644, SOME_HASH);
+    Buffer bigCompressed = Frames.file(1, big, 0, true);
+    Buffer small = Frames.file(1, Entry.file("small", 100, Timestamp.ofEpochNanos(1), 0644, SOME_HASH), 0, true);
     byte[] ten = Zstd.compress(content(10), 3);
     return Stream.of(
         Arguments.of("an unknown frame", Buffer.buffer("X"), "unknown frame type 88"),
-        Arguments.of("a file's bytes not followed by their check", Frames.file(1, entry(content(3)), false)
+        Arguments.of("a file's bytes not followed by their check", Frames.file(1, entry(content(3)), 0, false)
             .appendBytes(content(3)), "file 1 is not followed by its check"),
         Arguments.of("a check without a file", Frames.check(1, 0), "a check of file 1 out of place"),
-        Arguments.of("a check of another file", Frames.file(1, entry(content(3)), false).appendBytes(content(3))
+        Arguments.of("a check of another file", Frames.file(1, entry(content(3)), 0, false).appendBytes(content(3))
             .appendBuffer(Frames.check(2, 0)), "a check of file 2 out of place"),
-        Arguments.of("a skip of another file instead of a check", Frames.file(1, entry(content(3)), false)
+        Arguments.of("a skip of another file instead of a check", Frames.file(1, entry(content(3)), 0, false)
             .appendBytes(content(3)).appendBuffer(Frames.skip(2, "x")), "a skip of file 2 where file 1 must be checked"),
-        Arguments.of("a negative file size", Frames.file(1, Entry.file("f", -1, Timestamp.ofEpochNanos(1), 0644, SOME_HASH), false),
+        Arguments.of("a negative file size", Frames.file(1, Entry.file("f", -1, Timestamp.ofEpochNanos(1), 0644, SOME_HASH), 0, false),
             "file 1 of -1 bytes"),
+        Arguments.of("a file sent from a negative byte", Frames.file(1, big, -1, false),
+            "file 1 of 5242880 bytes sent from byte -1"),
+        Arguments.of("a file sent from its end", Frames.file(1, big, 5L << 20, false),
+            "file 1 of 5242880 bytes sent from byte 5242880"),
+        Arguments.of("a file sent from beyond its end", Frames.file(1, big, Long.MAX_VALUE, false),
+            "file 1 of 5242880 bytes sent from byte 9223372036854775807"),
+        Arguments.of("a small file sent from a byte", Frames.file(1, entry(content(3)), 1, false),
+            "file 1 of 3 bytes sent from byte 1"),
         Arguments.of("an abort text over the cap",
             Buffer.buffer().appendByte(Frames.ABORT).appendInt(Frames.MAX_ABORT_TEXT + 1), "abort text of 4097 bytes"),
         Arguments.of("a skip text over the cap", Buffer.buffer().appendByte(Frames.SKIP).appendInt(1)
@@ -149,7 +176,7 @@ class FrameParserTest {
   @Test
   void rawFileBytesPassAsSlicesOfTheReadThatCarriedThem() {
     byte[] data = content(100);
-    Buffer read = Frames.file(1, entry(data), false).appendBytes(data);
+    Buffer read = Frames.file(1, entry(data), 0, false).appendBytes(data);
     List<Buffer> seen = new ArrayList<>();
     FrameParser parser = new FrameParser(new Recorder() {
       @Override
@@ -171,9 +198,9 @@ class FrameParserTest {
     FrameParser parser = new FrameParser(recorder);
     Buffer body = body(List.of(content(10)), false);
 
-    parser.handle(body.slice(0, 50));
+    parser.handle(body.slice(0, 58));
     parser.stop();
-    parser.handle(body.slice(50, body.length()));
+    parser.handle(body.slice(58, body.length()));
 
     assertEquals(List.of(expected(List.of(content(10)), false).get(0), "data 4 " + sha256(Arrays.copyOf(content(10), 4))),
         recorder.events());
@@ -186,7 +213,7 @@ class FrameParserTest {
     Buffer body = Buffer.buffer();
     for (int i = 0; i < files.size(); i++) {
       byte[] data = files.get(i);
-      body.appendBuffer(Frames.file(i + 1, entry(data), compressed));
+      body.appendBuffer(Frames.file(i + 1, entry(data), 0, compressed));
       if (!compressed) {
         body.appendBytes(data);
       }
@@ -273,9 +300,10 @@ class FrameParserTest {
     }
 
     @Override
-    public void fileStarts(int index, long size, boolean compressed, String hash) {
+    public void fileStarts(int index, long size, long from, boolean compressed, String hash) {
       flush();
-      events.add("file " + index + " " + size + (compressed ? " compressed " : " ") + hash);
+      events.add("file " + index + " " + size + (from > 0 ? " from " + from : "") + (compressed ? " compressed " : " ")
+          + hash);
       if (pauseOnFile != null) {
         pauseOnFile.pause();
       }
