@@ -81,9 +81,10 @@ final class GroupSender {
         .compose(v -> entry.size() <= Frames.SMALL_FILE ? sendWhole(index, entry) : sendLarge(index, entry));
     step.onSuccess(whole -> {
       if (whole) {
+        long streamed = entry.size() - request.partials().held(index);
         files++;
-        bytes += entry.size();
-        metrics.sent(entry.size());
+        bytes += streamed;
+        metrics.sent(streamed);
       } else {
         skipped++;
       }

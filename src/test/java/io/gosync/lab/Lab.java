@@ -100,6 +100,11 @@ public final class Lab implements AutoCloseable {
     return network.hosts();
   }
 
+  /** Sets one host's link, both ways, to {@code mbit}: a straggler, until set back to {@link #rateMbit()}. */
+  public void setRate(int host, int mbit) throws IOException {
+    network.setRate(host, mbit);
+  }
+
   public int rateMbit() {
     return network.rateMbit();
   }

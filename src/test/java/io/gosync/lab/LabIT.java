@@ -30,7 +30,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 /**
  * gosync on separate hosts: five network namespaces on one switch (h0 the source, h1–h4
  * targets), 100 Mbit/s links, one daemon JVM each, driven through the CLI as an operator would.
- * The relay-kill test runs last: it leaves h2 dead.
+ * The relay-kill test runs last: it kills h2, then starts it again.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LabIT {
@@ -131,6 +131,27 @@ class LabIT {
     for (String host : List.of("h1", "h3", "h4")) {
       assertEquals("unchanged", target(rerun, host).getString("status"), rerun.encodePrettily());
     }
+    aReRunAfterTheKillSendsTheKilledNodeOnlyWhatItLacks(dst);
+  }
+
+  /** The killed relay, started again, is sent only what it lacks: its big file goes on from what it kept. */
+  private static void aReRunAfterTheKillSendsTheKilledNodeOnlyWhatItLacks(String dst) throws Exception {
+    long kept;
+    try (Stream<Path> files = Files.walk(lab.path(2, dst))) {
+      kept = files.filter(file -> file.getFileName().toString().startsWith(".gosync-p-")).mapToLong(LabIT::sizeOf).sum();
+    }
+    assertTrue(kept > 1 << 20, "h2 kept " + kept + " bytes of the big file");
+    lab.restartDaemon(2);
+
+    long total = DataSet.fileBytes(lab.path(0, SRC));
+    JsonObject report = syncOk(dst, "1", "h1,h2,h3,h4");
+
+    JsonObject h2 = target(report, "h2");
+    assertEquals("ok", h2.getString("status"), report.encodePrettily());
+    assertTrue(h2.getLong("bytes") <= total - kept, "h2 was sent " + h2.getLong("bytes") + " bytes, though it "
+        + "kept " + kept + " of " + total + ": " + report.encodePrettily());
+    assertNoTemporaryFiles(lab.path(2, dst));
+    assertSameTree(lab.path(0, SRC), lab.path(2, dst));
   }
 
   private static JsonObject syncOk(String dst, String fanout, String targets) throws Exception {

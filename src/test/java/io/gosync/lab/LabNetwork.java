@@ -101,20 +101,38 @@ final class LabNetwork implements AutoCloseable {
    * of the link and allowed to borrow up to the whole rate; anything else (ARP) in a default class.
    */
   private void shape(String namespace, String device, int host, String peerField) throws IOException {
-    String rate = rateMbit + "mbit";
-    String share = Math.max(1, rateMbit * 1000L / (hosts - 1)) + "kbit";
     tc(namespace, "qdisc", "add", "dev", device, "root", "handle", "1:", "htb", "default", "ffff");
-    tc(namespace, "class", "add", "dev", device, "parent", "1:", "classid", "1:1", "htb", "rate", rate, "ceil", rate);
-    tc(namespace, "class", "add", "dev", device, "parent", "1:1", "classid", "1:ffff", "htb", "rate", "1mbit", "ceil", rate);
+    classes("add", namespace, device, host, rateMbit);
     for (int peer = 0; peer < hosts; peer++) {
-      if (peer == host) {
-        continue;
+      if (peer != host) {
+        tc(namespace, "filter", "add", "dev", device, "parent", "1:", "protocol", "ip", "prio", "1", "u32",
+            "match", "ip", peerField, address(peer) + "/32", "flowid", peerClass(peer));
       }
-      String classId = "1:" + Integer.toHexString(peer + 2);
-      tc(namespace, "class", "add", "dev", device, "parent", "1:1", "classid", classId, "htb", "rate", share, "ceil", rate);
-      tc(namespace, "filter", "add", "dev", device, "parent", "1:", "protocol", "ip", "prio", "1", "u32",
-          "match", "ip", peerField, address(peer) + "/32", "flowid", classId);
     }
+  }
+
+  /** The link's classes at {@code mbit}: {@code verb} "add" makes them, "change" sets a new rate. */
+  private void classes(String verb, String namespace, String device, int host, int mbit) throws IOException {
+    String rate = mbit + "mbit";
+    String share = Math.max(1, mbit * 1000L / (hosts - 1)) + "kbit";
+    tc(namespace, "class", verb, "dev", device, "parent", "1:", "classid", "1:1", "htb", "rate", rate, "ceil", rate);
+    tc(namespace, "class", verb, "dev", device, "parent", "1:1", "classid", "1:ffff", "htb", "rate", "1mbit", "ceil", rate);
+    for (int peer = 0; peer < hosts; peer++) {
+      if (peer != host) {
+        tc(namespace, "class", verb, "dev", device, "parent", "1:1", "classid", peerClass(peer), "htb", "rate", share,
+            "ceil", rate);
+      }
+    }
+  }
+
+  private static String peerClass(int peer) {
+    return "1:" + Integer.toHexString(peer + 2);
+  }
+
+  /** Sets one host's link, both ways, to {@code mbit} (a straggler); the others keep the lab's rate. */
+  void setRate(int host, int mbit) throws IOException {
+    classes("change", namespace(host), LINK, host, mbit);
+    classes("change", SWITCH, "p" + host, host, mbit);
   }
 
   private static void tc(String namespace, String... arguments) throws IOException {
