@@ -10,6 +10,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetSocket;
 import org.junit.jupiter.api.Test;
 
@@ -80,10 +81,12 @@ class RelinkAnswerTest {
     MessageConsumer<JsonObject> control = vertx.eventBus().localConsumer(taskAddress(taskId, Constants.CONTROL),
         message -> reports.add(message.body()));
     await(control.completion(), 10);
+    // Held, and closed after, as the relay verticle holds its client: Vert.x 5 shuts down a NetClient nobody
+    // references (a Cleaner), and one shut down mid-handshake fails it ("Failed to create SSL connection").
+    NetClient client = vertx.createNetClient(Transport.dataClient(cluster.config("node0"), cluster.identity("node0")));
     try (CertifiedListener orphan = CertifiedListener.start(vertx, cluster.identity("orphan"), answer)) {
-      ChildLinks links = new ChildLinks(vertx,
-          vertx.createNetClient(Transport.dataClient(cluster.config("node0"), cluster.identity("node0"))),
-          vertx.eventBus(), "node0", new StallLadder(30_000), REPLY_TIMEOUT_MS);
+      ChildLinks links = new ChildLinks(vertx, client, vertx.eventBus(), "node0", new StallLadder(30_000),
+          REPLY_TIMEOUT_MS);
       TreeNode node = new TreeNode("orphan", "127.0.0.1", orphan.port(), List.of());
       StreamHeader header = new StreamHeader(taskId, null, new TreeNode("node0", "127.0.0.1", 1, List.of(node)), 1);
       List<ChildLinks.Adopted> adopted = await(links.adopt(header, node), 10);
@@ -91,6 +94,7 @@ class RelinkAnswerTest {
       return adopted;
     } finally {
       await(control.unregister(), 10);
+      await(client.close(), 10);
     }
   }
 
