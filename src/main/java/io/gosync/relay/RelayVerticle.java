@@ -48,7 +48,7 @@ public final class RelayVerticle extends VerticleBase {
    * daemon, room for 31 of the largest headers at once (a real one for 1,000 targets is 66 KB).
    */
   private static final int HEADERS_HEAP_SHARE = 16;
-  /** What the replay windows of all streams may hold, mostly direct: an eighth of the heap, 32 of 256 MiB. */
+  /** The heap the replay windows of all streams may hold: an eighth, 32 MiB of a 256 MiB daemon, one full window. */
   private static final int WINDOWS_HEAP_SHARE = 8;
 
   private final NodeConfig config;

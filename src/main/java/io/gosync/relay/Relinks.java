@@ -46,7 +46,7 @@ final class Relinks {
 
   /** A window of the configured size, or what is left of the node's budget for them; null when none is left. */
   ReplayWindow newWindow() {
-    long bytes = Math.min(windowBytes, windows.free()) / ReplayWindow.BUDGET_UNIT * ReplayWindow.BUDGET_UNIT;
+    long bytes = Math.min(windowBytes, windows.free()) / ReplayWindow.SLICE * ReplayWindow.SLICE;
     if (bytes == 0) {
       LOG.warn("task {}: no replay window: the node's windows hold all of their {} bytes", header.taskId(),
           windows.capacity());

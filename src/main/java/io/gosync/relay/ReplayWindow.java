@@ -1,52 +1,38 @@
 package io.gosync.relay;
 
-import io.netty.buffer.ByteBuf;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.buffer.impl.BufferImpl;
-import io.vertx.core.internal.buffer.BufferInternal;
-
-import java.util.ArrayDeque;
 
 /**
- * The last bytes of a stream's body that a node forwarded, so that a node below whose parent died or stalled
- * can be fed from where it stands (see {@link Relinks}). A node behind a dead relay lags the node above it by
- * what the relay and the sockets between held: 5-17 MiB in the in-process tests on loopback, where TCP grows
- * its buffers most (Kascade keeps 100 MiB).
- *
- * <p>It keeps the very buffers the tee wrote, retained, not a copy: a copy into a heap ring cost 9.5 % of a
- * source's CPU in a loopback chain (1 GiB, TLS, 527 of 5,525 samples in the array copy), and every node of a
- * chain whose child has children pays it. It keeps whole buffers, so at least its capacity and at most one
- * buffer more (256 KiB, a source's read); a small task keeps little.
+ * The last bytes of a stream's body that a node forwarded, copied into a ring on the heap, so that a node
+ * below whose parent died or stalled can be fed from where it stands (see {@link Relinks}). A node behind
+ * a dead relay lags the node above it by what the relay and the sockets between held: 5-17 MiB in the
+ * in-process tests on loopback, where TCP grows its buffers most (Kascade keeps 100 MiB). A ring grows in
+ * slices as the stream comes, so a small task keeps little.
  */
 final class ReplayWindow {
 
-  /** Budgets are taken in whole MiB. */
-  static final int BUDGET_UNIT = 1 << 20;
+  static final int SLICE = 1 << 20;
 
-  private final ArrayDeque<ByteBuf> kept = new ArrayDeque<>();
+  private byte[][] slices;
   private final long capacity;
   private Runnable release;
-  private boolean closed;
-  private long keptBytes;
   /** Body bytes appended so far: the stream offset just past the last one. */
   private long end;
 
   /**
-   * @param capacity bytes kept at least, once the stream has had that many
-   * @param release gives the window's budget back to whoever lent it, once it is closed
+   * @param capacity bytes kept, rounded up to whole MiB
+   * @param release gives the window's bytes back to whoever lent them, once it is closed
    */
   ReplayWindow(long capacity, Runnable release) {
-    this.capacity = capacity;
+    int count = (int) Math.max(1, (capacity + SLICE - 1) / SLICE);
+    this.slices = new byte[count][];
+    this.capacity = (long) count * SLICE;
     this.release = release;
   }
 
-  /** The stream is over: the window releases what it kept and keeps nothing from here on. */
+  /** The stream is over: the window keeps nothing from here on, and its bytes are given back. */
   void close() {
-    closed = true;
-    while (!kept.isEmpty()) {
-      kept.removeFirst().release();
-    }
-    keptBytes = 0;
+    slices = new byte[0][];
     if (release != null) {
       release.run();
       release = null;
@@ -54,48 +40,48 @@ final class ReplayWindow {
   }
 
   boolean isClosed() {
-    return closed;
+    return slices.length == 0;
   }
 
-  /** Keeps the buffer as it is (retained): the caller must not change its bytes, only release its own hold. */
   void append(Buffer data) {
-    if (closed || data.length() == 0) {
+    if (isClosed()) {
       return;
     }
-    // The buffer as it is: getByteBuf() gives an unreleasable duplicate of a pooled one, which retains nothing.
-    kept.addLast(((BufferImpl) data).byteBuf().retainedSlice());
-    keptBytes += data.length();
-    end += data.length();
-    while (keptBytes - kept.getFirst().readableBytes() >= capacity) {
-      ByteBuf oldest = kept.removeFirst();
-      keptBytes -= oldest.readableBytes();
-      oldest.release();
+    int from = 0;
+    while (from < data.length()) {
+      int slice = (int) ((end / SLICE) % slices.length);
+      int at = (int) (end % SLICE);
+      if (slices[slice] == null) {
+        slices[slice] = new byte[SLICE];
+      }
+      int take = Math.min(SLICE - at, data.length() - from);
+      data.getBytes(from, from + take, slices[slice], at);
+      from += take;
+      end += take;
     }
   }
 
   /** The oldest offset still kept. */
   long start() {
-    return end - keptBytes;
+    return Math.max(0, end - capacity);
   }
 
   long end() {
     return end;
   }
 
-  /** A copy of the bytes from {@code offset} to the end (a relink is rare; the copy is the adopter's to send). */
+  /** A copy of the bytes from {@code offset} to the end; the offset must be kept. */
   Buffer from(long offset) {
     if (offset < start() || offset > end) {
       throw new IllegalArgumentException("offset " + offset + " is not kept: the window holds " + start() + " to " + end);
     }
     Buffer copy = Buffer.buffer((int) (end - offset));
-    long at = start();
-    for (ByteBuf bytes : kept) {
-      int length = bytes.readableBytes();
-      if (at + length > offset) {
-        int skip = (int) Math.max(0, offset - at);
-        copy.appendBuffer(BufferInternal.buffer(bytes.slice(bytes.readerIndex() + skip, length - skip)));
-      }
-      at += length;
+    for (long at = offset; at < end; ) {
+      int slice = (int) ((at / SLICE) % slices.length);
+      int in = (int) (at % SLICE);
+      int take = (int) Math.min(SLICE - in, end - at);
+      copy.appendBytes(slices[slice], in, take);
+      at += take;
     }
     return copy;
   }
