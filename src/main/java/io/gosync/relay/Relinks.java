@@ -75,7 +75,13 @@ final class Relinks {
       return;
     }
     for (TreeNode orphan : dropped.child.children()) {
-      links.adopt(header, orphan).onSuccess(adopted -> adopted.forEach(this::attach));
+      tee.adoptionStarted();
+      links.adopt(header, orphan).onComplete(adopted -> {
+        if (adopted.succeeded()) {
+          adopted.result().forEach(this::attach);
+        }
+        tee.adoptionOver();
+      });
     }
   }
 

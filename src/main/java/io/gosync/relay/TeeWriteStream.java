@@ -54,6 +54,8 @@ final class TeeWriteStream extends QuietSink {
   private final RelayMetrics metrics;
   private final long stallTimer;
   private Handler<Void> drainHandler;
+  /** Nodes being taken over (see Relinks): the tee holds the stream meanwhile, so it cannot outrun its window. */
+  private int adopting;
   private boolean ended;
   private long written;
 
@@ -106,8 +108,22 @@ final class TeeWriteStream extends QuietSink {
     return written;
   }
 
+  /** No branch left, and none being taken over: a source then stops early. */
   boolean isEmpty() {
-    return branches.isEmpty();
+    return branches.isEmpty() && adopting == 0;
+  }
+
+  /**
+   * A node below is being taken over: the tee is full until it is. Without the hold, a source whose only child
+   * died read on at disk speed into an empty tee, and stopped early, before the grandchild was taken over.
+   */
+  void adoptionStarted() {
+    adopting++;
+  }
+
+  void adoptionOver() {
+    adopting--;
+    checkDrained();
   }
 
   /**
@@ -135,6 +151,9 @@ final class TeeWriteStream extends QuietSink {
 
   @Override
   public boolean writeQueueFull() {
+    if (adopting > 0 && !ended) {
+      return true;
+    }
     for (Branch branch : branches) {
       if (branch.stream.writeQueueFull()) {
         return true;

@@ -102,6 +102,42 @@ class TargetFailureTest {
   }
 
   /**
+   * The source's only child dies: the source takes its child over. Before the tee held the stream while a node
+   * was taken over, the source found its tee empty, stopped early, and node1 failed with the victim.
+   */
+  @Test
+  void theSourcesOnlyChildKilledMidTransferCostsOnlyItself() throws Exception {
+    String path = "/data/fail/first-killed";
+    Path src = cluster.path("node0", path);
+    file(src, "a/big.bin", random(98, 64 << 20));
+    for (int i = 0; i < 3000; i++) {
+      file(src, "b/f" + i, random(i, 4096)); // the source checks its tee between files: killed among these
+    }
+    cluster.addNode("victim");
+
+    AtomicBoolean killed = new AtomicBoolean();
+    CompletableFuture<Void> kill = new CompletableFuture<>();
+    JsonObject request = new JsonObject().put("src", path).put("dst", path).put("fanout", 1)
+        .put("targets", new JsonArray(List.of("victim", "node1")));
+    var done = cluster.submit("node0", request, event -> {
+      boolean smallFiles = "progress".equals(event.getString("type")) && "node1".equals(event.getString("target"))
+          && event.getLong("bytes") > (65L << 20) && event.getLong("bytes") < event.getLong("totalBytes") - (4L << 20);
+      if (smallFiles && killed.compareAndSet(false, true)) {
+        CompletableFuture.runAsync(() -> cluster.stop("victim")).whenComplete((v, err) -> kill.complete(null));
+      }
+    });
+    JsonObject task = await(done, 180);
+
+    assertTrue(killed.get(), "the victim was stopped mid-transfer: " + task.encodePrettily());
+    kill.get();
+    assertEquals("failed", result(task, "victim").getString("status"), task.encodePrettily());
+    assertEquals("ok", result(task, "node1").getString("status"), task.encodePrettily());
+    assertEquals("node0", result(task, "node1").getString("via"), task.encodePrettily());
+    assertSameTree(src, cluster.path("node1", path));
+    assertNoTemporaryFiles(cluster.path("node1", path));
+  }
+
+  /**
    * Two adjacent relays die: node1 finds the first gone, cannot reach the second either, reports both failed
    * and takes node2 over from where it stood. Before relinks, node2 failed with them.
    */

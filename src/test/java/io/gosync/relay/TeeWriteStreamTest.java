@@ -353,6 +353,25 @@ class TeeWriteStreamTest {
     }));
   }
 
+  /** While a node below is taken over, the tee holds the stream, and is not empty even with no branch left. */
+  @Test
+  void aNodeBeingTakenOverHoldsTheTeeUntilItIs(Vertx vertx, VertxTestContext test) {
+    onContext(vertx, test, () -> {
+      TeeWriteStream tee = tee(vertx, NO_STALL_MS);
+      int[] drains = {0};
+      tee.adoptionStarted();
+      tee.drainHandler(v -> drains[0]++);
+
+      assertTrue(tee.writeQueueFull());
+      assertFalse(tee.isEmpty());
+      tee.adoptionOver();
+
+      assertFalse(tee.writeQueueFull());
+      assertTrue(tee.isEmpty());
+      assertEquals(1, drains[0]);
+    });
+  }
+
   /** Runs a synchronous test body on a Vert.x context and completes the test when it returns. */
   private static void onContext(Vertx vertx, VertxTestContext test, Runnable body) {
     vertx.runOnContext(v -> test.verify(() -> {
