@@ -48,7 +48,10 @@ public record NodeConfig(
     boolean durable,
     boolean verifySha256,
     String stateDir,
-    int replayWindowMib) {
+    int replayWindowMib,
+    long stragglerAfterMs,
+    int stragglerHeldPercent,
+    int stragglerRatePercent) {
 
   /** A sixteenth of a 4 GiB heap; the shipped 256 MiB daemon keeps the default 32. */
   public static final int MAX_REPLAY_WINDOW_MIB = 256;
@@ -89,7 +92,9 @@ public record NodeConfig(
         positive(json, "prepareTimeoutMs"), positive(json, "progressIntervalMs"),
         positive(json, "manifestChunkBytes"), range(json, "compressionLevel", 1, 19),
         positive(json, "hashCacheEntries"), positive(json, "taskHistory"), flag(json, "durable"),
-        flag(json, "verifySha256"), stateDir, range(json, "replayWindowMib", 1, MAX_REPLAY_WINDOW_MIB));
+        flag(json, "verifySha256"), stateDir, range(json, "replayWindowMib", 1, MAX_REPLAY_WINDOW_MIB),
+        range(json, "stragglerAfterMs", 0, Integer.MAX_VALUE), range(json, "stragglerHeldPercent", 50, 100),
+        range(json, "stragglerRatePercent", 1, 100));
   }
 
   /**
@@ -121,7 +126,8 @@ public record NodeConfig(
     return new NodeConfig(identity.name(), certs, host, dataPort, httpPort, httpBind, clusterPort, clusterMembers,
         clusterName, clusterHeartbeatTimeoutSeconds, root, allow, fanout, maxParallelGroups, heartbeatMs,
         targetTimeoutMs, connectTimeoutMs, stallTimeoutMs, prepareTimeoutMs, progressIntervalMs, manifestChunkBytes,
-        compressionLevel, hashCacheEntries, taskHistory, durable, verifySha256, stateDir, replayWindowMib);
+        compressionLevel, hashCacheEntries, taskHistory, durable, verifySha256, stateDir, replayWindowMib,
+        stragglerAfterMs, stragglerHeldPercent, stragglerRatePercent);
   }
 
   /**

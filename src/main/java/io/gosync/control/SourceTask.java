@@ -8,7 +8,6 @@ import io.gosync.protocol.Finish;
 import io.gosync.protocol.Keepalive;
 import io.gosync.protocol.Prepare;
 import io.gosync.protocol.PrepareReply;
-import io.gosync.protocol.TargetReport;
 import io.gosync.protocol.TargetStatus;
 import io.gosync.protocol.TaskReport;
 import io.gosync.protocol.TaskRequest;
@@ -60,6 +59,7 @@ final class SourceTask {
   private final TaskEvents events;
   private final SourceReport sourceReport;
   private final GroupRunner<Group<TargetState>> groups;
+  private final StragglerMoves stragglers;
 
   private TaskState state = TaskState.ACCEPTED;
   private long timer = -1;
@@ -67,7 +67,7 @@ final class SourceTask {
   private SourceScan sourceScan;
   private SharedManifest shared = SharedManifest.none();
 
-  SourceTask(Vertx vertx, NodeConfig config, TaskRequest request, List<TargetState> targets) {
+  SourceTask(Vertx vertx, NodeConfig config, TaskRequest request, List<TargetState> targets, BestRates rates) {
     this.vertx = vertx;
     this.bus = vertx.eventBus();
     this.config = config;
@@ -75,6 +75,7 @@ final class SourceTask {
     this.events = new TaskEvents(bus, request.id());
     this.sourceReport = new SourceReport(request, config.name());
     this.groups = new GroupRunner<>(config.maxParallelGroups(), this::send);
+    this.stragglers = new StragglerMoves(bus, config, request.id(), events, this::feedApart, rates);
     targets.forEach(target -> this.targets.put(target.name(), target));
   }
 
@@ -92,7 +93,8 @@ final class SourceTask {
     if (isDone()) {
       return done.future();
     }
-    consumers.add(bus.consumer(taskAddress(id(), Constants.CONTROL), this::onReport));
+    TargetReports reports = new TargetReports(id(), targets, events, stragglers, sourceReport, this::changed);
+    consumers.add(bus.<JsonObject>consumer(taskAddress(id(), Constants.CONTROL), message -> reports.heard(message.body())));
     consumers.add(bus.<JsonObject>consumer(taskAddress(id(), Constants.MANIFEST), chunk -> shared.serve(chunk)));
     timer = vertx.setPeriodic(config.heartbeatMs(), id -> tick());
     Future.all(consumers.stream().map(MessageConsumer::completion).toList())
@@ -127,17 +129,18 @@ final class SourceTask {
     List<Future<Void>> prepared = new ArrayList<>();
     for (TargetState target : targets.values()) {
       if (!target.isFinal()) {
-        prepared.add(prepare(target, new Prepare(id(), config.name(), request.dst(), request.delete(),
-            request.overwrite(), shared.ref(), target.requested())));
+        prepared.add(prepare(target));
       }
     }
     return Future.join(prepared).mapEmpty();
   }
 
-  private Future<Void> prepare(TargetState target, Prepare ask) {
+  private Future<Void> prepare(TargetState target) {
     if (target.preparing()) {
       changed(target);
     }
+    Prepare ask = new Prepare(id(), config.name(), request.dst(), request.delete(), request.overwrite(), shared.ref(),
+        target.requested());
     return bus.<JsonObject>request(nodeAddress(target.name(), Constants.PREPARE), ask.toJson(),
             new DeliveryOptions().setSendTimeout(config.prepareTimeoutMs()))
         .onSuccess(reply -> prepared(target, reply.body()))
@@ -169,12 +172,23 @@ final class SourceTask {
       return;
     }
     moveTo(TaskState.TRANSFERRING);
-    List<TargetState> prepared = targets.values().stream()
-        .filter(target -> target.status() == TargetStatus.PREPARED).toList();
+    transfer(targets.values().stream().filter(target -> target.status() == TargetStatus.PREPARED).toList());
+  }
+
+  private void transfer(List<TargetState> prepared) {
     Grouping<TargetState> grouping = Grouping.of(prepared, TargetState::need, TargetState::partials);
     grouping.withoutData().forEach(target ->
         bus.send(nodeAddress(target.name(), Constants.FINISH), new Finish(id()).toJson()));
     groups.run(grouping.groups());
+  }
+
+  /** A straggler moved out of its tree, prepared again once the others are done: it gets only what it lacks. */
+  private void feedApart(TargetState target) {
+    prepare(target).onSuccess(v -> {
+      if (target.status() == TargetStatus.PREPARED) {
+        transfer(List.of(target));
+      }
+    });
   }
 
   /**
@@ -197,6 +211,7 @@ final class SourceTask {
           refused.forEach((member, why) -> fail(targets.get(member), why));
           Set<String> cut = live.stream().filter(TargetState::isFinal).map(TargetState::name).collect(toSet());
           List<TreeNode> children = plan.childrenWithout(cut);
+          stragglers.watch(number, children, live.stream().filter(member -> !member.isFinal()).toList());
           return children.isEmpty() ? Future.succeededFuture() : bus.request(nodeAddress(config.name(),
               Constants.RELAY_SEND), new SendRequest(id(), number, sourceScan.path(), sourceScan.manifest(),
               sourceScan.began(), group.need(), group.partials(), children, request.compress()),
@@ -204,31 +219,9 @@ final class SourceTask {
         })
         .onFailure(err -> group.members().forEach(
             member -> fail(member, "the source could not send: " + err.getMessage())))
+        .onComplete(over -> stragglers.groupOver(number))
         .<Void>mapEmpty()
         .recover(err -> Future.succeededFuture());
-  }
-
-  /** A report from a target or a relay; any report is a sign of life of its target. */
-  private void onReport(Message<JsonObject> message) {
-    TargetReport word;
-    try {
-      word = TargetReport.fromJson(message.body());
-    } catch (IllegalArgumentException e) {
-      LOG.warn("task {}: unreadable report from a target: {}", id(), e.getMessage());
-      return;
-    }
-    TargetState target = targets.get(word.target());
-    if (target == null || target.isFinal()) {
-      return;
-    }
-    target.heard();
-    if (word instanceof TargetReport.Progress progress && target.progress(progress.files(), progress.bytes())) {
-      events.progress(target.line());
-    } else if (word instanceof TargetReport.Relinked relinked) {
-      events.relinked(relinked.target(), relinked.parent());
-    } else if (word instanceof TargetReport.Result result && target.finished(result, sourceReport.skipped())) {
-      changed(target);
-    }
   }
 
   /** Heartbeat: tells targets the source is alive, and gives up on targets that fell silent. */

@@ -116,6 +116,11 @@ final class TargetState {
     return move(TargetStatus.PREPARING);
   }
 
+  /** Moved out of its relay tree, it waits to be fed apart; it is not asked anything meanwhile. */
+  boolean pending() {
+    return move(TargetStatus.PENDING);
+  }
+
   boolean prepared(PrepareReply reply) {
     if (isFinal()) {
       return false;

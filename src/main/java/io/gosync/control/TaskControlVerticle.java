@@ -48,6 +48,8 @@ public final class TaskControlVerticle extends VerticleBase {
   private final Map<String, SourceTask> tasks = new LinkedHashMap<>();
   private final Map<String, TargetPart> parts = new HashMap<>();
   private final DestinationQueue queue = new DestinationQueue();
+  /** Shared by this source's tasks: a straggler is slow against what its group did before. */
+  private final BestRates rates = new BestRates();
   private final ManifestBudget manifests = ManifestBudget.ofHeap(Budget.heap());
   /** Ids of tasks being checked before they start, so that two submits cannot take one id. */
   private final Set<String> accepting = new HashSet<>();
@@ -131,7 +133,7 @@ public final class TaskControlVerticle extends VerticleBase {
   }
 
   private void start(Message<JsonObject> message, TaskRequest request, List<TargetState> targets) {
-    SourceTask task = new SourceTask(vertx, config, request, targets);
+    SourceTask task = new SourceTask(vertx, config, request, targets, rates);
     tasks.put(task.id(), task);
     forgetOldTasks();
     message.reply(new SubmitReply(task.id(), config.name()).toJson());

@@ -39,6 +39,10 @@ final class TaskEvents {
     publish(new TaskEvent.Relinked(taskId, target, parent));
   }
 
+  void moved(String target, String parent, String why) {
+    publish(new TaskEvent.Moved(taskId, target, parent, why));
+  }
+
   void done(TaskReport report) {
     publish(new TaskEvent.Done(taskId, report));
   }

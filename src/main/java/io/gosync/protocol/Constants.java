@@ -20,6 +20,8 @@ public final class Constants {
   public static final String FINISH = "finish";
   public static final String ABORT = "abort";
   public static final String PARENTS = "parents";
+  /** The source moves a straggler out of a relay's tree: sent to the relay that feeds it. */
+  public static final String RELAY_MOVE = "relay.move";
   // ... and node-local ones, used between the verticles of one node.
   public static final String NODES = "local.nodes";
   /** The node registry answers whether this node is in the cluster, for the HTTP API's /health. */

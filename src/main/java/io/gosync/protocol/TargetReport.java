@@ -2,6 +2,10 @@ package io.gosync.protocol;
 
 import io.vertx.core.json.JsonObject;
 
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+
 /**
  * What targets and relays tell a task's source on gosync.task.&lt;id&gt;.control, each with its
  * {@code type} and the {@code target} it is about (the sender itself, or a relay's child).
@@ -19,7 +23,7 @@ public sealed interface TargetReport {
     String type = fields.text("type");
     return switch (type) {
       case Live.TYPE -> new Live(target, fields.text("phase"));
-      case Progress.TYPE -> new Progress(target, fields.count("files"), fields.count("bytes"));
+      case Progress.TYPE -> new Progress(target, fields.count("files"), fields.count("bytes"), Progress.held(fields));
       case Result.TYPE -> Result.fromJson(target, fields);
       case Relinked.TYPE -> new Relinked(target, fields.text("parent"));
       default -> throw fields.refused("type", "must be live, progress, relinked or result, got '" + type + "'");
@@ -41,14 +45,47 @@ public sealed interface TargetReport {
     }
   }
 
-  /** What a receiving relay has landed so far. */
-  record Progress(String target, long files, long bytes) implements TargetReport {
+  /**
+   * What a receiving relay has landed so far, and how long each branch of its tee (its own landing, named by
+   * the node, and each child) has held the stream back: the milliseconds it was full, since the stream began.
+   */
+  record Progress(String target, long files, long bytes, Map<String, Long> held) implements TargetReport {
 
     static final String TYPE = "progress";
+    /** A node's own landing and its children, taken-over ones included: a handful. */
+    static final int MAX_HELD = 64;
+    /** A node's name is at most 63 characters (trust.NodeName); a branch's names one. */
+    static final int MAX_NAME = 63;
+
+    public Progress {
+      held = Map.copyOf(held);
+    }
 
     @Override
     public JsonObject toJson() {
-      return typed(new JsonObject().put("files", files).put("bytes", bytes), TYPE, target);
+      JsonObject branches = new JsonObject();
+      held.forEach(branches::put);
+      return typed(new JsonObject().put("files", files).put("bytes", bytes).put("held", branches), TYPE, target);
+    }
+
+    /** Absent is none; at most {@link #MAX_HELD} names, each of a node's length, with a count. */
+    static Map<String, Long> held(JsonFields fields) {
+      if (!fields.has("held")) {
+        return Map.of();
+      }
+      JsonFields held = fields.object("held");
+      Set<String> names = fields.rawObject("held").fieldNames();
+      if (names.size() > MAX_HELD) {
+        throw fields.refused("held", "more than " + MAX_HELD + " branches");
+      }
+      Map<String, Long> counts = new HashMap<>();
+      for (String name : names) {
+        if (name.isEmpty() || name.length() > MAX_NAME) {
+          throw fields.refused("held", "a branch name of " + name.length() + " characters");
+        }
+        counts.put(name, held.count(name));
+      }
+      return counts;
     }
   }
 

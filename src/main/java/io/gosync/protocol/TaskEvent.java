@@ -28,8 +28,10 @@ public sealed interface TaskEvent {
       case Progress.TYPE -> new Progress(taskId, fields.text("target"), fields.count("files"), fields.count("bytes"),
           fields.count("totalFiles"), fields.count("totalBytes"));
       case Relinked.TYPE -> new Relinked(taskId, fields.text("target"), fields.text("parent"));
+      case Moved.TYPE -> new Moved(taskId, fields.text("target"), fields.text("parent"), fields.text("why"));
       case Done.TYPE -> new Done(taskId, TaskReport.fromJson(fields));
-      default -> throw fields.refused("type", "must be state, target, progress, relinked or done, got '" + type + "'");
+      default -> throw fields.refused("type", "must be state, target, progress, relinked, moved or done, got '" + type
+          + "'");
     };
   }
 
@@ -82,6 +84,25 @@ public sealed interface TaskEvent {
     @Override
     public JsonObject toJson() {
       return typed(new JsonObject().put("target", target).put("parent", parent), TYPE, taskId);
+    }
+  }
+
+  /**
+   * A straggler held the others back: it is taken out of the relay tree ({@code parent} dropped it and took its
+   * children over), and fed apart once the others are done.
+   */
+  record Moved(String taskId, String target, String parent, String why) implements TaskEvent {
+
+    static final String TYPE = "moved";
+
+    @Override
+    public String type() {
+      return TYPE;
+    }
+
+    @Override
+    public JsonObject toJson() {
+      return typed(new JsonObject().put("target", target).put("parent", parent).put("why", why), TYPE, taskId);
     }
   }
 

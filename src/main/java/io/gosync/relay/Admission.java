@@ -1,7 +1,11 @@
 package io.gosync.relay;
 
 import io.gosync.relay.wire.StreamHeader;
+import io.gosync.trust.NodeIdentity;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.NetSocket;
+
+import javax.net.ssl.SSLPeerUnverifiedException;
 
 /**
  * Who may feed this node a task's stream: it must be addressed to this node, for a task it was told to expect
@@ -15,6 +19,15 @@ final class Admission {
 
   Admission(String self) {
     this.self = self;
+  }
+
+  /** The node name the peer's certificate proves, or a note why there is none (a refusal then names it). */
+  static String peerName(NetSocket socket) {
+    try {
+      return NodeIdentity.peerName(socket.sslSession());
+    } catch (SSLPeerUnverifiedException e) {
+      return "(no node: " + e.getMessage() + ")";
+    }
   }
 
   /** A first stream: {@code plan} is null unless this node was prepared for it. */

@@ -6,6 +6,7 @@ import io.gosync.config.Transport;
 import io.gosync.liveness.Silence;
 import io.gosync.protocol.Constants;
 import io.gosync.protocol.Skipped;
+import io.gosync.protocol.StragglerMove;
 import io.gosync.relay.RelayMessages.Received;
 import io.gosync.relay.RelayMessages.SendOutcome;
 import io.gosync.relay.RelayMessages.SendRequest;
@@ -17,9 +18,9 @@ import io.gosync.scan.TempNames;
 import io.gosync.trust.NodeIdentity;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetSocket;
 import org.slf4j.Logger;
@@ -30,7 +31,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
-import javax.net.ssl.SSLPeerUnverifiedException;
 
 import static io.gosync.protocol.Constants.nodeAddress;
 
@@ -58,6 +58,7 @@ public final class RelayVerticle extends VerticleBase {
   private final RelayMetrics metrics = RelayMetrics.NONE;
   private final Map<String, ReceivePlan> plans = new HashMap<>();
   private final Map<String, Receiving> receiving = new HashMap<>();
+  private final TaskTees tees = new TaskTees();
   private final Budget headers = Budget.ofHeap("header bytes in flight", Budget.heap(), HEADERS_HEAP_SHARE, 1);
   private final Budget windows = Budget.ofHeap("replay window bytes", Budget.heap(), WINDOWS_HEAP_SHARE, 1);
   private final Admission admission;
@@ -85,7 +86,8 @@ public final class RelayVerticle extends VerticleBase {
             "cannot listen on data port " + config.host() + ":" + config.dataPort() + ": " + err.getMessage()))),
         bus.<ReceivePlan>localConsumer(nodeAddress(self, Constants.RELAY_EXPECT), this::onExpect).completion(),
         bus.<String>localConsumer(nodeAddress(self, Constants.RELAY_FORGET), this::onForget).completion(),
-        bus.<SendRequest>localConsumer(nodeAddress(self, Constants.RELAY_SEND), this::onSend).completion());
+        bus.<SendRequest>localConsumer(nodeAddress(self, Constants.RELAY_SEND), this::onSend).completion(),
+        bus.<JsonObject>consumer(nodeAddress(self, Constants.RELAY_MOVE), this::onMove).completion());
   }
 
   @Override
@@ -123,6 +125,16 @@ public final class RelayVerticle extends VerticleBase {
         .onFailure(err -> message.fail(500, err.getMessage()));
   }
 
+  /** The source moves a straggler out of this node's tree: the tee drops it, its children are taken over. */
+  private void onMove(Message<JsonObject> message) {
+    try {
+      StragglerMove move = StragglerMove.fromJson(message.body());
+      message.reply(tees.move(move.taskId(), move.straggler(), move.why()));
+    } catch (IllegalArgumentException e) {
+      message.fail(400, e.getMessage());
+    }
+  }
+
   private void onConnection(NetSocket socket) {
     HeaderReader.read(vertx, socket, config.connectTimeoutMs(), headers)
         .onSuccess(start -> receive(socket, start))
@@ -132,7 +144,7 @@ public final class RelayVerticle extends VerticleBase {
   private void receive(NetSocket socket, HeaderReader.Start start) {
     StreamHeader header = start.header();
     String taskId = header.taskId();
-    String peer = peerName(socket);
+    String peer = Admission.peerName(socket);
     Receiving current = receiving.get(taskId);
     String refusal = header.relink() && current != null
         ? admission.relinkRefusal(header, peer, current, start.leftover())
@@ -148,19 +160,10 @@ public final class RelayVerticle extends VerticleBase {
     }
     Receiving stream = land(header, plans.remove(taskId));
     if (header.relink()) {
-      socket.write(offsetReply(0)); // taken over before its first parent reached it
+      socket.write(StreamHeader.relinkAnswer(0)); // taken over before its first parent reached it
       Reports.relinked(bus, taskId, config.name(), peer);
     }
     links.connect(header, header.node().children()).onSuccess(children -> forward(stream, socket, start, children));
-  }
-
-  /** The node name the peer's certificate proves, or a note why there is none (a refusal then names it). */
-  private static String peerName(NetSocket socket) {
-    try {
-      return NodeIdentity.peerName(socket.sslSession());
-    } catch (SSLPeerUnverifiedException e) {
-      return "(no node: " + e.getMessage() + ")";
-    }
   }
 
   /** Lands the stream on this node, with progress reports until it is over, then tells task control. */
@@ -171,13 +174,13 @@ public final class RelayVerticle extends VerticleBase {
     LandingSink sink = new LandingSink(vertx, plan, landing, metrics);
     Receiving stream = new Receiving(plan, sink, header.parent());
     receiving.put(taskId, stream);
-    long progress = vertx.setPeriodic(config.progressIntervalMs(), id -> reportProgress(taskId, sink));
+    long progress = vertx.setPeriodic(config.progressIntervalMs(), id -> reportProgress(stream));
     sink.result().onComplete(done -> {
       if (done.failed()) {
         LOG.warn("task {}: receiving failed: {}", taskId, done.cause().getMessage());
       }
       vertx.cancelTimer(progress);
-      reportProgress(taskId, sink);
+      reportProgress(stream);
       receiving.remove(taskId);
       bus.send(nodeAddress(config.name(), Constants.RECEIVED), done.succeeded()
           ? new Received(taskId, true, done.result().files(), done.result().bytes(), done.result().skipped(),
@@ -218,7 +221,7 @@ public final class RelayVerticle extends VerticleBase {
     Inbound old = stream.inbound;
     stream.inbound = start.rest(); // the old connection's end is no longer this stream's
     if (old != null) {
-      old.close();
+      old.takenOver();
     }
     if (stream.adopterWait >= 0) {
       vertx.cancelTimer(stream.adopterWait);
@@ -226,13 +229,9 @@ public final class RelayVerticle extends VerticleBase {
     }
     long offset = stream.tee.written();
     LOG.info("task {}: {} takes the stream over from {} at byte {}", taskId, peer, stream.parent, offset);
-    socket.write(offsetReply(offset));
+    socket.write(StreamHeader.relinkAnswer(offset));
     Reports.relinked(bus, taskId, config.name(), peer);
     follow(stream, socket, start.rest(), peer);
-  }
-
-  private static Buffer offsetReply(long offset) {
-    return Buffer.buffer(StreamHeader.RELINK_REPLY_BYTES).appendLong(offset);
   }
 
   /**
@@ -278,7 +277,8 @@ public final class RelayVerticle extends VerticleBase {
 
   private TeeWriteStream tee(StreamHeader header, List<TeeWriteStream.Branch> branches, BooleanSupplier fed) {
     Relinks relinks = new Relinks(links, bus, header, (long) config.replayWindowMib() << 20, windows, fed);
-    return Tees.over(vertx, bus, header.taskId(), branches, config.stallTimeoutMs(), metrics, relinks);
+    return tees.add(header.taskId(), Tees.over(vertx, bus, header.taskId(), branches, config.stallTimeoutMs(),
+        metrics, relinks));
   }
 
   /** Closes the connection of a parent that has sent nothing for the limit: it hangs, or is gone. */
@@ -293,7 +293,8 @@ public final class RelayVerticle extends VerticleBase {
     });
   }
 
-  private void reportProgress(String taskId, LandingSink sink) {
-    Reports.progress(bus, taskId, config.name(), sink.tally().files(), sink.tally().bytes());
+  private void reportProgress(Receiving stream) {
+    Reports.progress(bus, stream.plan.taskId(), config.name(), stream.sink.tally().files(),
+        stream.sink.tally().bytes(), stream.tee == null ? Map.of() : stream.tee.held());
   }
 }

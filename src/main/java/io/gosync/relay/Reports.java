@@ -7,6 +7,8 @@ import io.gosync.protocol.TargetReport.Progress;
 import io.gosync.protocol.TargetReport.Result;
 import io.vertx.core.eventbus.EventBus;
 
+import java.util.Map;
+
 /**
  * The one place that sends what targets and relays tell a task's source on
  * gosync.task.&lt;id&gt;.control: heartbeats, progress, relinks, and results (a target's own, or the
@@ -21,8 +23,8 @@ public final class Reports {
     send(bus, taskId, live);
   }
 
-  static void progress(EventBus bus, String taskId, String target, long files, long bytes) {
-    send(bus, taskId, new Progress(target, files, bytes));
+  static void progress(EventBus bus, String taskId, String target, long files, long bytes, Map<String, Long> held) {
+    send(bus, taskId, new Progress(target, files, bytes, held));
   }
 
   public static void result(EventBus bus, String taskId, Result result) {

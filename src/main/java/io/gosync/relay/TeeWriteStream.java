@@ -9,7 +9,9 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.streams.WriteStream;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.BiConsumer;
 
 /**
@@ -31,7 +33,12 @@ final class TeeWriteStream extends QuietSink {
     final TreeNode child;
     /** Runs while the branch is full; a drain stops it. */
     final Silence full = Silence.stopped();
+    /** How long in all it was full, so held the tee back: what tells a straggler (see {@code Stragglers}). */
+    private long heldNanos;
+    private long fullSince = -1;
     Future<Void> lastWrite = Future.succeededFuture();
+    /** The child said an ancestor took it over: its children are not this node's to take over. */
+    boolean takenOver;
 
     Branch(String name, WriteStream<Buffer> stream) {
       this(name, stream, 0, null);
@@ -43,11 +50,31 @@ final class TeeWriteStream extends QuietSink {
       this.stallTimeoutMs = stallTimeoutMs;
       this.child = child;
     }
+
+    private void filled() {
+      full.startIfStopped();
+      if (fullSince < 0) {
+        fullSince = System.nanoTime();
+      }
+    }
+
+    private void drained() {
+      full.stop();
+      if (fullSince >= 0) {
+        heldNanos += System.nanoTime() - fullSince;
+        fullSince = -1;
+      }
+    }
+
+    /** Milliseconds this branch was full, so far. */
+    long heldMs() {
+      return (heldNanos + (fullSince < 0 ? 0 : System.nanoTime() - fullSince)) / 1_000_000;
+    }
   }
 
   private final Vertx vertx;
   private final List<Branch> branches;
-  private final BiConsumer<Branch, String> onDropped;
+  private final BiConsumer<Branch, Dropped> onDropped;
   /** What went by lately, for a node below that must be fed again; null when no child has children. */
   private final ReplayWindow window;
   private final long stallTimeoutMs;
@@ -64,7 +91,7 @@ final class TeeWriteStream extends QuietSink {
    * @param window the window to keep, or null
    */
   TeeWriteStream(Vertx vertx, List<Branch> branches, long stallTimeoutMs, RelayMetrics metrics,
-                 ReplayWindow window, BiConsumer<Branch, String> onDropped) {
+                 ReplayWindow window, BiConsumer<Branch, Dropped> onDropped) {
     this.vertx = vertx;
     this.branches = new ArrayList<>();
     this.onDropped = onDropped;
@@ -80,7 +107,7 @@ final class TeeWriteStream extends QuietSink {
     branches.add(branch);
     // The tee owns each branch's drain handler: a drain is progress, and may free the tee.
     branch.stream.drainHandler(v -> {
-      branch.full.stop();
+      branch.drained();
       checkDrained();
     });
   }
@@ -88,6 +115,36 @@ final class TeeWriteStream extends QuietSink {
   /** The window of what went by, or null if this tee keeps none (or no longer, once it ended). */
   ReplayWindow window() {
     return window == null || window.isClosed() ? null : window;
+  }
+
+  /** How long each branch, by name, has held the tee back so far (ms). */
+  Map<String, Long> held() {
+    Map<String, Long> held = new LinkedHashMap<>();
+    branches.forEach(branch -> held.put(branch.name, branch.heldMs()));
+    return held;
+  }
+
+  /**
+   * Takes a child out to be fed apart, a straggler (see {@code Stragglers}): dropped as any, its children taken
+   * over, but not reported failed. @return whether it was a branch
+   */
+  boolean move(String name, String why) {
+    boolean moved = false;
+    for (Branch branch : List.copyOf(branches)) {
+      if (branch.name.equals(name) && branch.child != null && remove(branch)) {
+        onDropped.accept(branch, new Dropped(why, false));
+        moved = true;
+      }
+    }
+    return moved;
+  }
+
+  boolean isEnded() {
+    return ended;
+  }
+
+  /** Why a branch went, and whether that is its node's failure to report. */
+  record Dropped(String reason, boolean failed) {
   }
 
   /** Drops a branch from outside, e.g. when its connection closed. */
@@ -143,7 +200,7 @@ final class TeeWriteStream extends QuietSink {
       writes.add(branch.lastWrite);
       metrics.forwarded(branch.name, data.length());
       if (branch.stream.writeQueueFull()) {
-        branch.full.startIfStopped();
+        branch.filled();
       }
     }
     return Future.join(writes).<Void>mapEmpty().otherwiseEmpty();
@@ -179,7 +236,7 @@ final class TeeWriteStream extends QuietSink {
 
   private void drop(Branch branch, String reason) {
     if (remove(branch)) {
-      onDropped.accept(branch, reason);
+      onDropped.accept(branch, new Dropped(reason, true));
     }
   }
 
@@ -197,7 +254,7 @@ final class TeeWriteStream extends QuietSink {
     for (Branch branch : List.copyOf(branches)) {
       long limit = branch.stallTimeoutMs > 0 ? branch.stallTimeoutMs : stallTimeoutMs;
       if (!branch.stream.writeQueueFull()) {
-        branch.full.stop();
+        branch.drained();
       } else if (branch.full.longerThan(limit)) {
         drop(branch, "stalled: accepted nothing for " + limit + " ms");
       }

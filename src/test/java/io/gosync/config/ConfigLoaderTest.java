@@ -170,6 +170,11 @@ class ConfigLoaderTest {
     assertFailsNaming(vertx, null, NO_ENV, named().put("httpPort", -1), "httpPort");
     assertFailsNaming(vertx, null, Map.of("GOSYNC_REPLAY_WINDOW_MIB", "0"), named(), "replayWindowMib");
     assertFailsNaming(vertx, null, NO_ENV, named().put("replayWindowMib", 257), "replayWindowMib");
+    assertFailsNaming(vertx, null, Map.of("GOSYNC_STRAGGLER_AFTER_MS", "-1"), named(), "stragglerAfterMs");
+    assertFailsNaming(vertx, null, NO_ENV, named().put("stragglerHeldPercent", 49), "stragglerHeldPercent");
+    assertFailsNaming(vertx, null, NO_ENV, named().put("stragglerHeldPercent", 101), "stragglerHeldPercent");
+    assertFailsNaming(vertx, null, NO_ENV, named().put("stragglerRatePercent", 0), "stragglerRatePercent");
+    assertFailsNaming(vertx, null, NO_ENV, named().put("stragglerRatePercent", 101), "stragglerRatePercent");
   }
 
   @Test

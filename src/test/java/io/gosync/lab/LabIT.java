@@ -42,6 +42,11 @@ class LabIT {
   private static final Duration SYNC_WITHIN = Duration.ofMinutes(4);
   /** 48 MiB in one file (about 4 s a hop at 100 Mbit/s, long enough to kill a relay mid-stream) and 300 small files. */
   private static final DataSet DATA = new DataSet(48L << 20, 300, 1 << 10, 64 << 10, 10, 3, 7);
+  /**
+   * A straggler period short enough that the first sync (about 5 s) shows the source its chain's full rate, with
+   * reports every 500 ms: a node is moved only when slow against what its group did before.
+   */
+  private static final Map<String, String> STRAGGLER_PERIOD = Map.of("GOSYNC_STRAGGLER_AFTER_MS", "2000");
 
   private static Lab lab;
 
@@ -63,7 +68,7 @@ class LabIT {
     lab = Lab.create(HOSTS, RATE_MBIT);
     DATA.write(lab.path(0, SRC));
     lab.mountSmallDisk(3, FULL_DISK, 8L << 20);
-    lab.startDaemons();
+    lab.startDaemons(STRAGGLER_PERIOD);
   }
 
   @AfterAll
@@ -106,8 +111,29 @@ class LabIT {
     assertEveryTargetSame(FULL_DISK, 1, 2, 4);
   }
 
+  /**
+   * h2's link at a quarter of the rate both ways: it holds the chain back, so it is moved out of it (h1 takes
+   * h3 over) and fed apart by the source once the others are done; every target ends ok and whole. The source
+   * saw the chain's full rate in the first test.
+   */
   @Test
   @Order(4)
+  void aTargetOnASlowLinkIsMovedOutOfTheChainAndFedApart() throws Exception {
+    lab.setRate(2, RATE_MBIT / 4);
+    JsonObject report;
+    try {
+      report = syncOk("/data/straggler", "1", "h1,h2,h3,h4");
+    } finally {
+      lab.setRate(2, RATE_MBIT);
+    }
+    Map<String, String> vias = vias(report);
+    assertEquals("h1", vias.get("h3"), "h3 was not taken over by h1: " + report.encodePrettily());
+    assertEquals("h0", vias.get("h2"), "h2 was not fed apart by the source: " + report.encodePrettily());
+    assertEveryTargetSame("/data/straggler", 1, 2, 3, 4);
+  }
+
+  @Test
+  @Order(5)
   void aRelayKilledMidChainCostsOnlyItselfTheNodeBelowIsTakenOverMidStream() throws Exception {
     String dst = "/data/killed";
     Lab.Run[] running = new Lab.Run[1];

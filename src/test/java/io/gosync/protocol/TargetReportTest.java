@@ -4,6 +4,7 @@ import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -23,8 +24,8 @@ class TargetReportTest {
   void eachReportIsWrittenAsOnTheWire() {
     assertEquals("{\"phase\":\"diffing\",\"type\":\"live\",\"target\":\"web2\"}",
         new TargetReport.Live("web2", "diffing").toJson().encode());
-    assertEquals("{\"files\":3,\"bytes\":4096,\"type\":\"progress\",\"target\":\"web2\"}",
-        new TargetReport.Progress("web2", 3, 4096).toJson().encode());
+    assertEquals("{\"files\":3,\"bytes\":4096,\"held\":{\"web3\":1200},\"type\":\"progress\",\"target\":\"web2\"}",
+        new TargetReport.Progress("web2", 3, 4096, Map.of("web3", 1200L)).toJson().encode());
     assertEquals("{\"status\":\"ok\",\"files\":3,\"bytes\":4096,\"fixedDirectories\":1,\"via\":\"web1\","
         + "\"skipped\":0,\"message\":null,\"type\":\"result\",\"target\":\"web2\"}", OK.toJson().encode());
     assertEquals("{\"status\":\"partial\",\"files\":2,\"bytes\":10,\"fixedDirectories\":0,\"via\":\"web2\","
@@ -36,7 +37,7 @@ class TargetReportTest {
 
   @Test
   void eachReportIsReadBack() {
-    for (TargetReport report : List.of(new TargetReport.Live("web2", "queued"), new TargetReport.Progress("web2", 1, 2),
+    for (TargetReport report : List.of(new TargetReport.Live("web2", "queued"), new TargetReport.Progress("web2", 1, 2, Map.of("web3", 7L)),
         OK, new TargetReport.Result("web2", TargetStatus.UNCHANGED, 0, 0, 0, null, Skipped.NONE,
             "2 differing entries left"), PARTIAL,
         TargetReport.Result.failed("web3", "disk full"))) {
@@ -65,8 +66,20 @@ class TargetReportTest {
   @Test
   void aBadFieldOfEachReportIsNamed() {
     assertRefused(new TargetReport.Live("web2", "queued").toJson().put("phase", 3), "phase");
-    assertRefused(new TargetReport.Progress("web2", 1, 2).toJson().put("files", "1"), "files");
-    assertRefused(new TargetReport.Progress("web2", 1, 2).toJson().put("bytes", -2), "bytes");
+    assertRefused(new TargetReport.Progress("web2", 1, 2, Map.of("web3", 7L)).toJson().put("files", "1"), "files");
+    assertRefused(new TargetReport.Progress("web2", 1, 2, Map.of("web3", 7L)).toJson().put("bytes", -2), "bytes");
+    JsonObject progress = new TargetReport.Progress("web2", 1, 2, Map.of()).toJson();
+    assertRefused(progress.copy().put("held", 5), "held");
+    assertRefused(progress.copy().put("held", new JsonObject().put("web3", -1)), "held.web3");
+    assertRefused(progress.copy().put("held", new JsonObject().put("web3", "7")), "held.web3");
+    assertRefused(progress.copy().put("held", new JsonObject().put("n".repeat(64), 7)), "held");
+    assertRefused(progress.copy().put("held", new JsonObject().put("", 7)), "held");
+    JsonObject many = new JsonObject();
+    for (int i = 0; i <= TargetReport.Progress.MAX_HELD; i++) {
+      many.put("n" + i, i);
+    }
+    assertRefused(progress.copy().put("held", many), "held");
+    assertEquals(Map.of(), ((TargetReport.Progress) TargetReport.fromJson(without(progress, "held"))).held());
     assertRefused(OK.toJson().put("status", "great"), "status");
     assertRefused(OK.toJson().put("status", "transferring"), "status");
     assertRefused(without(OK.toJson(), "files"), "files");

@@ -455,6 +455,7 @@ class MaliciousPeerTest {
       JsonObject report = await(result.future(), 30);
 
       assertEquals("ok", report.getString("status"), report.encode());
+      assertEquals(StreamHeader.TAKEN_OVER, readOrEnd(first), "the replaced parent was not told it was replaced");
       assertEquals(-1, readOrEnd(first), "the replaced parent's connection stayed open");
     }
     assertEquals(List.of("f.bin"), list(dst));

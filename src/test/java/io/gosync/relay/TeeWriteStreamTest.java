@@ -1,5 +1,6 @@
 package io.gosync.relay;
 
+import io.gosync.relay.wire.TreeNode;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -210,7 +211,8 @@ class TeeWriteStreamTest {
           new TeeWriteStream.Branch("stuck", stuck)), STALL_MS, RelayMetrics.NONE, null, (branch, reason) -> test.verify(() -> {
             long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
             assertEquals("stuck", branch.name);
-            assertTrue(reason.startsWith("stalled"), reason);
+            assertTrue(reason.failed());
+            assertTrue(reason.reason().startsWith("stalled"), reason.reason());
             assertTrue(elapsedMs >= STALL_MS, "dropped after " + elapsedMs + " ms, before the stall timeout");
             droppedThenDrained.flag();
           }));
@@ -372,6 +374,43 @@ class TeeWriteStreamTest {
     });
   }
 
+  /** How long each branch held the tee back is what tells a straggler: only the full one's time grows. */
+  @Test
+  void eachBranchCountsTheTimeItWasFull(Vertx vertx, VertxTestContext test) {
+    FakeBranch slow = new FakeBranch();
+    slow.fillOnWrite = true;
+    vertx.runOnContext(v -> {
+      TeeWriteStream tee = tee(vertx, NO_STALL_MS, new FakeBranch(), slow);
+      tee.write(Buffer.buffer("x"));
+      vertx.setTimer(300, id -> test.verify(() -> {
+        slow.drain();
+        Map<String, Long> held = tee.held();
+        assertTrue(held.get("b") >= 300, held.toString());
+        assertEquals(0L, held.get("a"), held.toString());
+        test.completeNow();
+      }));
+    });
+  }
+
+  /** A straggler is moved out: its branch goes, not as a failure; the local landing cannot be moved. */
+  @Test
+  void aMovedChildIsDroppedButNotFailed(Vertx vertx, VertxTestContext test) {
+    onContext(vertx, test, () -> {
+      List<String> drops = new ArrayList<>();
+      TreeNode child = new TreeNode("c", "127.0.0.1", 1, List.of());
+      TeeWriteStream tee = new TeeWriteStream(vertx, List.of(new TeeWriteStream.Branch("self", new FakeBranch()),
+          new TeeWriteStream.Branch("c", new FakeBranch(), 0, child)), NO_STALL_MS, RelayMetrics.NONE, null,
+          (branch, dropped) -> drops.add(branch.name + (dropped.failed() ? " failed: " : " moved: ") + dropped.reason()));
+
+      assertFalse(tee.move("self", "slow disk"));
+      assertTrue(tee.move("c", "held back 90 %"));
+      assertFalse(tee.move("c", "again"));
+
+      assertEquals(List.of("c moved: held back 90 %"), drops);
+      assertEquals(List.of("self"), List.copyOf(tee.held().keySet()));
+    });
+  }
+
   /** Runs a synchronous test body on a Vert.x context and completes the test when it returns. */
   private static void onContext(Vertx vertx, VertxTestContext test, Runnable body) {
     vertx.runOnContext(v -> test.verify(() -> {
@@ -387,7 +426,7 @@ class TeeWriteStreamTest {
       branches.add(new TeeWriteStream.Branch(String.valueOf((char) ('a' + i)), fakes[i]));
     }
     return new TeeWriteStream(vertx, branches, stallMs, RelayMetrics.NONE,
-        null, (branch, reason) -> dropped.add(branch.name + ": " + reason));
+        null, (branch, reason) -> dropped.add(branch.name + ": " + reason.reason()));
   }
 
   /** A branch that records what it receives and is full, drained or failing when the test says so. */

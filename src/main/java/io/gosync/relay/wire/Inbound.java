@@ -64,6 +64,15 @@ public final class Inbound {
     return handedOn.future();
   }
 
+  /**
+   * An ancestor took the stream over: tells the parent so ({@link StreamHeader#TAKEN_OVER}), so that it does not
+   * take this node's children over as it would from a child that died, then closes as {@link #close} does.
+   */
+  public void takenOver() {
+    onEventLoop(() -> socket.write(Buffer.buffer(new byte[] {StreamHeader.TAKEN_OVER})));
+    close();
+  }
+
   /** Drops the connection and whatever it still brings: a refused stream, or a parent that another replaced. */
   public void close() {
     onEventLoop(() -> {

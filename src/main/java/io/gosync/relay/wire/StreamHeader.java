@@ -31,6 +31,18 @@ public record StreamHeader(String taskId, String parent, TreeNode node, int tree
   /** A relinked receiver's answer: how many body bytes it has, a long. */
   public static final int RELINK_REPLY_BYTES = 8;
 
+  /**
+   * What a child taken over by an ancestor writes to its old parent before it closes that connection: the only
+   * byte a child ever sends its parent. Without it, the parent would take the child's children over, as from a
+   * child that died, and feed them a stream it may no longer have (a straggler moved out of the tree).
+   */
+  public static final byte TAKEN_OVER = 'T';
+
+  /** A relinked receiver's answer: the body bytes it has. */
+  public static Buffer relinkAnswer(long offset) {
+    return Buffer.buffer(RELINK_REPLY_BYTES).appendLong(offset);
+  }
+
   public StreamHeader(String taskId, String parent, TreeNode node, int treeHeight) {
     this(taskId, parent, node, treeHeight, false);
   }

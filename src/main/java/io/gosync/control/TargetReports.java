@@ -1,0 +1,65 @@
+package io.gosync.control;
+
+import io.gosync.protocol.TargetReport;
+import io.gosync.protocol.TargetStatus;
+import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * What a task's source makes of the reports of its targets and relays (gosync.task.&lt;id&gt;.control): any is a
+ * sign of life of its target; progress moves its line and feeds the straggler watch; a relink is an event; a
+ * result ends the target, unless it is a moved straggler's first stream ending. Lives on the control event loop.
+ */
+final class TargetReports {
+
+  private static final Logger LOG = LoggerFactory.getLogger(TargetReports.class);
+
+  private final String taskId;
+  private final Map<String, TargetState> targets;
+  private final TaskEvents events;
+  private final StragglerMoves stragglers;
+  private final SourceReport sourceReport;
+  private final Consumer<TargetState> changed;
+
+  /** @param changed hears of each change of a target's status */
+  TargetReports(String taskId, Map<String, TargetState> targets, TaskEvents events, StragglerMoves stragglers,
+      SourceReport sourceReport, Consumer<TargetState> changed) {
+    this.taskId = taskId;
+    this.targets = targets;
+    this.events = events;
+    this.stragglers = stragglers;
+    this.sourceReport = sourceReport;
+    this.changed = changed;
+  }
+
+  void heard(JsonObject body) {
+    TargetReport word;
+    try {
+      word = TargetReport.fromJson(body);
+    } catch (IllegalArgumentException e) {
+      LOG.warn("task {}: unreadable report from a target: {}", taskId, e.getMessage());
+      return;
+    }
+    TargetState target = targets.get(word.target());
+    if (target == null || target.isFinal()) {
+      return;
+    }
+    target.heard();
+    if (word instanceof TargetReport.Progress progress) {
+      stragglers.progress(target, progress.held(), progress.bytes(), System.nanoTime() / 1_000_000);
+      if (target.progress(progress.files(), progress.bytes())) {
+        events.progress(target.line());
+      }
+    } else if (word instanceof TargetReport.Relinked relinked) {
+      stragglers.relinked(relinked.target(), relinked.parent());
+      events.relinked(relinked.target(), relinked.parent());
+    } else if (word instanceof TargetReport.Result result && (result.status() == TargetStatus.FAILED
+        && stragglers.cutOff(target) || target.finished(result, sourceReport.skipped()))) {
+      changed.accept(target);
+    }
+  }
+}
