@@ -59,6 +59,7 @@ final class SourceTask {
   private final TaskEvents events;
   private final SourceReport sourceReport;
   private final GroupRunner<Group<TargetState>> groups;
+  private final Refeeds refeeds;
   private final StragglerMoves stragglers;
 
   private TaskState state = TaskState.ACCEPTED;
@@ -75,7 +76,8 @@ final class SourceTask {
     this.events = new TaskEvents(bus, request.id());
     this.sourceReport = new SourceReport(request, config.name());
     this.groups = new GroupRunner<>(config.maxParallelGroups(), this::send);
-    this.stragglers = new StragglerMoves(bus, config, request.id(), events, this::feedApart, rates);
+    this.refeeds = new Refeeds(this::feedAgain, this::changed);
+    this.stragglers = new StragglerMoves(bus, config, request.id(), events, refeeds, rates);
     targets.forEach(target -> this.targets.put(target.name(), target));
   }
 
@@ -93,7 +95,8 @@ final class SourceTask {
     if (isDone()) {
       return done.future();
     }
-    TargetReports reports = new TargetReports(id(), targets, events, stragglers, sourceReport, this::changed);
+    TargetReports reports = new TargetReports(id(), targets, events, stragglers, refeeds, sourceReport,
+        this::changed);
     consumers.add(bus.<JsonObject>consumer(taskAddress(id(), Constants.CONTROL), message -> reports.heard(message.body())));
     consumers.add(bus.<JsonObject>consumer(taskAddress(id(), Constants.MANIFEST), chunk -> shared.serve(chunk)));
     timer = vertx.setPeriodic(config.heartbeatMs(), id -> tick());
@@ -182,13 +185,10 @@ final class SourceTask {
     groups.run(grouping.groups());
   }
 
-  /** A straggler moved out of its tree, prepared again once the others are done: it gets only what it lacks. */
-  private void feedApart(TargetState target) {
-    prepare(target).onSuccess(v -> {
-      if (target.status() == TargetStatus.PREPARED) {
-        transfer(List.of(target));
-      }
-    });
+  /** Targets whose stream ended early (see {@link Refeeds}), prepared again: they get only what they lack. */
+  private void feedAgain(List<TargetState> again) {
+    Future.join(again.stream().map(this::prepare).toList()).onComplete(v ->
+        transfer(again.stream().filter(target -> target.status() == TargetStatus.PREPARED).toList()));
   }
 
   /**
@@ -211,7 +211,9 @@ final class SourceTask {
           refused.forEach((member, why) -> fail(targets.get(member), why));
           Set<String> cut = live.stream().filter(TargetState::isFinal).map(TargetState::name).collect(toSet());
           List<TreeNode> children = plan.childrenWithout(cut);
-          stragglers.watch(number, children, live.stream().filter(member -> !member.isFinal()).toList());
+          List<TargetState> members = live.stream().filter(member -> !member.isFinal()).toList();
+          refeeds.watch(number, members);
+          stragglers.watch(children, members);
           return children.isEmpty() ? Future.succeededFuture() : bus.request(nodeAddress(config.name(),
               Constants.RELAY_SEND), new SendRequest(id(), number, sourceScan.path(), sourceScan.manifest(),
               sourceScan.began(), group.need(), group.partials(), children, request.compress()),
@@ -219,7 +221,7 @@ final class SourceTask {
         })
         .onFailure(err -> group.members().forEach(
             member -> fail(member, "the source could not send: " + err.getMessage())))
-        .onComplete(over -> stragglers.groupOver(number))
+        .onComplete(over -> refeeds.groupOver(number))
         .<Void>mapEmpty()
         .recover(err -> Future.succeededFuture());
   }

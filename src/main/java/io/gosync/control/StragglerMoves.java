@@ -9,19 +9,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.function.Consumer;
 
 import static io.gosync.protocol.Constants.nodeAddress;
 
 /**
  * A task's stragglers, on its source: watches each group's tree ({@link Stragglers}) as its progress reports
- * come, has the parent of one that holds the others back drop it (its children are taken over, as when a relay
- * dies), and once both its first stream and its group's are over, has it fed apart: prepared again, it needs
- * only what it lacks, a large file resumed from its partial. Lives on the control event loop.
+ * come, and has the parent of one that holds the others back drop it (its children are taken over, as when a
+ * relay dies); {@link Refeeds} feeds it apart once its group is over. Lives on the control event loop.
  */
 final class StragglerMoves {
 
@@ -31,41 +27,32 @@ final class StragglerMoves {
   private final NodeConfig config;
   private final String taskId;
   private final TaskEvents events;
-  private final Consumer<TargetState> feedApart;
+  private final Refeeds refeeds;
   private final BestRates rates;
   private final Map<String, Stragglers> trees = new HashMap<>();
-  private final Map<String, Integer> groups = new HashMap<>();
-  private final Set<Integer> groupsOver = new HashSet<>();
-  /** Moved, its first stream not yet over. */
-  private final Set<String> moved = new HashSet<>();
-  /** Moved and cut off: waiting for its group to be over. */
-  private final Map<String, TargetState> waiting = new HashMap<>();
 
   /**
-   * @param feedApart prepares a moved target again and feeds it in a group of its own
+   * @param refeeds feeds a moved target apart
    * @param rates what the targets did in this source's tasks so far, shared by them
    */
-  StragglerMoves(EventBus bus, NodeConfig config, String taskId, TaskEvents events, Consumer<TargetState> feedApart,
+  StragglerMoves(EventBus bus, NodeConfig config, String taskId, TaskEvents events, Refeeds refeeds,
       BestRates rates) {
     this.bus = bus;
     this.config = config;
     this.taskId = taskId;
     this.events = events;
-    this.feedApart = feedApart;
+    this.refeeds = refeeds;
     this.rates = rates;
   }
 
-  /** Group {@code number} streams down {@code children} (below this node) to these members. */
-  void watch(int number, List<TreeNode> children, List<TargetState> members) {
+  /** A group streams down {@code children} (below this node) to these members. */
+  void watch(List<TreeNode> children, List<TargetState> members) {
     if (config.stragglerAfterMs() == 0 || members.size() < 2) {
       return;
     }
     Stragglers tree = new Stragglers(config.name(), children, config.stragglerAfterMs(), config.stragglerHeldPercent(),
         config.stragglerRatePercent(), rates);
-    for (TargetState member : members) {
-      trees.put(member.name(), tree);
-      groups.put(member.name(), number);
-    }
+    members.forEach(member -> trees.put(member.name(), tree));
   }
 
   void progress(TargetState target, Map<String, Long> held, long bytes, long nowMs) {
@@ -77,7 +64,7 @@ final class StragglerMoves {
     Stragglers.Move move = tree.straggler(nowMs);
     if (move != null) {
       LOG.info("task {}: moving {} out of the relay tree: {}", taskId, move.straggler(), move.why());
-      moved.add(move.straggler());
+      refeeds.moved(move.straggler());
       bus.send(nodeAddress(move.parent(), Constants.RELAY_MOVE),
           new StragglerMove(taskId, move.straggler(), move.why()).toJson());
       events.moved(move.straggler(), move.parent(), move.why());
@@ -88,34 +75,6 @@ final class StragglerMoves {
     Stragglers tree = trees.get(target);
     if (tree != null) {
       tree.relinked(target, parent);
-    }
-  }
-
-  /**
-   * A target's stream failed. @return true when it was moved: that is its first stream's end, not its fate;
-   * it waits (pending) to be fed apart
-   */
-  boolean cutOff(TargetState target) {
-    if (!moved.remove(target.name())) {
-      return false;
-    }
-    target.pending();
-    if (groupsOver.contains(groups.get(target.name()))) {
-      feedApart.accept(target);
-    } else {
-      waiting.put(target.name(), target);
-    }
-    return true;
-  }
-
-  /** Group {@code number}'s stream is over: its moved members may be fed now. */
-  void groupOver(int number) {
-    groupsOver.add(number);
-    for (TargetState target : List.copyOf(waiting.values())) {
-      if (groups.get(target.name()) == number) {
-        waiting.remove(target.name());
-        feedApart.accept(target);
-      }
     }
   }
 }

@@ -229,6 +229,14 @@ final class TargetPart {
     }
   }
 
+  /** The stream stopped coming, through no fault here: the source may feed this node again, or fail it. */
+  void cutOff(String reason) {
+    if (!closed) {
+      Reports.cutOff(bus, taskId, config.name(), reason);
+      close();
+    }
+  }
+
   private String conflictNote() {
     if (outcome.conflictCount() == 0) {
       return null;

@@ -12,7 +12,8 @@ import java.util.function.Consumer;
 /**
  * What a task's source makes of the reports of its targets and relays (gosync.task.&lt;id&gt;.control): any is a
  * sign of life of its target; progress moves its line and feeds the straggler watch; a relink is an event; a
- * result ends the target, unless it is a moved straggler's first stream ending. Lives on the control event loop.
+ * result ends the target, and so does a cut-off stream, unless the target is fed again ({@link Refeeds}). Lives
+ * on the control event loop.
  */
 final class TargetReports {
 
@@ -22,16 +23,18 @@ final class TargetReports {
   private final Map<String, TargetState> targets;
   private final TaskEvents events;
   private final StragglerMoves stragglers;
+  private final Refeeds refeeds;
   private final SourceReport sourceReport;
   private final Consumer<TargetState> changed;
 
   /** @param changed hears of each change of a target's status */
   TargetReports(String taskId, Map<String, TargetState> targets, TaskEvents events, StragglerMoves stragglers,
-      SourceReport sourceReport, Consumer<TargetState> changed) {
+      Refeeds refeeds, SourceReport sourceReport, Consumer<TargetState> changed) {
     this.taskId = taskId;
     this.targets = targets;
     this.events = events;
     this.stragglers = stragglers;
+    this.refeeds = refeeds;
     this.sourceReport = sourceReport;
     this.changed = changed;
   }
@@ -57,8 +60,17 @@ final class TargetReports {
     } else if (word instanceof TargetReport.Relinked relinked) {
       stragglers.relinked(relinked.target(), relinked.parent());
       events.relinked(relinked.target(), relinked.parent());
-    } else if (word instanceof TargetReport.Result result && (result.status() == TargetStatus.FAILED
-        && stragglers.cutOff(target) || target.finished(result, sourceReport.skipped()))) {
+    } else if (word instanceof TargetReport.CutOff cut) {
+      ended(target, TargetReport.Result.failed(cut.target(), cut.message()), true);
+    } else if (word instanceof TargetReport.Result result) {
+      ended(target, result, false);
+    }
+  }
+
+  /** A target's stream or part is over: fed again if it may be ({@link Refeeds}), else its result stands. */
+  private void ended(TargetState target, TargetReport.Result result, boolean cut) {
+    boolean again = result.status() == TargetStatus.FAILED && refeeds.ended(target, cut);
+    if (!again && target.finished(result, sourceReport.skipped())) {
       changed.accept(target);
     }
   }

@@ -241,10 +241,13 @@ public final class TaskControlVerticle extends VerticleBase {
     if (part == null) {
       return;
     }
+    String fedBy = received.via() == null ? received.message() : received.message() + " (fed by " + received.via() + ")";
     if (received.ok()) {
       part.finish(received.files(), received.bytes(), received.skipped(), received.via());
+    } else if (received.cutOff()) {
+      part.cutOff(fedBy);
     } else {
-      part.fail(received.via() == null ? received.message() : received.message() + " (fed by " + received.via() + ")");
+      part.fail(fedBy);
     }
   }
 

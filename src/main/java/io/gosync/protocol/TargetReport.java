@@ -26,7 +26,8 @@ public sealed interface TargetReport {
       case Progress.TYPE -> new Progress(target, fields.count("files"), fields.count("bytes"), Progress.held(fields));
       case Result.TYPE -> Result.fromJson(target, fields);
       case Relinked.TYPE -> new Relinked(target, fields.text("parent"));
-      default -> throw fields.refused("type", "must be live, progress, relinked or result, got '" + type + "'");
+      case CutOff.TYPE -> new CutOff(target, fields.text("message"));
+      default -> throw fields.refused("type", "must be live, progress, relinked, cutOff or result, got '" + type + "'");
     };
   }
 
@@ -97,6 +98,21 @@ public sealed interface TargetReport {
     @Override
     public JsonObject toJson() {
       return typed(new JsonObject().put("parent", parent), TYPE, target);
+    }
+  }
+
+  /**
+   * A target's stream stopped before its end and no ancestor took it over (one too far behind for their replay
+   * windows, or below a node that lost its own stream): what it landed stands, and its part is over. The source
+   * feeds it again, or fails it with {@code message}.
+   */
+  record CutOff(String target, String message) implements TargetReport {
+
+    static final String TYPE = "cutOff";
+
+    @Override
+    public JsonObject toJson() {
+      return typed(new JsonObject().put("message", message), TYPE, target);
     }
   }
 

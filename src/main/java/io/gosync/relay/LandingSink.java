@@ -8,6 +8,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxException;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.streams.WriteStream;
 import org.slf4j.Logger;
@@ -130,13 +131,11 @@ final class LandingSink extends QuietSink implements FrameParser.Events {
 
   @Override
   public void fileSkipped(int index, String reason) {
+    String refusal = complete ? null : tally.refusal(index);
     if (complete) {
       complete = false;
       skipCurrent(reason);
-      return;
-    }
-    String refusal = tally.refusal(index);
-    if (refusal != null) {
+    } else if (refusal != null) {
       badStream(refusal);
     } else {
       tally.skipped(index, plan.manifest().entry(index), reason);
@@ -184,10 +183,7 @@ final class LandingSink extends QuietSink implements FrameParser.Events {
     }, "cannot land " + Names.display(file.path()));
   }
 
-  /**
-   * The source says the current file, whose bytes all came, changed while it read it: its temporary file, if
-   * it has one, goes; the stream goes on.
-   */
+  /** The source says the current file, whose bytes all came, changed while read: its temporary file goes. */
   private void skipCurrent(String reason) {
     Entry file = entry;
     LandingFile changed = large;
@@ -257,16 +253,20 @@ final class LandingSink extends QuietSink implements FrameParser.Events {
   }
 
   private void fail(String reason) {
+    fail(new VertxException(reason, true));
+  }
+
+  private void fail(VertxException cause) {
     if (failure != null || finished) {
       return;
     }
-    failure = reason;
+    failure = cause.getMessage();
     parser.stop();
     answerParsed();
     Future<Void> kept = large == null ? Future.succeededFuture() : large.keep();
     large = null;
     whole = null;
-    kept.eventually(steps::settled).onComplete(done -> result.tryFail(reason));
+    kept.eventually(steps::settled).onComplete(done -> result.tryFail(cause));
     maybeDrain();
   }
 
@@ -274,7 +274,7 @@ final class LandingSink extends QuietSink implements FrameParser.Events {
     if (!finished && failure == null) {
       LOG.debug("task {}: the stream ended early: {}, last {}", plan.taskId(), tally.progress(),
           entry == null ? null : Names.display(entry.path()));
-      fail("the stream from the parent ended before its end frame");
+      fail(new StreamCutOff("the stream from the parent ended before its end frame"));
     }
   }
 

@@ -27,9 +27,10 @@ public final class RelayMessages {
 
   /**
    * A receiving node's own result, for its task control verticle to finish and report; {@code via} fed it, and
-   * {@code skipped} are the files the source gave up on while it sent them.
+   * {@code skipped} are the files the source gave up on while it sent them. {@code cutOff}: it failed only because
+   * its stream stopped coming, and may be fed again.
    */
   public record Received(String taskId, boolean ok, long files, long bytes, Skipped skipped, String via,
-                         String message) {
+                         String message, boolean cutOff) {
   }
 }

@@ -184,9 +184,9 @@ public final class RelayVerticle extends VerticleBase {
       receiving.remove(taskId);
       bus.send(nodeAddress(config.name(), Constants.RECEIVED), done.succeeded()
           ? new Received(taskId, true, done.result().files(), done.result().bytes(), done.result().skipped(),
-              stream.parent, null)
+              stream.parent, null, false)
           : new Received(taskId, false, sink.tally().files(), sink.tally().bytes(), Skipped.NONE, stream.parent,
-              done.cause().getMessage()));
+              done.cause().getMessage(), done.cause() instanceof StreamCutOff));
     });
     return stream;
   }
@@ -276,7 +276,7 @@ public final class RelayVerticle extends VerticleBase {
   }
 
   private TeeWriteStream tee(StreamHeader header, List<TeeWriteStream.Branch> branches, BooleanSupplier fed) {
-    Relinks relinks = new Relinks(links, bus, header, (long) config.replayWindowMib() << 20, windows, fed);
+    Relinks relinks = new Relinks(links, header, (long) config.replayWindowMib() << 20, windows, fed);
     return tees.add(header.taskId(), Tees.over(vertx, bus, header.taskId(), branches, config.stallTimeoutMs(),
         metrics, relinks));
   }

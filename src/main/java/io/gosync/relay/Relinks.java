@@ -4,7 +4,6 @@ import io.gosync.budget.Budget;
 import io.gosync.relay.wire.StreamHeader;
 import io.gosync.relay.wire.TreeNode;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.eventbus.EventBus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,16 +13,15 @@ import java.util.function.BooleanSupplier;
  * What a node does when it drops a child that has children of its own (the child died, its link broke, or it
  * stalled): it takes those children over mid-stream, as Kascade's relays do. Each answers with the body bytes
  * it has; this node sends it the rest from its {@link ReplayWindow} and makes it a branch of its tee, in one
- * turn of the event loop, so that no byte is missed or doubled. A child too far behind for the window is
- * reported failed. A node takes over only while it is fed itself: one whose own parent is gone would take
- * nodes over from the ancestor that is adopting them.
+ * turn of the event loop, so that no byte is missed or doubled. A child too far behind for the window is let go:
+ * its stream is cut off, and the source feeds it again. A node takes over only while it is fed itself: one whose
+ * own parent is gone would take nodes over from the ancestor that is adopting them.
  */
 final class Relinks {
 
   private static final Logger LOG = LoggerFactory.getLogger(Relinks.class);
 
   private final ChildLinks links;
-  private final EventBus bus;
   private final StreamHeader header;
   private final long windowBytes;
   private final Budget windows;
@@ -35,9 +33,8 @@ final class Relinks {
    * @param windows the node's budget for the windows of all its streams
    * @param fed whether this node still has its stream and is not stopping
    */
-  Relinks(ChildLinks links, EventBus bus, StreamHeader header, long windowBytes, Budget windows, BooleanSupplier fed) {
+  Relinks(ChildLinks links, StreamHeader header, long windowBytes, Budget windows, BooleanSupplier fed) {
     this.links = links;
-    this.bus = bus;
     this.header = header;
     this.windowBytes = windowBytes;
     this.windows = windows;
@@ -89,9 +86,10 @@ final class Relinks {
     String name = adopted.node().name();
     ReplayWindow window = tee.window(); // none once the tee has ended: it takes no branch then
     if (window == null || adopted.offset() < window.start() || adopted.offset() > window.end()) {
+      // Its stream is cut off: it says so itself, and the source feeds it again once the group is over.
       String kept = window == null ? "keeps none" : "keeps bytes " + window.start() + " to " + window.end();
-      Reports.childFailed(bus, header.taskId(), name, "taken over by " + header.node().name() + " mid-stream, but it had "
-          + adopted.offset() + " bytes of the stream and " + header.node().name() + " " + kept);
+      LOG.warn("task {}: cannot take {} over: it has {} bytes of the stream, and this node {}", header.taskId(), name,
+          adopted.offset(), kept);
       adopted.socket().close();
       return;
     }

@@ -11,7 +11,7 @@ import java.util.Map;
 
 /**
  * The one place that sends what targets and relays tell a task's source on
- * gosync.task.&lt;id&gt;.control: heartbeats, progress, relinks, and results (a target's own, or the
+ * gosync.task.&lt;id&gt;.control: heartbeats, progress, relinks, cut-off streams, and results (a target's own, or the
  * failure of a child a relay could not reach or lost). The messages are {@link TargetReport}s.
  */
 public final class Reports {
@@ -34,6 +34,11 @@ public final class Reports {
   /** This target is fed by {@code parent} from here on: an ancestor took it over mid-stream. */
   static void relinked(EventBus bus, String taskId, String target, String parent) {
     send(bus, taskId, new TargetReport.Relinked(target, parent));
+  }
+
+  /** This target's stream was cut off: see {@link TargetReport.CutOff}. */
+  public static void cutOff(EventBus bus, String taskId, String target, String message) {
+    send(bus, taskId, new TargetReport.CutOff(target, message));
   }
 
   static void childFailed(EventBus bus, String taskId, String target, String message) {

@@ -33,6 +33,8 @@ class TargetReportTest {
         + "\"message\":null,\"type\":\"result\",\"target\":\"web3\"}", PARTIAL.toJson().encode());
     assertEquals("{\"status\":\"failed\",\"message\":\"disk full\",\"type\":\"result\",\"target\":\"web3\"}",
         TargetReport.Result.failed("web3", "disk full").toJson().encode());
+    assertEquals("{\"message\":\"ended early\",\"type\":\"cutOff\",\"target\":\"web3\"}",
+        new TargetReport.CutOff("web3", "ended early").toJson().encode());
   }
 
   @Test
@@ -40,7 +42,7 @@ class TargetReportTest {
     for (TargetReport report : List.of(new TargetReport.Live("web2", "queued"), new TargetReport.Progress("web2", 1, 2, Map.of("web3", 7L)),
         OK, new TargetReport.Result("web2", TargetStatus.UNCHANGED, 0, 0, 0, null, Skipped.NONE,
             "2 differing entries left"), PARTIAL,
-        TargetReport.Result.failed("web3", "disk full"))) {
+        TargetReport.Result.failed("web3", "disk full"), new TargetReport.CutOff("web3", "ended early"))) {
       assertEquals(report, TargetReport.fromJson(report.toJson()));
       assertEquals(report, TargetReport.fromJson(new JsonObject(report.toJson().encode())));
     }

@@ -37,6 +37,7 @@ import static io.gosync.testkit.Trees.assertOnlyPartialOf;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -142,6 +143,7 @@ class LandingSinkTest {
     Throwable failure = assertThrows(Exception.class, () -> landed.await(30, TimeUnit.SECONDS));
 
     assertEquals("the stream from the parent ended before its end frame", failure.getMessage());
+    assertInstanceOf(StreamCutOff.class, failure, "cut off: the source may feed this node again");
     assertFalse(Files.exists(dst.resolve("b.bin")));
     long held = assertOnlyPartialOf(dst, dst.resolve(TEMPS.partial("b.bin", manifest.entry(1).hash())), large);
     assertTrue(held >= LandingFile.WRITE_BATCH, "kept " + held + " bytes"); // every byte that came, batch or not
@@ -257,6 +259,7 @@ class LandingSinkTest {
       Future<StreamTally.Summary> landed = land(vertx, manifest, body, 65_536, null);
       Throwable failure = assertThrows(Exception.class, () -> landed.await(30, TimeUnit.SECONDS));
       assertTrue(failure.getMessage().startsWith("bad stream: file index"), failure.getMessage());
+      assertFalse(failure instanceof StreamCutOff, "a bad stream is no cut: feeding it again would not help");
     }
   }
 
