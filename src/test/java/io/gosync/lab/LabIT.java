@@ -30,7 +30,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 /**
  * gosync on separate hosts: five network namespaces on one switch (h0 the source, h1–h4
  * targets), 100 Mbit/s links, one daemon JVM each, driven through the CLI as an operator would.
- * The relay-kill test runs last: it kills h2, then starts it again.
+ * The relay-kill tests run last: the first kills h2, then starts it again; the second kills h2 and h3.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LabIT {
@@ -158,6 +158,32 @@ class LabIT {
       assertEquals("unchanged", target(rerun, host).getString("status"), rerun.encodePrettily());
     }
     aReRunAfterTheKillSendsTheKilledNodeOnlyWhatItLacks(dst);
+  }
+
+  /** h2 and h3 die at once: h1 finds h2 gone and h3 unreachable, and takes h4 over from where it stood. */
+  @Test
+  @Order(6)
+  void twoAdjacentRelaysKilledCostOnlyThemselves() throws Exception {
+    String dst = "/data/killed-two";
+    Lab.Run[] running = new Lab.Run[1];
+    Thread sync = new Thread(() -> running[0] = syncQuietly(dst, "h1,h2,h3,h4"));
+    sync.start();
+    awaitBytesArriving(lab.path(4, dst));
+    lab.kill(3);
+    lab.kill(2);
+    sync.join(SYNC_WITHIN.toMillis());
+    Lab.Run run = running[0];
+    assertTrue(run != null, "the sync did not end within " + SYNC_WITHIN);
+    assertEquals(1, run.code(), run.toString());
+    for (String dead : List.of("h2", "h3")) {
+      assertEquals("failed", target(run.json(), dead).getString("status"), run.toString());
+    }
+    for (int host : new int[] {1, 4}) {
+      assertEquals("ok", target(run.json(), lab.name(host)).getString("status"), run.toString());
+      assertNoTemporaryFiles(lab.path(host, dst));
+      assertSameTree(lab.path(0, SRC), lab.path(host, dst));
+    }
+    assertEquals("h1", vias(run.json()).get("h4"), "h1 did not take h4 over: " + run);
   }
 
   /** The killed relay, started again, is sent only what it lacks: its big file goes on from what it kept. */
