@@ -136,15 +136,7 @@ class LabIT {
   @Order(5)
   void aRelayKilledMidChainCostsOnlyItselfTheNodeBelowIsTakenOverMidStream() throws Exception {
     String dst = "/data/killed";
-    Lab.Run[] running = new Lab.Run[1];
-    Thread sync = new Thread(() -> running[0] = syncQuietly(dst, "h1,h2,h3,h4"));
-    sync.start();
-    awaitBytesArriving(lab.path(3, dst));
-    lab.kill(2);
-    sync.join(SYNC_WITHIN.toMillis());
-    Lab.Run run = running[0];
-    assertTrue(run != null, "the sync did not end within " + SYNC_WITHIN);
-    assertEquals(1, run.code(), run.toString());
+    Lab.Run run = syncKilling(dst, 3, 2);
     assertEquals("failed", target(run.json(), "h2").getString("status"), run.toString());
     for (int host : new int[] {1, 3, 4}) {
       assertEquals("ok", target(run.json(), lab.name(host)).getString("status"), run.toString());
@@ -165,16 +157,7 @@ class LabIT {
   @Order(6)
   void twoAdjacentRelaysKilledCostOnlyThemselves() throws Exception {
     String dst = "/data/killed-two";
-    Lab.Run[] running = new Lab.Run[1];
-    Thread sync = new Thread(() -> running[0] = syncQuietly(dst, "h1,h2,h3,h4"));
-    sync.start();
-    awaitBytesArriving(lab.path(4, dst));
-    lab.kill(3);
-    lab.kill(2);
-    sync.join(SYNC_WITHIN.toMillis());
-    Lab.Run run = running[0];
-    assertTrue(run != null, "the sync did not end within " + SYNC_WITHIN);
-    assertEquals(1, run.code(), run.toString());
+    Lab.Run run = syncKilling(dst, 4, 3, 2);
     for (String dead : List.of("h2", "h3")) {
       assertEquals("failed", target(run.json(), dead).getString("status"), run.toString());
     }
@@ -210,6 +193,25 @@ class LabIT {
     Lab.Run run = lab.gosync(0, SYNC_WITHIN, "sync", "--src", SRC, "--dst", dst, "-t", targets, "-n", fanout, "-d", "--json");
     assertEquals(0, run.code(), run.toString());
     return run.json();
+  }
+
+  /**
+   * Syncs the chain h1 … h4 into {@code dst} and kills the {@code victims}' daemons (SIGKILL) once {@code watched}
+   * is receiving the big file; the sync must end within its time, and fail for the victims.
+   */
+  private static Lab.Run syncKilling(String dst, int watched, int... victims) throws Exception {
+    Lab.Run[] running = new Lab.Run[1];
+    Thread sync = new Thread(() -> running[0] = syncQuietly(dst, "h1,h2,h3,h4"));
+    sync.start();
+    awaitBytesArriving(lab.path(watched, dst));
+    for (int victim : victims) {
+      lab.kill(victim);
+    }
+    sync.join(SYNC_WITHIN.toMillis());
+    Lab.Run run = running[0];
+    assertTrue(run != null, "the sync did not end within " + SYNC_WITHIN);
+    assertEquals(1, run.code(), run.toString());
+    return run;
   }
 
   private static Lab.Run syncQuietly(String dst, String targets) {
