@@ -46,6 +46,11 @@ final class SourceReport {
   }
 
   /** Entries the scan could not take: every target lacks them, so each one's result is partial. */
+  /** The source node's name: its own tee reports too (see {@link StragglerMoves#sourceProgress}). */
+  String source() {
+    return source;
+  }
+
   Skipped skipped() {
     return skipped;
   }

@@ -11,6 +11,7 @@ import org.slf4j.LoggerFactory;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import static io.gosync.protocol.Constants.nodeAddress;
 
@@ -61,13 +62,26 @@ final class StragglerMoves {
       return;
     }
     tree.heard(target.name(), held, bytes, nowMs);
-    Stragglers.Move move = tree.straggler(nowMs);
+    move(tree.straggler(nowMs));
+  }
+
+  private void move(Stragglers.Move move) {
     if (move != null) {
       LOG.info("task {}: moving {} out of the relay tree: {}", taskId, move.straggler(), move.why());
       refeeds.moved(move.straggler());
       bus.send(nodeAddress(move.parent(), Constants.RELAY_MOVE),
           new StragglerMove(taskId, move.straggler(), move.why()).toJson());
       events.moved(move.straggler(), move.parent(), move.why());
+    }
+  }
+
+  /** The source's own tee, of one of its groups: which tree it feeds, its branches tell. */
+  void sourceProgress(Map<String, Long> held, long nowMs) {
+    for (Stragglers tree : Set.copyOf(trees.values())) {
+      if (tree.fedBySource(held)) {
+        tree.heard(config.name(), held, 0, nowMs);
+        move(tree.straggler(nowMs));
+      }
     }
   }
 

@@ -17,8 +17,9 @@ import java.util.Set;
  * backpressure a slow node slows every node of its tree to its own rate, so rates cannot tell it; what each
  * node's tee was held back by can. Each report says, per branch of the node's tee (its own landing, named by
  * the node, and each child), how long it was full. Over the last {@code periodMs}, the straggler is the child of
- * the deepest node held back by a child for {@code heldShare} of the time, when the nodes below that child starve
- * (their edges held back for at most the rest of the time): the edge into it is where the stream is slow. A link
+ * the deepest node (the source included) held back by a child for {@code heldShare} of the time, when that
+ * child's edges out were held back for at most the rest of the time and its children starve (their own landings
+ * held back no longer either): the edge into it is where the stream is slow. A link
  * slow both ways takes in no faster than it gives out, so its host's tee is not held back by its own child
  * (measured on the lab, a host at a quarter of the rate: 98-99 % on the edge into it, 0 % on the two edges
  * below); a relay with a slow disk is held back by its landing and starves its children the same way. On
@@ -29,10 +30,11 @@ import java.util.Set;
  * source's tasks ({@link BestRates}); a source that saw none yet moves nobody.
  * <p>
  * A node's own landing held back tells nothing alone: on the lab's shared disk, the first relay of a healthy
- * durable chain was held back by its landing for over 90 % of a period, and nothing was wrong with it.
- * A host slow only outwards is not told apart from its child: that child would be moved.
- * A group's own source edges are not reported, so a node fed by the source itself is never named. Lives on
- * the control event loop.
+ * durable chain was held back by its landing for over 90 % of a period, and nothing was wrong with it. Where
+ * every landing is slow (small files, each fsync'd, on one disk), the source's edge is the one held back, as
+ * the source always has data: that the children of the first node are held back by their own landings, not
+ * starved, is what tells it from a straggler. A host slow only outwards is not told apart from its child: that
+ * child would be moved. Lives on the control event loop.
  */
 final class Stragglers {
 
@@ -72,13 +74,17 @@ final class Stragglers {
     }
   }
 
-  boolean has(String node) {
-    return parents.containsKey(node);
+  /** Whether a report of the source's with these branches is about this tree: it names one of its top nodes. */
+  boolean fedBySource(Map<String, Long> held) {
+    return held.keySet().stream().anyMatch(branch -> source.equals(parents.get(branch)));
   }
 
-  /** A node's report: its tee's branches and how long each was full so far (ms), and the bytes it landed. */
+  /**
+   * A node's report, or the source's own: its tee's branches and how long each was full so far (ms), and the
+   * bytes it landed (the source's are not counted).
+   */
   void heard(String node, Map<String, Long> held, long bytes, long nowMs) {
-    if (!parents.containsKey(node) || moved.contains(node)) {
+    if (!node.equals(source) && !parents.containsKey(node) || moved.contains(node)) {
       return;
     }
     Deque<Sample> kept = samples.computeIfAbsent(node, n -> new ArrayDeque<>());
@@ -93,7 +99,7 @@ final class Stragglers {
       kept.removeFirst();
     }
     double rate = rate(node, nowMs);
-    if (rate >= 0) {
+    if (rate >= 0 && !node.equals(source)) {
       rates.saw(node, rate);
     }
   }
@@ -125,7 +131,7 @@ final class Stragglers {
     double held = 0;
     for (Map.Entry<String, String> edge : parents.entrySet()) {
       String parent = edge.getValue();
-      double share = parent.equals(source) ? 0 : share(parent, edge.getKey(), nowMs);
+      double share = share(parent, edge.getKey(), nowMs);
       if (share >= heldShare && !moved.contains(edge.getKey()) && (deepest == null || depth(parent) > depth(deepest))) {
         deepest = parent;
         child = edge.getKey();
@@ -136,13 +142,26 @@ final class Stragglers {
       return null;
     }
     double rate = rate(child, nowMs);
+    int siblings = siblings(child);
     double best = rates.bestOf(parents.keySet());
-    if (rate < 0 || rate > rateShare * best) {
+    if (rate < 0 || rate * siblings > rateShare * best) {
       return null; // no slower than its tree can go: moving it would not speed the others up
     }
     return new Move(child, deepest, percent(held) + " of the last " + periodMs + " ms the stream from " + deepest
-        + " to " + child + " was held back, and " + child + " landed " + mibPerSecond(rate) + " against its group's best "
+        + " to " + child + " was held back, and " + child + " landed " + mibPerSecond(rate)
+        + (siblings > 1 ? " (× " + siblings + ", the children of " + deepest + ")" : "") + " against its group's best "
         + mibPerSecond(best));
+  }
+
+  /**
+   * How many nodes share {@code node}'s parent's link out. Where that link is what limits them, each gets a k-th
+   * of it, so a node's rate times k is what is held against the best: a tree of fan-out 2 lands at half a
+   * chain's rate on a switch. (On the lab each host's link in is shaped, and such a tree's nodes each landed at
+   * a chain's rate: then a straggler must be k times slower to be moved.)
+   */
+  private int siblings(String node) {
+    String parent = parents.get(node);
+    return (int) parents.values().stream().filter(parent::equals).count();
   }
 
   /** Bytes per ms {@code node} landed over the last period; -1 without a full period. */
@@ -158,13 +177,18 @@ final class Stragglers {
     return String.format(Locale.ROOT, "%.1f MiB/s", bytesPerMs * 1000 / (1 << 20));
   }
 
-  /** Whether {@code node} has children, and every edge out of it was held back for at most 1 - heldShare. */
+  /**
+   * Whether {@code node} has children, every edge out of it was held back for at most 1 - heldShare, and so was
+   * each child's own landing: the children wait for the stream, not for their disks.
+   */
   private boolean starvesBelow(String node, long nowMs) {
     boolean any = false;
+    double starved = 1 - heldShare;
     for (Map.Entry<String, String> edge : parents.entrySet()) {
       if (edge.getValue().equals(node)) {
+        String child = edge.getKey();
         any = true;
-        if (!samples.containsKey(node) || share(node, edge.getKey(), nowMs) > 1 - heldShare) {
+        if (share(node, child, nowMs) > starved || !hasFullPeriod(child, nowMs) || share(child, child, nowMs) > starved) {
           return false;
         }
       }

@@ -47,6 +47,10 @@ final class TargetReports {
       LOG.warn("task {}: unreadable report from a target: {}", taskId, e.getMessage());
       return;
     }
+    if (word instanceof TargetReport.Progress progress && word.target().equals(sourceReport.source())) {
+      stragglers.sourceProgress(progress.held(), System.nanoTime() / 1_000_000);
+      return;
+    }
     TargetState target = targets.get(word.target());
     if (target == null || target.isFinal()) {
       return;

@@ -43,10 +43,8 @@ import static io.gosync.protocol.Constants.nodeAddress;
 public final class RelayVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(RelayVerticle.class);
-  /**
-   * The share of the heap that headers being read may hold together: a sixteenth, 15 MiB of a 256 MiB
-   * daemon, room for 31 of the largest headers at once (a real one for 1,000 targets is 66 KB).
-   */
+  /** Headers being read hold at most a sixteenth of the heap: 15 MiB of a 256 MiB daemon, room for 31 of the
+   * largest at once (a real one for 1,000 targets is 66 KB). */
   private static final int HEADERS_HEAP_SHARE = 16;
   /** The heap the replay windows of all streams may hold: an eighth, 32 MiB of a 256 MiB daemon, one full window. */
   private static final int WINDOWS_HEAP_SHARE = 8;
@@ -120,7 +118,8 @@ public final class RelayVerticle extends VerticleBase {
     StreamHeader header = new StreamHeader(request.taskId(), null, root, root.height());
     links.connect(header, request.children())
         .map(branches -> tee(header, branches, () -> !stopping))
-        .compose(tee -> new GroupSender(vertx, request, tee, config.compressionLevel(), metrics).run())
+        .compose(tee -> Reports.heldWhile(vertx, bus, request.taskId(), config, tee,
+            new GroupSender(vertx, request, tee, config.compressionLevel(), metrics).run()))
         .onSuccess(message::<SendOutcome>reply)
         .onFailure(err -> message.fail(500, err.getMessage()));
   }

@@ -1,10 +1,13 @@
 package io.gosync.relay;
 
+import io.gosync.config.NodeConfig;
 import io.gosync.protocol.Constants;
 import io.gosync.protocol.TargetReport;
 import io.gosync.protocol.TargetReport.Live;
 import io.gosync.protocol.TargetReport.Progress;
 import io.gosync.protocol.TargetReport.Result;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.EventBus;
 
 import java.util.Map;
@@ -25,6 +28,17 @@ public final class Reports {
 
   static void progress(EventBus bus, String taskId, String target, long files, long bytes, Map<String, Long> held) {
     send(bus, taskId, new Progress(target, files, bytes, held));
+  }
+
+  /**
+   * The source's tee reports what held it back as its node's progress, as a receiver's does, every
+   * progressIntervalMs until {@code sending} is over: what finds a straggler fed by the source (see Stragglers).
+   */
+  static <T> Future<T> heldWhile(Vertx vertx, EventBus bus, String taskId, NodeConfig config, TeeWriteStream tee,
+      Future<T> sending) {
+    long timer = vertx.setPeriodic(config.progressIntervalMs(),
+        id -> progress(bus, taskId, config.name(), 0, tee.written(), tee.held()));
+    return sending.onComplete(done -> vertx.cancelTimer(timer));
   }
 
   public static void result(EventBus bus, String taskId, Result result) {

@@ -48,9 +48,9 @@ class StragglersTest {
    */
   private void report(Map<String, List<String>> full, double bytesPerMs) {
     for (long at = 0; at <= PERIOD * 3 / 2; at += 500) {
-      for (String node : List.of("h1", "h2", "h3", "h4")) {
+      for (String node : List.of("src", "h1", "h2", "h3", "h4")) {
         Map<String, Long> held = new HashMap<>();
-        for (String branch : List.of(node, next(node))) {
+        for (String branch : node.equals("src") ? List.of("h1") : List.of(node, next(node))) {
           held.put(branch, full.getOrDefault(node, List.of()).contains(branch) ? at * 95 / 100 : at / 50);
         }
         stragglers.heard(node, held, (long) (at * bytesPerMs), at);
@@ -116,6 +116,52 @@ class StragglersTest {
   @Test
   void aChainHeldBackToItsLeafMovesNobody() {
     report(Map.of("h1", List.of("h2"), "h2", List.of("h3"), "h3", List.of("h4")));
+
+    assertNull(stragglers.straggler(PERIOD * 3 / 2));
+  }
+
+  /**
+   * A tree of fan-out 2: the source's link is shared by h1 and h2, each landing half the rate a chain's first node
+   * did; held back as both are, neither is slow for that.
+   */
+  @Test
+  void aNodeThatSharesItsParentsLinkIsHeldAgainstItsShare() {
+    TreeNode h3 = new TreeNode("h3", "10.0.0.4", 7000, List.of());
+    TreeNode h4 = new TreeNode("h4", "10.0.0.5", 7000, List.of());
+    List<TreeNode> top = List.of(new TreeNode("h1", "10.0.0.2", 7000, List.of(h3)),
+        new TreeNode("h2", "10.0.0.3", 7000, List.of(h4)));
+    Stragglers tree = new Stragglers("src", top, PERIOD, 90, 50, rates);
+    for (long at = 0; at <= PERIOD * 3 / 2; at += 500) {
+      long half = (long) (at * FULL_RATE * 0.45);
+      tree.heard("src", Map.of("h1", at * 95 / 100, "h2", at * 95 / 100), 0, at);
+      tree.heard("h1", Map.of("h1", at / 50, "h3", at / 50), half, at);
+      tree.heard("h2", Map.of("h2", at / 50, "h4", at / 50), half, at);
+      tree.heard("h3", Map.of("h3", at / 50), half, at);
+      tree.heard("h4", Map.of("h4", at / 50), half, at);
+    }
+
+    assertNull(tree.straggler(PERIOD * 3 / 2));
+  }
+
+  /** The source reports its own tee: a first node slow both ways is found by the edge into it, as any. */
+  @Test
+  void aSlowFirstNodeIsFoundByTheSourcesEdge() {
+    report(Map.of("src", List.of("h1")));
+
+    Stragglers.Move move = stragglers.straggler(PERIOD * 3 / 2);
+
+    assertEquals("h1", move.straggler());
+    assertEquals("src", move.parent());
+  }
+
+  /**
+   * Every landing slow (small files, each fsync'd, on one disk): the source, which always has data, is held back
+   * by its edge, and the first node's edge out is not; but its child waits for its own disk, not for the stream.
+   */
+  @Test
+  void everyLandingSlowMovesNobody() {
+    report(Map.of("src", List.of("h1"), "h1", List.of("h1"), "h2", List.of("h2"), "h3", List.of("h3"),
+        "h4", List.of("h4")));
 
     assertNull(stragglers.straggler(PERIOD * 3 / 2));
   }

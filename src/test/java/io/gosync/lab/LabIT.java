@@ -119,21 +119,35 @@ class LabIT {
   @Test
   @Order(4)
   void aTargetOnASlowLinkIsMovedOutOfTheChainAndFedApart() throws Exception {
-    lab.setRate(2, RATE_MBIT / 4);
+    aSlowHostIsMovedOutAndFedApart(2, "/data/straggler");
+  }
+
+  /** The same for h1, fed by the source: the source's own tee tells that the edge into h1 is slow. */
+  @Test
+  @Order(5)
+  void aSlowFirstTargetIsMovedOutByTheSource() throws Exception {
+    aSlowHostIsMovedOutAndFedApart(1, "/data/straggler-first");
+  }
+
+  private static void aSlowHostIsMovedOutAndFedApart(int slow, String dst) throws Exception {
+    lab.setRate(slow, RATE_MBIT / 4);
     JsonObject report;
     try {
-      report = syncOk("/data/straggler", "1", "h1,h2,h3,h4");
+      report = syncOk(dst, "1", "h1,h2,h3,h4");
     } finally {
-      lab.setRate(2, RATE_MBIT);
+      lab.setRate(slow, RATE_MBIT);
     }
     Map<String, String> vias = vias(report);
-    assertEquals("h1", vias.get("h3"), "h3 was not taken over by h1: " + report.encodePrettily());
-    assertEquals("h0", vias.get("h2"), "h2 was not fed apart by the source: " + report.encodePrettily());
-    assertEveryTargetSame("/data/straggler", 1, 2, 3, 4);
+    String parent = lab.name(slow - 1);
+    assertEquals(parent, vias.get(lab.name(slow + 1)), lab.name(slow + 1) + " was not taken over by " + parent + ": "
+        + report.encodePrettily());
+    assertEquals("h0", vias.get(lab.name(slow)), lab.name(slow) + " was not fed apart by the source: "
+        + report.encodePrettily());
+    assertEveryTargetSame(dst, 1, 2, 3, 4);
   }
 
   @Test
-  @Order(5)
+  @Order(6)
   void aRelayKilledMidChainCostsOnlyItselfTheNodeBelowIsTakenOverMidStream() throws Exception {
     String dst = "/data/killed";
     Lab.Run run = syncKilling(dst, 3, 2);
@@ -154,7 +168,7 @@ class LabIT {
 
   /** h2 and h3 die at once: h1 finds h2 gone and h3 unreachable, and takes h4 over from where it stood. */
   @Test
-  @Order(6)
+  @Order(7)
   void twoAdjacentRelaysKilledCostOnlyThemselves() throws Exception {
     String dst = "/data/killed-two";
     Lab.Run run = syncKilling(dst, 4, 3, 2);
