@@ -25,6 +25,11 @@ final class TokenOrCertificate implements Handler<RoutingContext> {
 
   private static final Logger LOG = LoggerFactory.getLogger(TokenOrCertificate.class);
   private static final String BEARER = "bearer ";
+  /**
+   * How long a refused request's body may take to come before it is answered anyway: a body of ours is a few KB,
+   * and a client that never sends the body it announced must not hold the connection (nor its 401) for ever.
+   */
+  static final long DRAIN_LIMIT_MS = 2_000;
   static final String REFUSAL = "this API wants the cluster's token (Authorization: Bearer <token>, the token in a"
       + " certs directory) or a client certificate of the cluster";
 
@@ -50,12 +55,16 @@ final class TokenOrCertificate implements Handler<RoutingContext> {
       refuse(ctx);
     } else {
       long[] dropped = {0};
+      long limit = ctx.vertx().setTimer(DRAIN_LIMIT_MS, id -> refuse(ctx));
       request.handler(chunk -> {
         dropped[0] += chunk.length();
         if (dropped[0] > HttpApiVerticle.BODY_LIMIT) {
           request.connection().close(); // no request of ours is larger: not worth reading on
         }
-      }).endHandler(ended -> refuse(ctx));
+      }).endHandler(ended -> {
+        ctx.vertx().cancelTimer(limit);
+        refuse(ctx);
+      });
       request.resume();
     }
   }
@@ -66,6 +75,9 @@ final class TokenOrCertificate implements Handler<RoutingContext> {
    * connection wait for ever, about once in a few runs, after the body-draining fix).
    */
   private static void refuse(RoutingContext ctx) {
+    if (ctx.response().ended() || ctx.response().closed()) {
+      return;
+    }
     HttpConnection connection = ctx.request().connection();
     ctx.response().setStatusCode(401).putHeader("WWW-Authenticate", "Bearer realm=\"gosync\"")
         .putHeader(HttpHeaders.CONNECTION, "close")
