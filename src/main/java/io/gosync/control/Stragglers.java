@@ -53,6 +53,7 @@ final class Stragglers {
   private final Map<String, String> parents = new HashMap<>();
   private final Map<String, Deque<Sample>> samples = new HashMap<>();
   private final Set<String> moved = new HashSet<>();
+  private final Map<String, Integer> depths = new HashMap<>();
 
   /**
    * @param top the group's tree below {@code source}
@@ -108,6 +109,7 @@ final class Stragglers {
   void relinked(String node, String parent) {
     if (parents.containsKey(node)) {
       parents.put(node, parent);
+      depths.clear();
     }
   }
 
@@ -120,6 +122,7 @@ final class Stragglers {
     if (move != null) {
       moved.add(move.straggler());
       parents.replaceAll((node, parent) -> parent.equals(move.straggler()) ? move.parent() : parent);
+      depths.clear();
       samples.clear();
     }
     return move;
@@ -219,12 +222,18 @@ final class Stragglers {
     return before == null || after == null ? 0 : (double) (after - before) / span;
   }
 
+  /** Hops from the source, kept until the tree changes: asked for every edge at every report. */
   private int depth(String node) {
-    int depth = 0;
-    for (String at = node; parents.containsKey(at); at = parents.get(at)) {
-      depth++;
+    Integer known = depths.get(node);
+    if (known == null) {
+      int depth = 0;
+      for (String at = node; parents.containsKey(at); at = parents.get(at)) {
+        depth++;
+      }
+      known = depth;
+      depths.put(node, known);
     }
-    return depth;
+    return known;
   }
 
   private static String percent(double share) {
