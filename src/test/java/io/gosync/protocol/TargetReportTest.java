@@ -96,6 +96,8 @@ class TargetReportTest {
     assertRefused(PARTIAL.toJson().put("skippedPaths", List.of(1)), "skippedPaths");
     assertRefused(PARTIAL.toJson().put("skipped", 30).put("skippedPaths", List.of("x".repeat(21).split(""))),
         "skippedPaths");
+    assertRefused(without(new TargetReport.CutOff("web3", "ended early").toJson(), "message"), "message");
+    assertRefused(new TargetReport.CutOff("web3", "ended early").toJson().put("message", 7), "message");
   }
 
   @Test
