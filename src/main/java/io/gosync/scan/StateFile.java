@@ -22,10 +22,11 @@ import java.util.zip.CRC32C;
 import java.util.zip.CheckedOutputStream;
 
 /**
- * A cache of one node as a file in its state directory ({@link HashCacheFile}), written and read whole. Written
- * atomically (a temporary file, fsync, rename, fsync of the directory), readable by its owner only (it says which
- * files the node read); it starts with a magic number, its format and the node's name, and ends with a CRC32C of
- * everything before, checked before any field is read, so that a torn, damaged or foreign file is refused whole.
+ * A cache of one node as a file in its state directory ({@link HashCacheFile}, {@link BlockCacheFile}), written
+ * and read whole. Written atomically (a temporary file, fsync, rename, fsync of the directory), readable by its
+ * owner only (it says which files the node read); it starts with a magic number, its format and the node's name,
+ * and ends with a CRC32C of everything before, checked before any field is read, so that a torn, damaged or
+ * foreign file is refused whole.
  */
 final class StateFile {
 
