@@ -10,7 +10,11 @@ import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.concurrent.atomic.LongAdder;
 
-/** One read of a large file for both its whole-file hash and its {@link BlockList}. */
+/**
+ * One read of a large file for both its whole-file hash and its {@link BlockList}. One read, but two SHA-256s
+ * of every byte: measured on this 2-core host (SHA-NI, warm JIT, 256 MiB), 690 MB/s against 1,350 MB/s for the
+ * whole-file hash alone, so it is for files whose blocks are wanted, not for every large file of a scan.
+ */
 final class BlockHashes {
 
   /**
@@ -24,7 +28,7 @@ final class BlockHashes {
   record Hashed(String hash, BlockList blocks) {
   }
 
-  /** The file is not {@code size} bytes long: it changed since it was measured, so what was read is no version of it. */
+  /** The file is not the size it was measured at: it changed, and what was read is no version of it. */
   static final class ChangedWhileRead extends IOException {
 
     ChangedWhileRead(String why) {
@@ -36,7 +40,7 @@ final class BlockHashes {
   }
 
   /**
-   * Reads {@code file} once from start to end, which must be at {@code size} bytes, for its hash and its block
+   * Reads {@code file}, which must be {@code size} bytes long, once from start to end for its hash and its block
    * list; every byte read is added to {@code hashedBytes}.
    *
    * @throws ChangedWhileRead when the file ends before {@code size} or goes on after it
