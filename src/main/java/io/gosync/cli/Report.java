@@ -35,7 +35,17 @@ final class Report {
       out.printf("%-20s %-9s %7d %10s %7d  %-12s %s%n", target.getString("target"), target.getString("status"),
           target.getLong("files", 0L), bytes(target.getLong("bytes", 0L)), target.getLong("deleted", 0L),
           via == null ? "-" : via, message == null ? "" : message);
+      printRebuilt(target, out);
       printSkipped(target, out);
+    }
+  }
+
+  /** Under a target's line, the files it built from old versions it held, and what of theirs was not sent. */
+  private static void printRebuilt(JsonObject target, PrintStream out) {
+    long files = target.getLong("rebuiltFiles", 0L);
+    if (files > 0) {
+      out.printf("  rebuilt: %d %s from %s old version, %s kept (not sent)%n", files, files == 1 ? "file" : "files",
+          files == 1 ? "its" : "their", bytes(target.getLong("keptBytes", 0L)));
     }
   }
 

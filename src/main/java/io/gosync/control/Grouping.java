@@ -1,5 +1,6 @@
 package io.gosync.control;
 
+import io.gosync.protocol.Deltas;
 import io.gosync.protocol.NeedList;
 import io.gosync.protocol.Partials;
 
@@ -10,7 +11,7 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * Prepared targets sorted by need-list: the groups that need data, in the order of their first
+ * Prepared targets sorted by need-list and deltas: the groups that need data, in the order of their first
  * member, and the targets that need nothing (they are finished without a stream).
  */
 record Grouping<T>(List<Group<T>> groups, List<T> withoutData) {
@@ -20,18 +21,24 @@ record Grouping<T>(List<Group<T>> groups, List<T> withoutData) {
     withoutData = List.copyOf(withoutData);
   }
 
-  static <T> Grouping<T> of(List<T> targets, Function<T, NeedList> needOf, Function<T, Partials> partialsOf) {
-    Map<NeedList, List<T>> byNeed = new LinkedHashMap<>();
+  /** What a group's members share. */
+  private record Key(NeedList need, Deltas deltas) {
+  }
+
+  static <T> Grouping<T> of(List<T> targets, Function<T, NeedList> needOf, Function<T, Deltas> deltasOf,
+      Function<T, Partials> partialsOf) {
+    Map<Key, List<T>> byNeed = new LinkedHashMap<>();
     for (T target : targets) {
-      byNeed.computeIfAbsent(needOf.apply(target), need -> new ArrayList<>()).add(target);
+      byNeed.computeIfAbsent(new Key(needOf.apply(target), deltasOf.apply(target)), key -> new ArrayList<>()).add(target);
     }
     List<Group<T>> groups = new ArrayList<>();
     List<T> withoutData = new ArrayList<>();
-    byNeed.forEach((need, members) -> {
-      if (need.isEmpty()) {
+    byNeed.forEach((key, members) -> {
+      if (key.need().isEmpty()) {
         withoutData.addAll(members);
       } else {
-        groups.add(new Group<>(need, Partials.common(members.stream().map(partialsOf).toList()), members));
+        groups.add(new Group<>(key.need(), key.deltas(),
+            Partials.common(members.stream().map(partialsOf).toList()), members));
       }
     });
     return new Grouping<>(groups, withoutData);

@@ -103,6 +103,7 @@ final class SourceTask {
     Future.all(consumers.stream().map(MessageConsumer::completion).toList())
         .compose(v -> scan())
         .compose(v -> prepareAll())
+        .compose(v -> new BlockOffers(bus, config, id(), sourceScan).offer(prepared()))
         .onSuccess(v -> transferAll())
         .onFailure(err -> {
           sourceReport.failedOnSource(err.getMessage());
@@ -175,17 +176,22 @@ final class SourceTask {
       return;
     }
     moveTo(TaskState.TRANSFERRING);
-    transfer(targets.values().stream().filter(target -> target.status() == TargetStatus.PREPARED).toList());
+    transfer(prepared());
+  }
+
+  private List<TargetState> prepared() {
+    return targets.values().stream().filter(target -> target.status() == TargetStatus.PREPARED).toList();
   }
 
   private void transfer(List<TargetState> prepared) {
-    Grouping<TargetState> grouping = Grouping.of(prepared, TargetState::need, TargetState::partials);
+    Grouping<TargetState> grouping = Grouping.of(prepared, TargetState::need, TargetState::deltas,
+        TargetState::partials);
     grouping.withoutData().forEach(target ->
         bus.send(nodeAddress(target.name(), Constants.FINISH), new Finish(id()).toJson()));
     groups.run(grouping.groups());
   }
 
-  /** Targets whose stream ended early (see {@link Refeeds}), prepared again: they get only what they lack. */
+  /** Targets whose stream ended early (see {@link Refeeds}), prepared again: they get what they lack, and whole. */
   private void feedAgain(List<TargetState> again) {
     Future.join(again.stream().map(this::prepare).toList()).onComplete(v ->
         transfer(again.stream().filter(target -> target.status() == TargetStatus.PREPARED).toList()));
@@ -216,7 +222,7 @@ final class SourceTask {
           stragglers.watch(children, members);
           return children.isEmpty() ? Future.succeededFuture() : bus.request(nodeAddress(config.name(),
               Constants.RELAY_SEND), new SendRequest(id(), number, sourceScan.path(), sourceScan.manifest(),
-              sourceScan.began(), group.need(), group.partials(), children, request.compress()),
+              sourceScan.began(), group.need(), group.deltas(), group.partials(), children, request.compress()),
               new DeliveryOptions().setSendTimeout(Silence.LONG_WAIT_MS));
         })
         .onFailure(err -> group.members().forEach(

@@ -2,9 +2,11 @@ package io.gosync.control;
 
 import io.gosync.config.NodeConfig;
 import io.gosync.liveness.Silence;
-import io.gosync.protocol.ChunkRequest;
+import io.gosync.protocol.BlockOffer;
 import io.gosync.protocol.Constants;
+import io.gosync.protocol.Deltas;
 import io.gosync.protocol.Prepare;
+import io.gosync.protocol.Rebuilt;
 import io.gosync.protocol.PrepareReply;
 import io.gosync.protocol.Skipped;
 import io.gosync.protocol.TargetReport.Live;
@@ -13,14 +15,13 @@ import io.gosync.protocol.TargetStatus;
 import io.gosync.relay.ReceivePlan;
 import io.gosync.relay.Reports;
 import io.gosync.scan.Manifest;
-import io.gosync.scan.ManifestCodec;
 import io.gosync.scan.PrepareOutcome;
+import io.gosync.scan.ScanMessages.Bases;
+import io.gosync.scan.ScanMessages.BasesRequest;
 import io.gosync.scan.ScanMessages.FinishRequest;
 import io.gosync.scan.ScanMessages.PrepareRequest;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
@@ -28,9 +29,11 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 
 import java.util.List;
+import java.util.Map;
 
 import static io.gosync.protocol.Constants.nodeAddress;
 import static io.gosync.protocol.Constants.taskAddress;
+import static java.util.stream.Collectors.toMap;
 
 /**
  * A target's share of one task: waits its turn on the destination, pulls the manifest in
@@ -39,8 +42,6 @@ import static io.gosync.protocol.Constants.taskAddress;
  * source a heartbeat, and gives up if the source falls silent. Lives on the control event loop.
  */
 final class TargetPart {
-
-  private static final int MAX_CHUNKS = 100_000;
 
   private final Vertx vertx;
   private final EventBus bus;
@@ -65,6 +66,8 @@ final class TargetPart {
   private boolean closed;
   /** The source told this part its parents: the relay expects the stream. */
   private boolean told;
+  /** The files built from their old version here, once the source offered their block lists; else none. */
+  private Bases bases;
 
   TargetPart(Vertx vertx, NodeConfig config, DestinationQueue queue, ManifestBudget budget, Prepare ask,
              Runnable onClosed) {
@@ -86,8 +89,7 @@ final class TargetPart {
     heartbeat();
     return queue.acquire(ask.dst())
         .compose(this::ourTurn)
-        .compose(this::fetchManifest)
-        .compose(fetched -> vertx.executeBlocking(() -> decode(fetched.bytes(), fetched.limits()), false))
+        .compose(mine -> ManifestFetch.fetch(vertx, taskId, source, ask.manifest(), mine))
         .compose(this::refuseEmptying)
         .compose(decoded -> {
           manifest = decoded;
@@ -103,10 +105,6 @@ final class TargetPart {
         .onFailure(err -> close());
   }
 
-  /** A manifest as it arrived, and the limits its decode must keep (this part's share, taken on the event loop). */
-  private record Fetched(Buffer bytes, ManifestCodec.Limits limits) {
-  }
-
   private Future<ManifestBudget.Share> ourTurn(Runnable release) {
     this.release = release;
     if (closed) {
@@ -120,42 +118,6 @@ final class TargetPart {
       return Future.failedFuture(e);
     }
     return Future.succeededFuture(share);
-  }
-
-  private Future<Fetched> fetchManifest(ManifestBudget.Share mine) {
-    int count = ask.manifest().chunks();
-    if (count < 1 || count > MAX_CHUNKS) {
-      return Future.failedFuture(new IllegalArgumentException("manifest: bad chunk count " + count));
-    }
-    Promise<Buffer> all = Promise.promise();
-    fetchChunk(0, count, Buffer.buffer(), mine, all);
-    return all.future().map(bytes -> new Fetched(bytes, mine.limits()));
-  }
-
-  /** Chunk after chunk, while what arrived stays within the share: compressed, a manifest is smaller than decoded. */
-  private void fetchChunk(int chunk, int count, Buffer sofar, ManifestBudget.Share mine, Promise<Buffer> all) {
-    if (chunk == count) {
-      all.complete(sofar);
-      return;
-    }
-    bus.<Buffer>request(taskAddress(taskId, Constants.MANIFEST), new ChunkRequest(chunk).toJson())
-        .onSuccess(reply -> {
-          if (sofar.length() + (long) reply.body().length() > mine.bytes()) {
-            all.tryFail(new IllegalArgumentException("manifest: more than " + mine.bytes() + " bytes arrived for "
-                + mine.entries() + " entries, more than they may decode to here"));
-          } else {
-            fetchChunk(chunk + 1, count, sofar.appendBuffer(reply.body()), mine, all);
-          }
-        })
-        .onFailure(err -> all.tryFail("cannot fetch the manifest from " + source + ": " + err.getMessage()));
-  }
-
-  private Manifest decode(Buffer bytes, ManifestCodec.Limits limits) {
-    byte[] encoded = bytes.getBytes();
-    if (!ManifestCodec.digest(encoded).equals(ask.manifest().digest())) {
-      throw new IllegalArgumentException("manifest: digest mismatch; it was damaged in transit");
-    }
-    return ManifestCodec.decode(encoded, limits);
   }
 
   /**
@@ -180,9 +142,37 @@ final class TargetPart {
   }
 
   private PrepareReply answer(PrepareOutcome prepared) {
-    return new PrepareReply(prepared.need(), prepared.partials(), prepared.needFiles(), prepared.needBytes(), prepared.created(),
+    return new PrepareReply(prepared.need(), prepared.partials(), prepared.bases(), prepared.needFiles(), prepared.needBytes(), prepared.created(),
         prepared.deleted(), prepared.fixed(), prepared.conflictCount(), prepared.conflicts(), config.host(),
         config.dataPort());
+  }
+
+  /**
+   * The source offers the block lists of files held here in another version: the answer is, for each that is worth
+   * it, the blocks this node lacks. Once, before the source plans the relay tree; a file not answered for is sent whole.
+   */
+  Future<Deltas> offered(JsonObject body) {
+    if (closed || outcome == null || told || bases != null) {
+      return Future.failedFuture(new IllegalArgumentException("taskId: " + taskId + " on " + config.name()
+          + " takes no block offer now"));
+    }
+    BlockOffer offer;
+    try {
+      offer = BlockOffer.fromJson(body, outcome.bases());
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(e);
+    }
+    bases = Bases.NONE;
+    phase = "comparing blocks";
+    return bus.<Bases>request(nodeAddress(config.name(), Constants.SCAN_BASES),
+            new BasesRequest(outcome.dst(), manifest, offer.lists()),
+            new DeliveryOptions().setSendTimeout(Silence.LONG_WAIT_MS))
+        .map(reply -> {
+          bases = reply.body();
+          phase = "waiting";
+          return Deltas.of(bases.byIndex().entrySet().stream()
+              .collect(toMap(Map.Entry::getKey, basis -> basis.getValue().missing())));
+        });
   }
 
   /**
@@ -196,19 +186,20 @@ final class TargetPart {
     }
     told = true;
     return bus.request(nodeAddress(config.name(), Constants.RELAY_EXPECT),
-            new ReceivePlan(taskId, source, outcome.dst(), manifest, outcome.need(), parents))
+            new ReceivePlan(taskId, source, outcome.dst(), manifest, outcome.need(),
+                bases == null ? Bases.NONE : bases, parents))
         .mapEmpty();
   }
 
   /** The data has landed (or there was none), but for {@code skipped}: set directory metadata and report. */
-  void finish(long files, long bytes, Skipped skipped, String via) {
+  void finish(long files, long bytes, Rebuilt rebuilt, Skipped skipped, String via) {
     if (closed || outcome == null) {
       return;
     }
     phase = "finishing";
     bus.<Integer>request(nodeAddress(config.name(), Constants.SCAN_FINISH), new FinishRequest(outcome.dst(), manifest),
             new DeliveryOptions().setSendTimeout(Silence.LONG_WAIT_MS))
-        .onSuccess(reply -> report(finished(files, bytes, reply.body(), skipped, via)))
+        .onSuccess(reply -> report(finished(files, bytes, rebuilt, reply.body(), skipped, via)))
         .onFailure(err -> fail("cannot finish the destination: " + err.getMessage()));
   }
 
@@ -216,11 +207,11 @@ final class TargetPart {
    * Partial if files were skipped; else ok if anything changed here (files landed, entries created, deleted or
    * fixed, conflicts), else unchanged.
    */
-  private Result finished(long files, long bytes, int fixedDirectories, Skipped skipped, String via) {
+  private Result finished(long files, long bytes, Rebuilt rebuilt, int fixedDirectories, Skipped skipped, String via) {
     boolean changed = files > 0 || outcome.created() > 0 || outcome.deleted() > 0 || outcome.fixed() > 0
         || fixedDirectories > 0 || outcome.conflictCount() > 0;
     TargetStatus status = !skipped.isEmpty() ? TargetStatus.PARTIAL : changed ? TargetStatus.OK : TargetStatus.UNCHANGED;
-    return new Result(config.name(), status, files, bytes, fixedDirectories, via, skipped, conflictNote());
+    return new Result(config.name(), status, files, bytes, rebuilt, fixedDirectories, via, skipped, conflictNote());
   }
 
   void fail(String reason) {

@@ -1,9 +1,11 @@
 package io.gosync.control;
 
 import io.gosync.liveness.Silence;
+import io.gosync.protocol.Deltas;
 import io.gosync.protocol.NeedList;
 import io.gosync.protocol.Partials;
 import io.gosync.protocol.PrepareReply;
+import io.gosync.protocol.Rebuilt;
 import io.gosync.protocol.Skipped;
 import io.gosync.protocol.TargetLine;
 import io.gosync.protocol.TargetReport.Result;
@@ -24,10 +26,13 @@ final class TargetState {
   private TargetStatus status = TargetStatus.PENDING;
   private NeedList need = NeedList.NONE;
   private Partials partials = Partials.NONE;
+  private NeedList bases = NeedList.NONE;
+  private Deltas deltas = Deltas.NONE;
   private long needFiles;
   private long needBytes;
   private long files;
   private long bytes;
+  private Rebuilt rebuilt = Rebuilt.NONE;
   private long created;
   private long deleted;
   private long fixed;
@@ -98,6 +103,22 @@ final class TargetState {
     return partials;
   }
 
+  /** The needed large files the target holds in another version, of which it may be offered block lists. */
+  NeedList bases() {
+    return bases;
+  }
+
+  /** The needed files the target builds from their old version, and the blocks it lacks; see {@link Deltas}. */
+  Deltas deltas() {
+    return deltas;
+  }
+
+  /** The target builds these files from old versions it holds: {@code keptBytes} of theirs need not come. */
+  void deltas(Deltas built, long keptBytes) {
+    deltas = built;
+    needBytes -= keptBytes;
+  }
+
   boolean runsOn(String nodeName) {
     return node != null && node.equals(nodeName);
   }
@@ -127,6 +148,8 @@ final class TargetState {
     }
     need = reply.need();
     partials = reply.partials();
+    bases = reply.bases();
+    deltas = Deltas.NONE;
     needFiles = reply.needFiles();
     needBytes = reply.needBytes();
     created = reply.created();
@@ -167,6 +190,7 @@ final class TargetState {
     skipped = atSource.and(result.skipped());
     files = result.files();
     bytes = result.bytes();
+    rebuilt = result.rebuilt();
     fixed += result.fixedDirectories();
     via = result.via();
     if (result.message() != null) {
@@ -194,7 +218,7 @@ final class TargetState {
   }
 
   TargetLine line() {
-    return new TargetLine(requested, node, status, files, bytes, needFiles, needBytes,
+    return new TargetLine(requested, node, status, files, bytes, rebuilt, needFiles, needBytes,
         created, deleted, fixed, conflicts, via, conflictPaths, skipped, message);
   }
 }

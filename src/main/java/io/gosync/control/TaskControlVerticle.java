@@ -8,6 +8,7 @@ import io.gosync.protocol.ExpectedParents;
 import io.gosync.protocol.Finish;
 import io.gosync.protocol.NodeInfo;
 import io.gosync.protocol.Prepare;
+import io.gosync.protocol.Rebuilt;
 import io.gosync.protocol.ReplyCode;
 import io.gosync.protocol.Skipped;
 import io.gosync.protocol.StatusRequest;
@@ -71,6 +72,7 @@ public final class TaskControlVerticle extends VerticleBase {
         bus.<JsonObject>consumer(nodeAddress(self, Constants.STATUS), this::onStatus).completion(),
         bus.<JsonObject>consumer(nodeAddress(self, Constants.PREPARE), this::onPrepare).completion(),
         bus.<JsonObject>consumer(nodeAddress(self, Constants.PARENTS), this::onParents).completion(),
+        bus.<JsonObject>consumer(nodeAddress(self, Constants.BLOCKS), this::onBlocks).completion(),
         bus.<JsonObject>consumer(nodeAddress(self, Constants.FINISH), this::onFinish).completion(),
         bus.<JsonObject>consumer(nodeAddress(self, Constants.ABORT), this::onAbort).completion(),
         bus.<Received>localConsumer(nodeAddress(self, Constants.RECEIVED), this::onReceived).completion(),
@@ -208,10 +210,23 @@ public final class TaskControlVerticle extends VerticleBase {
         .onFailure(err -> message.fail(ReplyCode.of(err), err.getMessage()));
   }
 
+  /** The source's block lists for files held here in another version: answered with the blocks this node lacks. */
+  private void onBlocks(Message<JsonObject> message) {
+    String taskId = message.body() == null ? null : message.body().getValue("taskId") instanceof String id ? id : null;
+    TargetPart part = taskId == null ? null : parts.get(taskId);
+    if (part == null) {
+      message.fail(404, "taskId: no task " + taskId + " is prepared on " + config.name());
+      return;
+    }
+    part.offered(message.body())
+        .onSuccess(deltas -> message.reply(new JsonObject().put("deltas", deltas.toJson())))
+        .onFailure(err -> message.fail(ReplyCode.of(err), err.getMessage()));
+  }
+
   private void onFinish(Message<JsonObject> message) {
     TargetPart part = partOf(message.body(), body -> Finish.fromJson(body).taskId());
     if (part != null) {
-      part.finish(0, 0, Skipped.NONE, null);
+      part.finish(0, 0, Rebuilt.NONE, Skipped.NONE, null);
     }
   }
 
@@ -243,7 +258,7 @@ public final class TaskControlVerticle extends VerticleBase {
     }
     String fedBy = received.via() == null ? received.message() : received.message() + " (fed by " + received.via() + ")";
     if (received.ok()) {
-      part.finish(received.files(), received.bytes(), received.skipped(), received.via());
+      part.finish(received.files(), received.bytes(), received.rebuilt(), received.skipped(), received.via());
     } else if (received.cutOff()) {
       part.cutOff(fedBy);
     } else {

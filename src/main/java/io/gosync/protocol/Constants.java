@@ -20,6 +20,8 @@ public final class Constants {
   public static final String FINISH = "finish";
   public static final String ABORT = "abort";
   public static final String PARENTS = "parents";
+  /** The source's block lists for a target's files held in another version (issue 13). */
+  public static final String BLOCKS = "blocks";
   /** The source moves a straggler out of a relay's tree: sent to the relay that feeds it. */
   public static final String RELAY_MOVE = "relay.move";
   // ... and node-local ones, used between the verticles of one node.
@@ -32,6 +34,8 @@ public final class Constants {
   public static final String SCAN_SOURCE = "local.scan.source";
   public static final String SCAN_PREPARE = "local.scan.prepare";
   public static final String SCAN_FINISH = "local.scan.finish";
+  public static final String SCAN_BLOCKS = "local.scan.blocks";
+  public static final String SCAN_BASES = "local.scan.bases";
   public static final String RELAY_EXPECT = "local.relay.expect";
   public static final String RELAY_FORGET = "local.relay.forget";
   public static final String RELAY_SEND = "local.relay.send";

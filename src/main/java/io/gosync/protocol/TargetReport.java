@@ -121,8 +121,8 @@ public sealed interface TargetReport {
    * result carries only its message; the counts, {@code via} and the skipped files belong to ok,
    * unchanged and partial, and a result with skipped files is partial.
    */
-  record Result(String target, TargetStatus status, long files, long bytes, long fixedDirectories, String via,
-                Skipped skipped, String message) implements TargetReport {
+  record Result(String target, TargetStatus status, long files, long bytes, Rebuilt rebuilt, long fixedDirectories,
+                String via, Skipped skipped, String message) implements TargetReport {
 
     static final String TYPE = "result";
 
@@ -143,7 +143,7 @@ public sealed interface TargetReport {
     }
 
     public static Result failed(String target, String message) {
-      return new Result(target, TargetStatus.FAILED, 0, 0, 0, null, Skipped.NONE, message);
+      return new Result(target, TargetStatus.FAILED, 0, 0, Rebuilt.NONE, 0, null, Skipped.NONE, message);
     }
 
     @Override
@@ -151,6 +151,7 @@ public sealed interface TargetReport {
       JsonObject json = new JsonObject().put("status", status.label());
       if (status != TargetStatus.FAILED) {
         json.put("files", files).put("bytes", bytes).put("fixedDirectories", fixedDirectories).put("via", via);
+        rebuilt.into(json);
         skipped.into(json);
       }
       return typed(json.put("message", message), TYPE, target);
@@ -169,7 +170,7 @@ public sealed interface TargetReport {
       if (mismatch != null) {
         throw fields.refused("skipped", mismatch);
       }
-      return new Result(target, status, fields.count("files"), fields.count("bytes"),
+      return new Result(target, status, fields.count("files"), fields.count("bytes"), Rebuilt.from(fields),
           fields.count("fixedDirectories"), fields.optionalText("via"), skipped, fields.optionalText("message"));
     }
   }

@@ -5,8 +5,10 @@ import io.gosync.fs.OpenFile;
 import io.gosync.fs.Stat;
 import io.gosync.relay.RelayMessages.SendOutcome;
 import io.gosync.relay.RelayMessages.SendRequest;
+import io.gosync.relay.wire.DeltaBlocks;
 import io.gosync.relay.wire.Frames;
 import io.gosync.scan.Entry;
+import io.gosync.scan.EntryLocator;
 import io.gosync.scan.FileFacts;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -18,6 +20,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.nio.file.Path;
 
 
 /**
@@ -81,7 +84,8 @@ final class GroupSender {
         .compose(v -> entry.size() <= Frames.SMALL_FILE ? sendWhole(index, entry) : sendLarge(index, entry));
     step.onSuccess(whole -> {
       if (whole) {
-        long streamed = entry.size() - request.partials().held(index);
+        long streamed = delta(index, entry) != null ? delta(index, entry).bytes()
+            : entry.size() - request.partials().held(index);
         files++;
         bytes += streamed;
         metrics.sent(streamed);
@@ -106,10 +110,20 @@ final class GroupSender {
     });
   }
 
-  /** Opens a large file by handle (see {@link EntryLocator}) and sends it, or its skip when it cannot be opened. */
+  /** The blocks of a file the group builds from old versions, or null for one sent whole. */
+  private DeltaBlocks delta(int index, Entry entry) {
+    return request.deltas().has(index) ? DeltaBlocks.of(entry.size(), request.deltas().missing(index)) : null;
+  }
+
+  /**
+   * Opens a large file by handle (see {@link EntryLocator}) and sends it, or its missing blocks, or its skip when it
+   * cannot be opened.
+   */
   private Future<Boolean> sendLarge(int index, Entry entry) {
+    DeltaBlocks delta = delta(index, entry);
     return vertx.executeBlocking(() -> Opened.of(source.open(entry)), false)
-        .compose(opened -> sendStream(index, opened, entry).eventually(() -> {
+        .compose(opened -> (delta != null ? sendDelta(index, opened, entry, delta) : sendStream(index, opened, entry))
+            .eventually(() -> {
           opened.file().close();
           return Future.succeededFuture();
         }), err -> skip(index, entry, SourceRead.unreadable(err)));
@@ -149,12 +163,43 @@ final class GroupSender {
         .transform(after -> {
           String trouble = after.failed() ? SourceRead.unreadable(after.cause())
               : read.trouble(entry, after.result(), opened.stat());
-          if (trouble == null) {
-            tee.write(Frames.check(index, read.crc32c()));
-            return Future.succeededFuture(true);
-          }
-          return pad(read, entry.size() - read.count()).compose(v -> skip(index, entry, trouble));
+          return checkOrSkip(index, entry, read, entry.size(), trouble);
         });
+  }
+
+  /**
+   * Pipes the blocks of a large file that the receivers lack, span after span, then its check. Only those blocks are
+   * read, so they are not hashed: the receivers verify the whole file they build by its SHA-256, and one that was
+   * not the manifest's is fetched again whole. A stat that changed during the reads sends the skip instead.
+   */
+  private Future<Boolean> sendDelta(int index, Opened opened, Entry entry, DeltaBlocks delta) {
+    Path path = opened.file().path();
+    tee.write(Frames.delta(index, entry, delta, request.compress()));
+    SourceRead read = new SourceRead(request.compress() ? new Compressing(tee, level) : tee, false, 0, 0);
+    int readSize = request.compress() ? Frames.SMALL_FILE : SourceFile.READ_SIZE;
+    Future<Long> copied = Future.succeededFuture();
+    for (DeltaBlocks.Span span : delta.spans()) {
+      copied = copied.compose(v -> SourceFile.copy(vertx, path, span.fileOffset(), span.fileOffset() + span.length(),
+          readSize, read));
+    }
+    return copied.compose(copies -> vertx.executeBlocking(opened.file()::stat, false))
+        .transform(after -> {
+          String trouble = after.failed() ? SourceRead.unreadable(after.cause()) : read.count() != delta.bytes()
+              || !after.result().equals(opened.stat()) ? "changed while it was read (its size or times changed)" : null;
+          return checkOrSkip(index, entry, read, delta.bytes(), trouble);
+        });
+  }
+
+  /**
+   * The check of what was read, or, when {@code trouble} says it is not the manifest's file, zero bytes until the
+   * read counts {@code end} (the frame promised that many) and the skip.
+   */
+  private Future<Boolean> checkOrSkip(int index, Entry entry, SourceRead read, long end, String trouble) {
+    if (trouble == null) {
+      tee.write(Frames.check(index, read.crc32c()));
+      return Future.succeededFuture(true);
+    }
+    return pad(read, end - read.count()).compose(v -> skip(index, entry, trouble));
   }
 
   private Future<Boolean> skip(int index, Entry entry, String reason) {

@@ -1,5 +1,7 @@
 package io.gosync.relay;
 
+import io.gosync.relay.wire.DeltaBlocks;
+import io.gosync.scan.Basis;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.vertx.core.Future;
@@ -12,6 +14,8 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.StandardOpenOption;
+import java.util.Collections;
+import java.util.List;
 
 /**
  * One large received file on its way to disk: its temporary file, written in batches on worker
@@ -46,25 +50,59 @@ final class LandingFile {
   /** The last batch handed to a worker: the next one is written after it. */
   private Future<Void> writing = Future.succeededFuture();
   private int queued;
-  /** Where the stream's bytes of the file begin: what is before was kept from an earlier task. */
-  private final long from;
+  private final Placement placement;
+  /** The stream's bytes of the file so far, counted from {@link Placement#start}. */
   private long position;
   private long remaining;
   private Throwable writeFailure;
 
   /**
-   * Writes bytes {@code from} to {@code size} to the temporary file once it is there (by handle: never through
-   * a link). {@code failed} hears of a failed write, {@code drained} of room in the write queue.
+   * Where the stream's bytes of a file go: for a whole file, bytes {@code from} to {@code size} (what is before was
+   * kept from an earlier task); for a delta ({@code spans} and {@code basis} not null), its blocks' spans, in order.
    */
-  LandingFile(Vertx vertx, Future<Landing.Temporary> created, long from, long size, ReceivedBytes received,
+  record Placement(long from, long size, List<DeltaBlocks.Span> spans, Basis basis) {
+
+    static Placement whole(long from, long size) {
+      return new Placement(from, size, null, null);
+    }
+
+    /** The blocks of a delta, and how the rest of the file is built from its old version. */
+    static Placement delta(DeltaBlocks blocks, Basis basis) {
+      return new Placement(0, 0, List.copyOf(blocks.spans()), basis);
+    }
+
+    /** The stream position of the file's first byte that comes. */
+    long start() {
+      return from;
+    }
+
+    long bytes() {
+      return spans == null ? size - from : spans.stream().mapToLong(DeltaBlocks.Span::length).sum();
+    }
+
+    /** The span stream position {@code at} falls in: for a whole file, all of it, placed as it comes. */
+    DeltaBlocks.Span spanAt(long at) {
+      if (spans == null) {
+        return new DeltaBlocks.Span(0, 0, size);
+      }
+      int i = Collections.binarySearch(spans.stream().map(DeltaBlocks.Span::streamOffset).toList(), at);
+      return spans.get(i >= 0 ? i : -i - 2);
+    }
+  }
+
+  /**
+   * Writes the stream's bytes of a file, placed by {@code placement}, to the temporary file once it is there (by
+   * handle: never through a link). {@code failed} hears of a failed write, {@code drained} of room in the write queue.
+   */
+  LandingFile(Vertx vertx, Future<Landing.Temporary> created, Placement placement, ReceivedBytes received,
       Handler<Throwable> failed, Handler<Void> drained) {
     this.vertx = vertx;
     this.received = received;
     this.failed = failed;
     this.drained = drained;
-    this.from = from;
-    this.position = from;
-    this.remaining = size - from;
+    this.placement = placement;
+    this.position = placement.start();
+    this.remaining = placement.bytes();
     this.opened = created.compose(made -> {
       temp = made;
       return vertx.executeBlocking(() -> FileChannel.open(made.file().path(), StandardOpenOption.WRITE), false);
@@ -80,8 +118,8 @@ final class LandingFile {
     return temp;
   }
 
-  long from() {
-    return from;
+  Placement placement() {
+    return placement;
   }
 
   /** @return whether that was the file's last byte */
@@ -126,10 +164,19 @@ final class LandingFile {
         .onFailure(this::writeFailed);
   }
 
+  /** Bytes from stream position {@code at}, each run of them where its span places it. */
   private Void hashAndWrite(FileChannel channel, ByteBuffer bytes, long at) throws IOException {
     received.update(bytes);
-    for (long offset = at; bytes.hasRemaining(); ) {
-      offset += channel.write(bytes, offset);
+    for (long streamAt = at; bytes.hasRemaining(); ) {
+      DeltaBlocks.Span span = placement.spanAt(streamAt);
+      long offset = span.fileOffset() + streamAt - span.streamOffset();
+      int run = (int) Math.min(bytes.remaining(), span.streamOffset() + span.length() - streamAt);
+      ByteBuffer part = bytes.slice(bytes.position(), run);
+      while (part.hasRemaining()) {
+        offset += channel.write(part, offset);
+      }
+      bytes.position(bytes.position() + run);
+      streamAt += run;
     }
     return null;
   }
@@ -159,6 +206,9 @@ final class LandingFile {
    * instead when a write failed: then what it holds is not known. Never fails.
    */
   Future<Void> keep() {
+    if (placement.spans() != null) {
+      return discard(); // it has holes where the old version's blocks go: what it holds is no start of the file
+    }
     if (batch != null && opened.succeeded()) {
       flush();
     }

@@ -1,6 +1,8 @@
 package io.gosync.relay;
 
 import io.gosync.fs.Names;
+import io.gosync.relay.wire.DeltaBlocks;
+import io.gosync.relay.wire.FrameEvents;
 import io.gosync.relay.wire.FrameParser;
 import io.gosync.relay.wire.Frames;
 import io.gosync.scan.Entry;
@@ -15,14 +17,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The local branch of a relay node's tee: lands each file of the stream atomically, as the {@link FrameParser}
- * reports it. Small files are gathered in memory and landed in one blocking step each, several at a time; large
- * ones stream through a {@link LandingFile}. It never fails a write: when the local disk fails it records why,
- * removes its temporary files (but keeps what came of a large file, for a later task to resume) and ignores the
- * rest of the stream, so the children keep receiving. A file the source skips is not landed: its temporary file,
- * if any, is removed and the stream goes on; the summary names it.
+ * The local branch of a relay node's tee: lands each file of the stream atomically, as the {@link FrameParser} reports
+ * it. Small files are gathered in memory and landed in one blocking step each, several at a time; large ones, and the
+ * blocks of a delta, stream through a {@link LandingFile}. It never fails a write: when the local disk fails it records
+ * why, removes its temporary files (but keeps what came of a large file, for a later task to resume) and ignores the
+ * rest of the stream, so the children keep receiving. A file the source skips is not landed: its temporary file, if
+ * any, is removed and the stream goes on; the summary names it.
  */
-final class LandingSink extends QuietSink implements FrameParser.Events {
+final class LandingSink extends QuietSink implements FrameEvents {
 
   private static final Logger LOG = LoggerFactory.getLogger(LandingSink.class);
 
@@ -86,22 +88,18 @@ final class LandingSink extends QuietSink implements FrameParser.Events {
   }
 
   @Override
-  public void fileStarts(int index, long size, long from, boolean compressed, String hash) {
-    String refusal = tally.refusal(index);
+  public void fileStarts(int index, long size, long from, boolean compressed, String hash, DeltaBlocks delta) {
+    String refusal = tally.refusal(index, size, hash, delta);
     if (refusal != null) {
       badStream(refusal);
       return;
     }
-    Entry next = plan.manifest().entry(index);
-    if (size != next.size() || !hash.equals(next.hash())) {
-      badStream("file " + Names.display(next.path()) + " does not match the manifest");
-      return;
-    }
     tally.started(index);
     this.index = index;
-    this.entry = next;
+    this.entry = plan.manifest().entry(index);
     if (size > Frames.SMALL_FILE) {
-      openLarge(from);
+      openLarge(delta == null ? LandingFile.Placement.whole(from, size)
+          : LandingFile.Placement.delta(delta, plan.bases().byIndex().get(index)));
     } else {
       whole = Buffer.buffer((int) size);
       complete = size == 0;
@@ -163,10 +161,10 @@ final class LandingSink extends QuietSink implements FrameParser.Events {
   }
 
   /** The file's bytes have nowhere to go until its temporary file exists: parsing waits. */
-  private void openLarge(long from) {
+  private void openLarge(LandingFile.Placement placement) {
     parser.pause();
     Entry file = entry;
-    large = landing.open(file, from, err -> fail("cannot write " + Names.display(file.path()) + ": "
+    large = landing.open(file, placement, err -> fail("cannot write " + Names.display(file.path()) + ": "
         + err.getMessage()), v -> maybeDrain());
     steps.later(large.opened(), open -> resume(), "cannot create a temporary file for " + Names.display(file.path()));
   }
@@ -177,8 +175,8 @@ final class LandingSink extends QuietSink implements FrameParser.Events {
     LandingFile written = large;
     Entry file = entry;
     large = null; // no more writes or drain handlers on it
-    steps.landing(landing.commit(written, file, crc32c), v -> {
-      tally.landed(file);
+    steps.landing(landing.commit(written, file, crc32c), unbuilt -> {
+      tally.committed(file, written.placement().basis(), unbuilt);
       resume();
     }, "cannot land " + Names.display(file.path()));
   }
@@ -216,10 +214,11 @@ final class LandingSink extends QuietSink implements FrameParser.Events {
     }
   }
 
+  /** The whole stream came; a file that could not be built from its old version has this node fed again. */
   private void finish() {
-    String shortfall = tally.shortfall();
-    if (shortfall != null) {
-      badStream(shortfall);
+    VertxException trouble = tally.trouble();
+    if (trouble != null) {
+      fail(trouble);
       return;
     }
     finished = true;

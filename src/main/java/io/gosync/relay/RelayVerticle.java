@@ -182,10 +182,10 @@ public final class RelayVerticle extends VerticleBase {
       reportProgress(stream);
       receiving.remove(taskId);
       bus.send(nodeAddress(config.name(), Constants.RECEIVED), done.succeeded()
-          ? new Received(taskId, true, done.result().files(), done.result().bytes(), done.result().skipped(),
-              stream.parent, null, false)
-          : new Received(taskId, false, sink.tally().files(), sink.tally().bytes(), Skipped.NONE, stream.parent,
-              done.cause().getMessage(), done.cause() instanceof StreamCutOff));
+          ? new Received(taskId, true, done.result().files(), done.result().bytes(), done.result().rebuilt(),
+              done.result().skipped(), stream.parent, null, false)
+          : new Received(taskId, false, sink.tally().files(), sink.tally().bytes(), sink.tally().rebuilt(),
+              Skipped.NONE, stream.parent, done.cause().getMessage(), done.cause() instanceof StreamCutOff));
     });
     return stream;
   }

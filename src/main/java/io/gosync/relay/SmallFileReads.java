@@ -5,6 +5,7 @@ import io.gosync.fs.Stat;
 import io.gosync.protocol.NeedList;
 import io.gosync.relay.wire.Frames;
 import io.gosync.scan.Entry;
+import io.gosync.scan.EntryLocator;
 import io.gosync.scan.FileFacts;
 import io.gosync.scan.Manifest;
 import io.vertx.core.Future;

@@ -1,7 +1,12 @@
 package io.gosync.relay;
 
+import io.gosync.fs.Names;
+import io.gosync.protocol.Rebuilt;
 import io.gosync.protocol.Skipped;
+import io.gosync.relay.wire.DeltaBlocks;
+import io.gosync.scan.Basis;
 import io.gosync.scan.Entry;
+import io.vertx.core.VertxException;
 
 import java.util.BitSet;
 
@@ -13,7 +18,7 @@ import java.util.BitSet;
  */
 final class StreamTally {
 
-  record Summary(long files, long bytes, Skipped skipped) {
+  record Summary(long files, long bytes, Rebuilt rebuilt, Skipped skipped) {
   }
 
   private final ReceivePlan plan;
@@ -21,6 +26,9 @@ final class StreamTally {
   /** Files whose frame came, or whose skip did. */
   private final BitSet accounted = new BitSet();
   private Skipped skipped = Skipped.NONE;
+  /** Files that came as deltas but whose old version changed (see {@link #refetch}). */
+  private Skipped refetch = Skipped.NONE;
+  private Rebuilt rebuilt = Rebuilt.NONE;
   /** The end frame's count of files, once it has come. */
   private long endCount = -1;
   private long files;
@@ -37,6 +45,39 @@ final class StreamTally {
       return "file index " + index + " was not asked for";
     }
     return null;
+  }
+
+  /**
+   * Why this file frame is refused, or null: its file must be asked for and as in the manifest, and a delta must
+   * send the blocks this node lacks of a file it builds from its old version.
+   */
+  String refusal(int index, long size, String hash, DeltaBlocks delta) {
+    String refusal = refusal(index);
+    if (refusal != null) {
+      return refusal;
+    }
+    Entry entry = plan.manifest().entry(index);
+    if (size != entry.size() || !hash.equals(entry.hash())) {
+      return "file " + Names.display(entry.path()) + " does not match the manifest";
+    }
+    Basis basis = plan.bases().byIndex().get(index);
+    if (delta != null && (basis == null || !basis.missing().equals(delta.asBitSet()))) {
+      return "file " + Names.display(entry.path()) + " comes as blocks " + delta + ", not the ones this node lacks";
+    }
+    return null;
+  }
+
+  /**
+   * A large file's commit: it landed (built from its old version when it came as a delta, with this {@code basis}),
+   * or, when {@code unbuilt} says why, it could not be built from its old version here, and is fetched again whole.
+   */
+  void committed(Entry file, Basis basis, String unbuilt) {
+    if (unbuilt == null) {
+      landed(file);
+      rebuilt = basis == null ? rebuilt : rebuilt.and(basis.keptBytes());
+    } else {
+      refetch = refetch.and(file.path() + ": " + unbuilt);
+    }
   }
 
   void started(int index) {
@@ -66,12 +107,17 @@ final class StreamTally {
     return endCount >= 0;
   }
 
-  /** Why the ended stream is not whole, or null when it is. */
-  String shortfall() {
+  /**
+   * Why the ended stream leaves this node without all its files, or null: it was not whole (a bad stream), or files
+   * came that could not be built from their old version (cut off, so that this node is fed them again, whole).
+   */
+  VertxException trouble() {
     if (endCount != accounted.cardinality() || !plan.need().sameAs(accounted)) {
-      return "it ended with " + accounted.cardinality() + " of " + plan.need().size() + " files sent or skipped";
+      return new VertxException("bad stream: it ended with " + accounted.cardinality() + " of " + plan.need().size()
+          + " files sent or skipped", true);
     }
-    return null;
+    return refetch.isEmpty() ? null : new StreamCutOff(refetch.count() + " files could not be built from their old"
+        + " version here (" + String.join(", ", refetch.paths()) + "); they are fetched again whole");
   }
 
   /** How far the stream got, for a log line. */
@@ -87,7 +133,11 @@ final class StreamTally {
     return bytes;
   }
 
+  Rebuilt rebuilt() {
+    return rebuilt;
+  }
+
   Summary summary() {
-    return new Summary(files, bytes, skipped);
+    return new Summary(files, bytes, rebuilt, skipped);
   }
 }

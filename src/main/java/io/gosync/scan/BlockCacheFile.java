@@ -1,5 +1,6 @@
 package io.gosync.scan;
 
+import io.gosync.protocol.BlockList;
 import io.gosync.fs.Timestamp;
 import io.gosync.scan.BlockCache.Remembered;
 import org.slf4j.Logger;

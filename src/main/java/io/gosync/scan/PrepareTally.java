@@ -22,6 +22,8 @@ final class PrepareTally {
   private final TreeMap<Integer, String> conflicts = new TreeMap<>();
   /** Needed files whose start an earlier task left here, and how many bytes of each. */
   private final TreeMap<Integer, Long> partials = new TreeMap<>();
+  /** Needed large files held here in another version, which may serve as the basis of a delta. */
+  private final BitSet bases = new BitSet();
   private long needBytes;
   private int conflictCount;
   private int created;
@@ -37,6 +39,11 @@ final class PrepareTally {
   synchronized void partial(int index, long bytes) {
     partials.put(index, bytes);
     needBytes -= bytes;
+  }
+
+  /** A needed file whose old version here may serve as its basis ({@link Basis#mayServe}). */
+  synchronized void basis(int index) {
+    bases.set(index);
   }
 
   synchronized void conflict(int index, Entry entry) {
@@ -59,8 +66,10 @@ final class PrepareTally {
     fixed += changes;
   }
 
+  /** A partial is resumed, not rebuilt: it is no basis. */
   synchronized PrepareOutcome outcome(Path dst) {
-    return new PrepareOutcome(dst, NeedList.of(need), Partials.of(partials), need.cardinality(), needBytes, created,
-        deleted, fixed, conflictCount, List.copyOf(conflicts.values()));
+    partials.keySet().forEach(bases::clear);
+    return new PrepareOutcome(dst, NeedList.of(need), Partials.of(partials), NeedList.of(bases), need.cardinality(),
+        needBytes, created, deleted, fixed, conflictCount, List.copyOf(conflicts.values()));
   }
 }

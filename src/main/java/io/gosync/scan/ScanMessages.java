@@ -1,8 +1,13 @@
 package io.gosync.scan;
 
+import io.gosync.protocol.BlockList;
+import io.gosync.protocol.NeedList;
+
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /** Node-local requests to the scanner verticle; sent as records, never across the cluster. */
 public final class ScanMessages {
@@ -40,5 +45,23 @@ public final class ScanMessages {
   }
 
   public record FinishRequest(Path dst, Manifest manifest) {
+  }
+
+  /** On the source: the block lists of these large files of task {@code taskId}'s manifest, as a {@code BlockOffer}. */
+  public record BlocksRequest(String taskId, Path src, Manifest manifest, NeedList files) {
+  }
+
+  /** On a target: how each offered file is built from its old version under {@code dst}; answered with {@link Bases}. */
+  public record BasesRequest(Path dst, Manifest manifest, Map<Integer, BlockList> offered) {
+  }
+
+  /** By manifest index, the offered files that are built from their old version; the others are sent whole. */
+  public record Bases(Map<Integer, Basis> byIndex) {
+
+    public static final Bases NONE = new Bases(Map.of());
+
+    public Bases {
+      byIndex = Map.copyOf(new TreeMap<>(byIndex));
+    }
   }
 }

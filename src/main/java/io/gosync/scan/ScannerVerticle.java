@@ -1,6 +1,10 @@
 package io.gosync.scan;
 
 import io.gosync.config.NodeConfig;
+import io.gosync.protocol.BlockOffer;
+import io.gosync.scan.ScanMessages.Bases;
+import io.gosync.scan.ScanMessages.BasesRequest;
+import io.gosync.scan.ScanMessages.BlocksRequest;
 import io.gosync.scan.ScanMessages.FinishRequest;
 import io.gosync.scan.ScanMessages.PrepareRequest;
 import io.gosync.scan.ScanMessages.SourceRequest;
@@ -20,6 +24,8 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinWorkerThread;
 
+import static io.gosync.protocol.Constants.SCAN_BASES;
+import static io.gosync.protocol.Constants.SCAN_BLOCKS;
 import static io.gosync.protocol.Constants.SCAN_FINISH;
 import static io.gosync.protocol.Constants.SCAN_PREPARE;
 import static io.gosync.protocol.Constants.SCAN_SOURCE;
@@ -28,7 +34,7 @@ import static io.gosync.protocol.Constants.nodeAddress;
 /**
  * Everything that blocks on the file system before and after a transfer: walking and hashing
  * the source, diffing and preparing a destination, finishing directory metadata. Deployed as
- * a worker verticle; its one instance owns the hash cache. See verticles-docs/scanner.md.
+ * a worker verticle; its one instance owns the hash cache and the block cache. See verticles-docs/scanner.md.
  */
 public final class ScannerVerticle extends VerticleBase {
 
@@ -46,6 +52,9 @@ public final class ScannerVerticle extends VerticleBase {
   private HashCache cache;
   /** Where the cache outlives the daemon; null with an empty stateDir (memory only). */
   private HashCacheFile store;
+  private BlockCache blockCache;
+  private BlockReads blockReads;
+  private BlockCacheFile blockStore;
   private ForkJoinPool walkPool;
   private TreeWalk walk;
 
@@ -69,11 +78,27 @@ public final class ScannerVerticle extends VerticleBase {
       store = new HashCacheFile(Path.of(config.stateDir()), config.name());
       store.restoreInto(cache);
     }
+    startBlockCache(maxHeap);
     var bus = vertx.eventBus();
     return Future.all(
         bus.<SourceRequest>localConsumer(nodeAddress(config.name(), SCAN_SOURCE), this::onSource).completion(),
         bus.<PrepareRequest>localConsumer(nodeAddress(config.name(), SCAN_PREPARE), this::onPrepare).completion(),
-        bus.<FinishRequest>localConsumer(nodeAddress(config.name(), SCAN_FINISH), this::onFinish).completion());
+        bus.<FinishRequest>localConsumer(nodeAddress(config.name(), SCAN_FINISH), this::onFinish).completion(),
+        bus.<BlocksRequest>localConsumer(nodeAddress(config.name(), SCAN_BLOCKS), this::onBlocks).completion(),
+        bus.<BasesRequest>localConsumer(nodeAddress(config.name(), SCAN_BASES), this::onBases).completion());
+  }
+
+  /**
+   * A sixteenth of the heap holds the block lists of about 512 GiB of large files in 1 MiB blocks on a 256 MiB
+   * heap (32 bytes a block); they are only ever taken of files that changed, so that is many releases' worth.
+   */
+  private void startBlockCache(long maxHeap) {
+    blockCache = new BlockCache(Math.max(1, maxHeap / 16));
+    blockReads = new BlockReads(blockCache);
+    if (!config.stateDir().isEmpty()) {
+      blockStore = new BlockCacheFile(Path.of(config.stateDir()), config.name());
+      blockStore.restoreInto(blockCache);
+    }
   }
 
   @Override
@@ -137,6 +162,25 @@ public final class ScannerVerticle extends VerticleBase {
           request.overwrite()).prepare();
     });
     saveCache();
+  }
+
+  private void onBlocks(Message<BlocksRequest> message) {
+    BlocksRequest request = message.body();
+    answer(message, () -> new BlockOffer(request.taskId(),
+        blockReads.offer(request.src(), request.manifest(), request.files())));
+    saveBlocks();
+  }
+
+  private void onBases(Message<BasesRequest> message) {
+    BasesRequest request = message.body();
+    answer(message, () -> new Bases(blockReads.bases(request.dst(), request.manifest(), request.offered())));
+    saveBlocks();
+  }
+
+  private void saveBlocks() {
+    if (blockStore != null) {
+      blockStore.saveChanges(blockCache);
+    }
   }
 
   private void onFinish(Message<FinishRequest> message) {

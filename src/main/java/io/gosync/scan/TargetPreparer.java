@@ -233,6 +233,9 @@ final class TargetPreparer implements TreeWalk.Step<Integer> {
         tally.conflict(index, entry);
         return false;
       }
+      if (Basis.mayServe(stat.size(), entry.size())) {
+        tally.basis(index);
+      }
     } else if (stat != null && !replace(index, entry, parent, name)) {
       return false;
     }

@@ -51,4 +51,16 @@ class ReportTest {
     assertTrue(out.contains("\n  skipped: logs/app.log: changed while it was read\n"
         + "  skipped: secret.key: cannot be read: permission denied\n  skipped: … and 20 more\n"), out);
   }
+
+  /** Issue 13: the choice of delta or whole file is visible: what a target built from old versions, and kept. */
+  @Test
+  void aTargetThatRebuiltFilesSaysHowManyAndWhatTheyKept() {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    Report.print(task("done", true, line("web2", "ok").put("rebuiltFiles", 2).put("keptBytes", 3L << 20),
+        line("web3", "ok")), new PrintStream(bytes, true, StandardCharsets.UTF_8));
+    String out = bytes.toString(StandardCharsets.UTF_8);
+
+    assertTrue(out.contains("\n  rebuilt: 2 files from their old version, 3.0 MiB kept (not sent)\nweb3 "), out);
+    assertEquals(1, out.split("rebuilt:", -1).length - 1, out);
+  }
 }

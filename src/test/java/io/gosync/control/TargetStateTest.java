@@ -3,6 +3,7 @@ package io.gosync.control;
 import io.gosync.protocol.NeedList;
 import io.gosync.protocol.Partials;
 import io.gosync.protocol.PrepareReply;
+import io.gosync.protocol.Rebuilt;
 import io.gosync.protocol.Skipped;
 import io.gosync.protocol.TargetLine;
 import io.gosync.protocol.TargetReport.Result;
@@ -25,7 +26,7 @@ class TargetStateTest {
   private static PrepareReply reply() {
     BitSet need = new BitSet();
     need.set(1);
-    return new PrepareReply(NeedList.of(need), Partials.NONE, 1, 100, 2, 0, 1, 1, List.of("conf.ini"), "10.0.0.2", 7000);
+    return new PrepareReply(NeedList.of(need), Partials.NONE, NeedList.NONE, 1, 100, 2, 0, 1, 1, List.of("conf.ini"), "10.0.0.2", 7000);
   }
 
   @Test
@@ -38,10 +39,10 @@ class TargetStateTest {
     assertEquals(reply().need(), target.need());
     assertTrue(target.transferring());
     assertTrue(target.progress(1, 50));
-    assertTrue(target.finished(new Result("web2", TargetStatus.OK, 1, 100, 2, "web1", Skipped.NONE, null),
+    assertTrue(target.finished(new Result("web2", TargetStatus.OK, 1, 100, Rebuilt.NONE, 2, "web1", Skipped.NONE, null),
         Skipped.NONE));
 
-    assertEquals(new TargetLine("10.0.0.2:7000", "web2", TargetStatus.OK, 1, 100, 1, 100, 2, 0, 3, 1, "web1",
+    assertEquals(new TargetLine("10.0.0.2:7000", "web2", TargetStatus.OK, 1, 100, Rebuilt.NONE, 1, 100, 2, 0, 3, 1, "web1",
         List.of("conf.ini"), Skipped.NONE, null), target.line());
     assertEquals("web2", target.name());
   }
@@ -54,9 +55,9 @@ class TargetStateTest {
     TargetState partial = TargetState.resolved("web3", "web3");
     TargetState failed = TargetState.resolved("web4", "web4");
 
-    assertTrue(unchanged.finished(new Result("web2", TargetStatus.UNCHANGED, 0, 0, 0, null, Skipped.NONE, null),
+    assertTrue(unchanged.finished(new Result("web2", TargetStatus.UNCHANGED, 0, 0, Rebuilt.NONE, 0, null, Skipped.NONE, null),
         atSource));
-    assertTrue(partial.finished(new Result("web3", TargetStatus.PARTIAL, 1, 5, 0, "web1",
+    assertTrue(partial.finished(new Result("web3", TargetStatus.PARTIAL, 1, 5, Rebuilt.NONE, 0, "web1",
         Skipped.of(List.of("log.txt: changed while it was read")), null), atSource));
     assertTrue(failed.finished(Result.failed("web4", "disk full"), atSource));
 
@@ -77,7 +78,7 @@ class TargetStateTest {
     assertFalse(target.prepared(reply()));
     assertFalse(target.transferring());
     assertFalse(target.progress(5, 5));
-    assertFalse(target.finished(new Result("web2", TargetStatus.OK, 1, 1, 0, "web1", Skipped.NONE, "late"),
+    assertFalse(target.finished(new Result("web2", TargetStatus.OK, 1, 1, Rebuilt.NONE, 0, "web1", Skipped.NONE, "late"),
         Skipped.NONE));
     assertFalse(target.failed("again"));
 

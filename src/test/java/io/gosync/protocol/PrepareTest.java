@@ -91,13 +91,14 @@ class PrepareTest {
     BitSet need = new BitSet();
     need.set(2);
     need.set(7);
-    return new PrepareReply(NeedList.of(need), Partials.of(Map.of(7, 4096L)), 2, 300, 4, 1, 0, 2, List.of("a.txt", "d/b.txt"), "10.0.0.2", 7000);
+    return new PrepareReply(NeedList.of(need), Partials.of(Map.of(7, 4096L)), bases(2), 2, 300, 4, 1, 0, 2, List.of("a.txt", "d/b.txt"), "10.0.0.2", 7000);
   }
 
   @Test
   void aReplyIsWrittenAsOnTheWire() {
     PrepareReply reply = reply();
-    assertEquals("{\"need\":\"" + reply.need().toBase64() + "\",\"partials\":[[7,4096]],\"needFiles\":2,\"needBytes\":300,\"created\":4,"
+    assertEquals("{\"need\":\"" + reply.need().toBase64() + "\",\"partials\":[[7,4096]],\"bases\":\""
+        + reply.bases().toBase64() + "\",\"needFiles\":2,\"needBytes\":300,\"created\":4,"
         + "\"deleted\":1,\"fixed\":0,\"conflicts\":2,\"conflictPaths\":[\"a.txt\",\"d/b.txt\"],"
         + "\"dataHost\":\"10.0.0.2\",\"dataPort\":7000}",
         reply.toJson().encode());
@@ -114,6 +115,33 @@ class PrepareTest {
     JsonObject json = reply().toJson();
     json.remove("partials");
     assertEquals(Partials.NONE, PrepareReply.fromJson(json, 10).partials());
+  }
+
+  @Test
+  void aReplyWithoutBasesHoldsNone() {
+    JsonObject json = reply().toJson();
+    json.remove("bases");
+    assertEquals(NeedList.NONE, PrepareReply.fromJson(json, 10).bases());
+  }
+
+  /** Issue 13: a base is a needed file, and not one resumed from a partial (which is no old version). */
+  @Test
+  void aBaseThatIsNotNeededOrIsAPartialIsRefusedAndNamed() {
+    JsonObject notNeeded = reply().toJson().put("bases", bases(3).toBase64());
+    assertEquals("bases: file 3 is not needed", assertThrows(IllegalArgumentException.class,
+        () -> PrepareReply.fromJson(notNeeded, 10)).getMessage());
+    JsonObject partial = reply().toJson().put("bases", bases(7).toBase64());
+    assertEquals("bases: file 7 is a partial", assertThrows(IllegalArgumentException.class,
+        () -> PrepareReply.fromJson(partial, 10)).getMessage());
+    assertReplyRefused(reply().toJson().put("bases", "not base64!"), "need-list");
+  }
+
+  private static NeedList bases(int... indices) {
+    BitSet bits = new BitSet();
+    for (int index : indices) {
+      bits.set(index);
+    }
+    return NeedList.of(bits);
   }
 
   @Test

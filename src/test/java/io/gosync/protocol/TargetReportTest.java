@@ -15,9 +15,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class TargetReportTest {
 
   private static final TargetReport.Result OK =
-      new TargetReport.Result("web2", TargetStatus.OK, 3, 4096, 1, "web1", Skipped.NONE, null);
+      new TargetReport.Result("web2", TargetStatus.OK, 3, 4096, Rebuilt.NONE, 1, "web1", Skipped.NONE, null);
 
-  private static final TargetReport.Result PARTIAL = new TargetReport.Result("web3", TargetStatus.PARTIAL, 2, 10, 0,
+  private static final TargetReport.Result PARTIAL = new TargetReport.Result("web3", TargetStatus.PARTIAL, 2, 10, Rebuilt.NONE, 0,
       "web2", Skipped.of(List.of("a.txt: No such file or directory", "b.bin: changed while it was read")), null);
 
   @Test
@@ -37,10 +37,25 @@ class TargetReportTest {
         new TargetReport.CutOff("web3", "ended early").toJson().encode());
   }
 
+  /** Issue 13: a result says what the target built from old versions, and a bad count is named. */
+  @Test
+  void aRebuiltResultCarriesItsFilesAndKeptBytes() {
+    TargetReport.Result rebuilt = new TargetReport.Result("web2", TargetStatus.OK, 3, 4096, new Rebuilt(1, 1 << 20),
+        1, "web1", Skipped.NONE, null);
+    assertEquals("{\"status\":\"ok\",\"files\":3,\"bytes\":4096,\"fixedDirectories\":1,\"via\":\"web1\","
+        + "\"rebuiltFiles\":1,\"keptBytes\":1048576,\"skipped\":0,\"message\":null,\"type\":\"result\","
+        + "\"target\":\"web2\"}", rebuilt.toJson().encode());
+    assertEquals(rebuilt, TargetReport.fromJson(rebuilt.toJson()));
+    IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+        () -> TargetReport.fromJson(rebuilt.toJson().put("rebuiltFiles", 0)));
+    assertEquals("rebuiltFiles: 0 files cannot keep 1048576 bytes", refused.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> TargetReport.fromJson(rebuilt.toJson().put("keptBytes", -1)));
+  }
+
   @Test
   void eachReportIsReadBack() {
     for (TargetReport report : List.of(new TargetReport.Live("web2", "queued"), new TargetReport.Progress("web2", 1, 2, Map.of("web3", 7L)),
-        OK, new TargetReport.Result("web2", TargetStatus.UNCHANGED, 0, 0, 0, null, Skipped.NONE,
+        OK, new TargetReport.Result("web2", TargetStatus.UNCHANGED, 0, 0, Rebuilt.NONE, 0, null, Skipped.NONE,
             "2 differing entries left"), PARTIAL,
         TargetReport.Result.failed("web3", "disk full"), new TargetReport.CutOff("web3", "ended early"))) {
       assertEquals(report, TargetReport.fromJson(report.toJson()));
@@ -111,16 +126,16 @@ class TargetReportTest {
     assertEquals("f0: gone", many.paths().get(0));
     assertEquals(many, Skipped.of(many.paths()).and(new Skipped(10, List.of())));
     Skipped some = many;
-    assertThrows(IllegalArgumentException.class, () -> new TargetReport.Result("web2", TargetStatus.OK, 0, 0, 0, null,
+    assertThrows(IllegalArgumentException.class, () -> new TargetReport.Result("web2", TargetStatus.OK, 0, 0, Rebuilt.NONE, 0, null,
         some, null));
-    assertThrows(IllegalArgumentException.class, () -> new TargetReport.Result("web2", TargetStatus.PARTIAL, 0, 0, 0,
+    assertThrows(IllegalArgumentException.class, () -> new TargetReport.Result("web2", TargetStatus.PARTIAL, 0, 0, Rebuilt.NONE, 0,
         null, Skipped.NONE, null));
   }
 
   @Test
   void aResultIsFinal() {
     assertThrows(IllegalArgumentException.class,
-        () -> new TargetReport.Result("web2", TargetStatus.PREPARED, 0, 0, 0, null, Skipped.NONE, null));
+        () -> new TargetReport.Result("web2", TargetStatus.PREPARED, 0, 0, Rebuilt.NONE, 0, null, Skipped.NONE, null));
   }
 
   private static JsonObject without(JsonObject json, String field) {

@@ -16,9 +16,9 @@ class TaskEventTest {
 
   private static final TaskRequest REQUEST =
       new TaskRequest("deploy-42", "/srv/app", "/srv/app", List.of("web2", "ghost"), true, true, false, 2);
-  private static final TargetLine WEB2 = new TargetLine("web2", "web2", TargetStatus.OK, 3, 4096, 3, 4096, 1, 2, 0,
+  private static final TargetLine WEB2 = new TargetLine("web2", "web2", TargetStatus.OK, 3, 4096, Rebuilt.NONE, 3, 4096, 1, 2, 0,
       1, "web1", List.of("conf.ini"), Skipped.NONE, "1 differing entries left as they were (no-overwrite): conf.ini");
-  private static final TargetLine GHOST = new TargetLine("ghost", null, TargetStatus.FAILED, 0, 0, 0, 0, 0, 0, 0, 0,
+  private static final TargetLine GHOST = new TargetLine("ghost", null, TargetStatus.FAILED, 0, 0, Rebuilt.NONE, 0, 0, 0, 0, 0, 0,
       null, List.of(), Skipped.NONE, "unknown target");
   private static final TaskReport DONE = new TaskReport("deploy-42", "web1", REQUEST, TaskState.DONE, null, 5L,
       8192L, 0L, 1, 1_700_000_000_000L, 1_700_000_001_000L, false, List.of(WEB2, GHOST));
@@ -37,7 +37,7 @@ class TaskEventTest {
 
   @Test
   void aPartialLineNamesItsSkippedFilesAndIsReadBack() {
-    TargetLine partial = new TargetLine("web3", "web3", TargetStatus.PARTIAL, 2, 10, 3, 20, 0, 0, 0, 0, "web2",
+    TargetLine partial = new TargetLine("web3", "web3", TargetStatus.PARTIAL, 2, 10, Rebuilt.NONE, 3, 20, 0, 0, 0, 0, "web2",
         List.of(), Skipped.of(List.of("logs/app.log: changed while it was read")), null);
     JsonObject json = partial.toJson();
 

@@ -1,13 +1,19 @@
 package io.gosync.relay;
 
-import io.gosync.scan.TempNames;
+import io.gosync.fs.Dir;
+import io.gosync.fs.Stat;
 import io.gosync.fs.Timestamp;
+import io.gosync.protocol.BlockList;
 import io.gosync.protocol.NeedList;
 import io.gosync.protocol.Skipped;
+import io.gosync.relay.wire.DeltaBlocks;
 import io.gosync.relay.wire.Frames;
+import io.gosync.scan.Basis;
 import io.gosync.scan.Entry;
 import io.gosync.scan.FileFacts;
 import io.gosync.scan.Manifest;
+import io.gosync.scan.ScanMessages.Bases;
+import io.gosync.scan.TempNames;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -20,13 +26,16 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.BitSet;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -54,6 +63,7 @@ class LandingSinkTest {
   Path dst;
   private RelayMetrics metrics = RelayMetrics.NONE;
   private boolean verifySha256;
+  private Bases bases = Bases.NONE;
 
   private static Entry file(String path, String content) {
     byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
@@ -79,7 +89,7 @@ class LandingSinkTest {
     // On a Vert.x context, as in the relay verticle; written faster than anything can land.
     Promise<StreamTally.Summary> landed = Promise.promise();
     vertx.runOnContext(v -> {
-      LandingSink sink = new LandingSink(vertx, new ReceivePlan("t1", "src", dst, manifest, NeedList.of(need), List.of("src")),
+      LandingSink sink = new LandingSink(vertx, new ReceivePlan("t1", "src", dst, manifest, NeedList.of(need), Bases.NONE, List.of("src")),
           new Landing(dst, false, "t1", TEMPS, true, false), RelayMetrics.NONE);
       for (int at = 0; at < body.length(); at += piece) {
         sink.write(body.slice(at, Math.min(body.length(), at + piece)));
@@ -398,7 +408,7 @@ class LandingSinkTest {
     need.set(1, manifest.size());
     Promise<StreamTally.Summary> landed = Promise.promise();
     vertx.runOnContext(v -> {
-      LandingSink sink = new LandingSink(vertx, new ReceivePlan("t1", "src", dst, manifest, NeedList.of(need), List.of("src")),
+      LandingSink sink = new LandingSink(vertx, new ReceivePlan("t1", "src", dst, manifest, NeedList.of(need), bases, List.of("src")),
           new Landing(dst, false, "t1", TEMPS, true, verifySha256), metrics);
       for (int at = 0; at < body.length(); at += piece) {
         sink.write(body.slice(at, Math.min(body.length(), at + piece)));
@@ -413,6 +423,58 @@ class LandingSinkTest {
       sink.result().onComplete(landed);
     });
     return landed.future();
+  }
+
+  /**
+   * Issue 13: a delta is built from the old version under the final name and the blocks that came, verified whole;
+   * one that sends other blocks than this node lacks, or a file it has no old version of, is a bad stream that
+   * leaves the old version as it was. Without the check, the file built of the wrong blocks failed its SHA-256 and
+   * the node was fed again; a hostile relay could have it so forever.
+   */
+  @ParameterizedTest(name = "blocks {0}")
+  @ValueSource(strings = {"1", "2", "none"})
+  void aDeltaLandsFromTheOldVersionAndOnlyFromTheBlocksThisNodeLacks(String sent, Vertx vertx) throws Exception {
+    byte[] old = content(3 * Frames.SMALL_FILE + 500);
+    byte[] wanted = old.clone();
+    wanted[Frames.SMALL_FILE + 9]++;
+    Files.write(dst.resolve("b.bin"), old);
+    Manifest manifest = Manifest.of(List.of(Entry.dir("", Timestamp.ofEpochNanos(1L), 0755), file("b.bin", wanted)));
+    Stat stat;
+    try (Dir root = Dir.open(dst, false)) {
+      stat = root.stat("b.bin");
+    }
+    Basis basis = Basis.compare(stat, blocks(old), blocks(wanted));
+    bases = sent.equals("none") ? Bases.NONE : new Bases(Map.of(1, basis));
+    int block = sent.equals("2") ? 2 : 1;
+    BitSet blocks = new BitSet();
+    blocks.set(block);
+    byte[] bytes = Arrays.copyOfRange(wanted, block * Frames.SMALL_FILE, (block + 1) * Frames.SMALL_FILE);
+    Buffer body = Frames.delta(1, manifest.entry(1), DeltaBlocks.of(wanted.length, blocks), false).appendBytes(bytes)
+        .appendBuffer(check(1, bytes)).appendBuffer(Frames.end(1));
+
+    Future<StreamTally.Summary> landed = land(vertx, manifest, body, 65_536, null);
+
+    if (sent.equals("1")) {
+      assertEquals(Frames.SMALL_FILE, landed.await(30, TimeUnit.SECONDS).bytes());
+      assertArrayEquals(wanted, Files.readAllBytes(dst.resolve("b.bin")));
+    } else {
+      Throwable failure = assertThrows(Exception.class, () -> landed.await(30, TimeUnit.SECONDS));
+      assertTrue(failure.getMessage().contains("not the ones this node lacks"), failure.getMessage());
+      assertArrayEquals(old, Files.readAllBytes(dst.resolve("b.bin")));
+    }
+    assertNoTemporaryFiles(dst);
+  }
+
+  /** The block list of {@code data}, 1 MiB blocks, as the source and the block cache make it. */
+  private static BlockList blocks(byte[] data) {
+    int size = BlockList.blockSize(data.length);
+    ByteBuffer hashes = ByteBuffer.allocate(BlockList.count(data.length, size) * BlockList.HASH_BYTES);
+    for (int at = 0; at < data.length; at += size) {
+      MessageDigest digest = FileFacts.sha256();
+      digest.update(data, at, Math.min(size, data.length - at));
+      hashes.put(digest.digest());
+    }
+    return BlockList.of(data.length, hashes.array());
   }
 
   private static Entry file(String path, byte[] bytes) {

@@ -1,5 +1,6 @@
 package io.gosync.scan;
 
+import io.gosync.protocol.BlockList;
 import io.gosync.fs.Dir;
 import io.gosync.fs.OpenFile;
 import io.gosync.fs.Stat;

@@ -8,44 +8,20 @@ import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 
 /**
- * Turns the body of a relay stream (see {@link Frames}), however the network splits it, into
- * frame events. Every size from the wire is checked before anything is allocated for it, and
- * compressed chunks are inflated here. Hand-written rather than a vertx {@code RecordParser},
- * which copies every record it emits: raw file bytes, nearly all of a stream, pass on as slices
- * of the buffers that carried them.
+ * Turns the body of a relay stream (see {@link Frames}), however the network splits it, into frame events. Every
+ * size from the wire is checked before anything is allocated for it, and compressed chunks are inflated here.
+ * Hand-written rather than a vertx {@code RecordParser}, which copies every record it emits: raw file bytes, nearly
+ * all of a stream, pass on as slices of the buffers that carried them.
  *
- * <p>While paused it keeps what arrives and parses it on {@link #resume}. Use it on one thread;
- * an event may pause or stop the parser, but must not feed or resume it.
+ * <p>While paused it keeps what arrives and parses it on {@link #resume}. Use it on one thread; an event may pause
+ * or stop the parser, but must not feed or resume it.
  */
 public final class FrameParser implements Handler<Buffer> {
 
-  /** What a stream says, in order; nothing follows an end, an abort or a bad stream. */
-  public interface Events {
+  private enum State { TYPE, FILE_HEADER, DELTA_COUNT, DELTA_BLOCKS, RAW, CHUNK_HEADER, CHUNK_DATA, END, ABORT_LENGTH,
+    ABORT_TEXT, SKIP_HEADER, SKIP_TEXT, CHECK, DONE }
 
-    /** A file's frame; its bytes from {@code from} (see {@link Frames}) to {@code size} follow as {@link #fileData}. */
-    void fileStarts(int index, long size, long from, boolean compressed, String hash);
-
-    /** More bytes of the current file, inflated if they were compressed; not to be modified. */
-    void fileData(Buffer bytes);
-
-    /** The current file's bytes are all here, and their CRC32C as the source read them (see {@link Frames}). */
-    void fileChecked(int index, int crc32c);
-
-    /** The source gave up on this one file (see {@link Frames}); the stream goes on. */
-    void fileSkipped(int index, String reason);
-
-    void streamEnds(long files);
-
-    /** @param reason the source's words, empty if it gave none */
-    void sourceAborts(String reason);
-
-    void badStream(String reason);
-  }
-
-  private enum State { TYPE, FILE_HEADER, RAW, CHUNK_HEADER, CHUNK_DATA, END, ABORT_LENGTH, ABORT_TEXT,
-    SKIP_HEADER, SKIP_TEXT, CHECK, DONE }
-
-  private final Events events;
+  private final FrameEvents events;
   private State state = State.TYPE;
   private boolean paused;
   /** What arrived while paused. */
@@ -53,8 +29,10 @@ public final class FrameParser implements Handler<Buffer> {
   /** The frame being read: its length and, when it spans reads, its bytes so far. */
   private int wanted;
   private Buffer partial;
-
+  /** The current file: its frame's fields, kept while a delta's block numbers are read. */
   private int index;
+  private long size;
+  private String hash;
   private boolean compressed;
   /** Raw bytes of the current file still to come. */
   private long remaining;
@@ -62,19 +40,16 @@ public final class FrameParser implements Handler<Buffer> {
   /** The current file's bytes are all here: its check or its skip comes next, nothing else. */
   private boolean unchecked;
 
-  public FrameParser(Events events) {
+  public FrameParser(FrameEvents events) {
     this.events = events;
   }
 
   @Override
   public void handle(Buffer data) {
-    if (state == State.DONE) {
-      return;
-    }
-    if (paused) {
+    if (paused && state != State.DONE) {
       hold(data);
     } else {
-      parse(data, 0);
+      parse(data);
     }
   }
 
@@ -84,14 +59,11 @@ public final class FrameParser implements Handler<Buffer> {
 
   /** Parses what arrived while paused, unless an event pauses the parser again. */
   public void resume() {
-    if (!paused) {
-      return;
-    }
-    paused = false;
     Buffer rest = held;
     held = null;
-    if (rest != null && state != State.DONE) {
-      parse(rest, 0);
+    paused = false;
+    if (rest != null) {
+      parse(rest);
     }
   }
 
@@ -107,8 +79,8 @@ public final class FrameParser implements Handler<Buffer> {
     partial = null;
   }
 
-  private void parse(Buffer buffer, int from) {
-    int at = from;
+  private void parse(Buffer buffer) {
+    int at = 0;
     while (at < buffer.length() && !paused && state != State.DONE) {
       at = switch (state) {
         case TYPE -> type(buffer.getByte(at), at + 1);
@@ -142,10 +114,13 @@ public final class FrameParser implements Handler<Buffer> {
     return next;
   }
 
-  /** The caller has checked {@code length}: it is allocated as soon as a frame spans reads. */
+  /** The caller has checked {@code length}: it is allocated as soon as a frame spans reads. An empty frame is read at once. */
   private void expect(State next, int length) {
     state = next;
     wanted = length;
+    if (length == 0) {
+      frame(Buffer.buffer());
+    }
   }
 
   /** A frame inside one read is parsed in place; one that spans reads is gathered. */
@@ -172,36 +147,66 @@ public final class FrameParser implements Handler<Buffer> {
   private void frame(Buffer frame) {
     switch (state) {
       case FILE_HEADER -> file(frame);
+      case DELTA_COUNT -> deltaCount(frame.getInt(0));
+      case DELTA_BLOCKS -> deltaBlocks(frame);
       case CHUNK_HEADER -> chunk(frame.getInt(0), frame.getInt(4));
       case CHUNK_DATA -> inflate(frame);
-      case END -> {
-        state = State.DONE;
-        events.streamEnds(frame.getLong(0));
-      }
+      case END -> last().streamEnds(frame.getLong(0));
       case ABORT_LENGTH -> abortLength(frame.getInt(0));
       case SKIP_HEADER -> skipHeader(frame.getInt(0), frame.getInt(4));
       case SKIP_TEXT -> skipped(frame.toString(StandardCharsets.UTF_8));
       case CHECK -> checked(frame.getInt(0), frame.getInt(4));
-      case ABORT_TEXT -> {
-        state = State.DONE;
-        events.sourceAborts(frame.toString(StandardCharsets.UTF_8));
-      }
+      case ABORT_TEXT -> last().sourceAborts(frame.toString(StandardCharsets.UTF_8));
     }
+  }
+
+  /** The events, for the stream's last one: nothing is parsed after it. */
+  private FrameEvents last() {
+    state = State.DONE;
+    return events;
   }
 
   private void file(Buffer header) {
     index = header.getInt(0);
-    long size = header.getLong(4);
+    size = header.getLong(4);
     long from = header.getLong(12);
-    compressed = (header.getByte(20) & Frames.COMPRESSED) != 0;
-    if (size < 0 || from < 0 || (from > 0 && (from >= size || size <= Frames.SMALL_FILE))) {
+    byte flags = header.getByte(20);
+    compressed = (flags & Frames.COMPRESSED) != 0;
+    hash = HexFormat.of().formatHex(header.getBytes(21, Frames.FILE_HEADER_BYTES));
+    boolean delta = (flags & Frames.DELTA) != 0;
+    if (size < 0 || from < 0 || (from > 0 && (delta || from >= size || size <= Frames.SMALL_FILE))) {
       bad("file " + index + " of " + size + " bytes" + (from == 0 ? "" : " sent from byte " + from));
+    } else if (delta) {
+      expect(State.DELTA_COUNT, Integer.BYTES);
+    } else {
+      starts(from, null);
+    }
+  }
+
+  private void deltaCount(int count) {
+    String trouble = DeltaBlocks.countTrouble(size, count);
+    if (trouble != null) {
+      bad("file " + index + ": " + trouble);
+    } else {
+      expect(State.DELTA_BLOCKS, count * Integer.BYTES);
+    }
+  }
+
+  private void deltaBlocks(Buffer numbers) {
+    DeltaBlocks blocks;
+    try {
+      blocks = DeltaBlocks.decode(size, numbers);
+    } catch (IllegalArgumentException e) {
+      bad("file " + index + ": " + e.getMessage());
       return;
     }
-    remaining = size - from;
+    starts(0, blocks);
+  }
+
+  private void starts(long from, DeltaBlocks delta) {
+    remaining = delta == null ? size - from : delta.bytes();
     afterData();
-    events.fileStarts(index, size, from, compressed,
-        HexFormat.of().formatHex(header.getBytes(21, Frames.FILE_HEADER_BYTES)));
+    events.fileStarts(index, size, from, compressed, hash, delta);
   }
 
   private int raw(Buffer buffer, int at) {
@@ -254,9 +259,6 @@ public final class FrameParser implements Handler<Buffer> {
   private void abortLength(int length) {
     if (length < 0 || length > Frames.MAX_ABORT_TEXT) {
       bad("abort text of " + length + " bytes");
-    } else if (length == 0) {
-      state = State.DONE;
-      events.sourceAborts("");
     } else {
       expect(State.ABORT_TEXT, length);
     }
@@ -281,8 +283,6 @@ public final class FrameParser implements Handler<Buffer> {
     index = file;
     if (length < 0 || length > Frames.MAX_SKIP_TEXT) {
       bad("skip text of " + length + " bytes");
-    } else if (length == 0) {
-      skipped("");
     } else {
       expect(State.SKIP_TEXT, length);
     }

@@ -15,7 +15,9 @@ import java.util.zip.Checksum;
  * rawLength (int), compressedLength (int) and zstd bytes until those raw bytes are
  * covered; then 'K', index (int) and the CRC32C (int) of those raw bytes. {@code from} is 0, or for a large
  * file (a small one is landed whole, in one step) the receivers hold the start of (cut off in an earlier task, see {@code Partials}), where that start
- * ends: they keep it and verify the whole file by its SHA-256 once the rest has come. Then 'E' with the file count, or
+ * ends: they keep it and verify the whole file by its SHA-256 once the rest has come. A delta (flag {@link #DELTA},
+ * from 0) is followed by the {@link DeltaBlocks} it carries, and its raw bytes are those blocks' only, in order: the
+ * receivers copy the other blocks from their old version and verify the whole file's SHA-256. Then 'E' with the file count, or
  * 'A' with a reason if the source gives up. No per-chunk messages, no round trips: small files follow each
  * other back to back.
  *
@@ -48,6 +50,8 @@ public final class Frames {
   public static final int FILE_HEADER_BYTES = 4 + 8 + 8 + 1 + 32;
   public static final int CHUNK_HEADER_BYTES = 8;
   public static final byte COMPRESSED = 1;
+  /** The file's frame is followed by {@link DeltaBlocks}, and its bytes are only those blocks'. */
+  public static final byte DELTA = 2;
   /** Files up to this size are read, relayed and landed whole, in one step each. */
   public static final int SMALL_FILE = 1 << 20;
   /** The largest raw chunk a receiver accepts; senders use at most SMALL_FILE. */
@@ -61,9 +65,17 @@ public final class Frames {
 
   /** @param from 0, or where the receivers' partial copy of a large file ends */
   public static Buffer file(int index, Entry entry, long from, boolean compressed) {
+    return header(index, entry, from, compressed ? COMPRESSED : 0);
+  }
+
+  /** A delta of a large file (from 0): the frame, then the numbers of the blocks whose bytes follow. */
+  public static Buffer delta(int index, Entry entry, DeltaBlocks blocks, boolean compressed) {
+    return header(index, entry, 0, DELTA | (compressed ? COMPRESSED : 0)).appendBuffer(blocks.encode());
+  }
+
+  private static Buffer header(int index, Entry entry, long from, int flags) {
     return Buffer.buffer(1 + FILE_HEADER_BYTES)
-        .appendByte(FILE).appendInt(index).appendLong(entry.size()).appendLong(from)
-        .appendByte(compressed ? COMPRESSED : 0)
+        .appendByte(FILE).appendInt(index).appendLong(entry.size()).appendLong(from).appendByte((byte) flags)
         .appendBytes(HexFormat.of().parseHex(entry.hash()));
   }
 

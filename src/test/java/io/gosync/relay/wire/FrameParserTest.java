@@ -13,6 +13,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
@@ -57,6 +58,42 @@ class FrameParserTest {
     for (int at = 0; at <= body.length(); at += 50_021) {
       assertEquals(expected, parse(body.slice(0, at), body.slice(at, body.length())), "split at " + at);
     }
+  }
+
+  /** Issue 13: a delta carries its block numbers, then only those blocks' bytes, raw or compressed, however split. */
+  @ParameterizedTest(name = "compressed {0}")
+  @ValueSource(booleans = {false, true})
+  void aDeltaCarriesItsBlocksAndOnlyTheirBytes(boolean compressed) {
+    byte[] whole = content(3 * Frames.SMALL_FILE + 500);
+    BitSet missing = new BitSet();
+    missing.set(1);
+    missing.set(3); // the short last block
+    DeltaBlocks delta = DeltaBlocks.of(whole.length, missing);
+    byte[] blocks = new byte[Frames.SMALL_FILE + 500];
+    System.arraycopy(whole, Frames.SMALL_FILE, blocks, 0, Frames.SMALL_FILE);
+    System.arraycopy(whole, 3 * Frames.SMALL_FILE, blocks, Frames.SMALL_FILE, 500);
+    Buffer body = Frames.delta(2, entry(whole), delta, compressed)
+        .appendBuffer(compressed ? Frames.chunk(Buffer.buffer(blocks), 3) : Buffer.buffer(blocks))
+        .appendBuffer(Frames.check(2, crc32c(blocks))).appendBuffer(Frames.end(1));
+
+    assertEquals(blocks.length, delta.bytes());
+    List<String> expected = List.of("file 2 " + whole.length + (compressed ? " compressed " : " ") + sha256(whole)
+        + " blocks {1, 3}", "data " + blocks.length + " " + sha256(blocks), "check 2 " + crc32c(blocks), "end 1");
+    for (int at = 0; at <= body.length(); at += at < 100 ? 1 : 50_021) {
+      assertEquals(expected, parse(body.slice(0, at), body.slice(at, body.length())), "split at " + at);
+    }
+  }
+
+  /** A file cut at a block's end is rebuilt from its old version alone: its delta carries no block. */
+  @Test
+  void aDeltaOfNoBlocksIsFollowedByItsCheck() {
+    byte[] whole = content(2 * Frames.SMALL_FILE);
+    Buffer body = Frames.delta(0, entry(whole), DeltaBlocks.of(whole.length, new BitSet()), false)
+        .appendBuffer(Frames.check(0, 0)).appendBuffer(Frames.end(1));
+
+    List<String> expected = List.of("file 0 " + whole.length + " " + sha256(whole) + " blocks {}", "check 0 0", "end 1");
+    assertEquals(expected, parse(body, 1));
+    assertEquals(expected, parse(body, body.length()));
   }
 
   @Test
@@ -123,6 +160,16 @@ class FrameParserTest {
             "file 1 of 5242880 bytes sent from byte 9223372036854775807"),
         Arguments.of("a small file sent from a byte", Frames.file(1, entry(content(3)), 1, false),
             "file 1 of 3 bytes sent from byte 1"),
+        Arguments.of("a delta of a small file", delta(Entry.file("small", 100, Timestamp.ofEpochNanos(1), 0644,
+            SOME_HASH), 0, 1), "file 1: a file of 100 bytes is sent whole"),
+        Arguments.of("a delta of every block", delta(big, 0, 5), "file 1: 5 blocks of a file of 5"),
+        Arguments.of("a delta of a negative count", delta(big, 0, -1), "file 1: -1 blocks of a file of 5"),
+        Arguments.of("a delta with blocks out of order", delta(big, 0, 2, 3, 1), "file 1: delta blocks: block 1 out"),
+        Arguments.of("a delta with a block twice", delta(big, 0, 2, 1, 1), "file 1: delta blocks: block 1 out"),
+        Arguments.of("a delta with a block beyond the file", delta(big, 0, 1, 5),
+            "file 1: delta blocks: block 5 out of order or beyond the file's 5"),
+        Arguments.of("a delta sent from a byte", delta(big, Frames.SMALL_FILE + 1, 1, 0),
+            "file 1 of 5242880 bytes sent from byte 1048577"),
         Arguments.of("an abort text over the cap",
             Buffer.buffer().appendByte(Frames.ABORT).appendInt(Frames.MAX_ABORT_TEXT + 1), "abort text of 4097 bytes"),
         Arguments.of("a skip text over the cap", Buffer.buffer().appendByte(Frames.SKIP).appendInt(1)
@@ -257,6 +304,15 @@ class FrameParserTest {
     return recorder.events();
   }
 
+  /** A delta's frame with these raw fields: its byte {@code from}, its block count, then the block numbers. */
+  private static Buffer delta(Entry entry, long from, int count, int... blocks) {
+    Buffer frame = Frames.file(1, entry, from, false);
+    frame.setByte(1 + 4 + 8 + 8, Frames.DELTA);
+    frame.appendInt(count);
+    Arrays.stream(blocks).forEach(frame::appendInt);
+    return frame;
+  }
+
   private static Entry entry(byte[] data) {
     return Entry.file("f", data.length, Timestamp.ofEpochNanos(1), 0644, sha256(data));
   }
@@ -282,7 +338,7 @@ class FrameParserTest {
   }
 
   /** Writes each event as a line; a file's data events are joined, since the splits decide how many there are. */
-  private static class Recorder implements FrameParser.Events {
+  private static class Recorder implements FrameEvents {
     final List<String> events = new ArrayList<>();
     private Buffer data;
     FrameParser pauseOnFile;
@@ -300,10 +356,10 @@ class FrameParserTest {
     }
 
     @Override
-    public void fileStarts(int index, long size, long from, boolean compressed, String hash) {
+    public void fileStarts(int index, long size, long from, boolean compressed, String hash, DeltaBlocks delta) {
       flush();
       events.add("file " + index + " " + size + (from > 0 ? " from " + from : "") + (compressed ? " compressed " : " ")
-          + hash);
+          + hash + (delta == null ? "" : " blocks " + delta.asBitSet()));
       if (pauseOnFile != null) {
         pauseOnFile.pause();
       }

@@ -1,4 +1,4 @@
-package io.gosync.scan;
+package io.gosync.protocol;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

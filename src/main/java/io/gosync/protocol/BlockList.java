@@ -1,4 +1,4 @@
-package io.gosync.scan;
+package io.gosync.protocol;
 
 import java.nio.ByteBuffer;
 import java.util.Arrays;
@@ -27,7 +27,7 @@ public final class BlockList {
   /** 4 TiB, the largest file whose blocks of at most 1 GiB number at most 4,096; a larger one is sent whole. */
   public static final long MAX_FILE_SIZE = (long) MAX_BLOCK_SIZE * MAX_BLOCKS;
   /** The file size and the block size before the hashes. */
-  static final int HEADER_BYTES = 8 + 4;
+  public static final int HEADER_BYTES = 8 + 4;
   /** The longest encoding: a cap for whoever reads one from a peer or a file, before allocating it. */
   public static final int MAX_ENCODED_BYTES = HEADER_BYTES + MAX_BLOCKS * HASH_BYTES;
 
@@ -66,7 +66,7 @@ public final class BlockList {
    *
    * @throws IllegalArgumentException naming the size or the block size that is wrong
    */
-  static int count(long fileSize, int blockSize) {
+  public static int count(long fileSize, int blockSize) {
     int expected = blockSize(fileSize);
     if (blockSize != expected) {
       throw new IllegalArgumentException("block size " + blockSize + " is not the " + expected + " of a file of "

@@ -1,9 +1,7 @@
-package io.gosync.relay;
+package io.gosync.scan;
 
 import io.gosync.fs.Dir;
 import io.gosync.fs.OpenFile;
-import io.gosync.scan.Entry;
-import io.gosync.scan.WirePath;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -13,29 +11,29 @@ import java.nio.file.Path;
  * single-file task, the one file in its directory. Parents are opened by handle, one step at a
  * time from the real root path, so a directory swapped for a symlink is refused, not followed.
  */
-record EntryLocator(Path base, String rootName) {
+public record EntryLocator(Path base, String rootName) {
 
   /** @param root the real path of the synced directory, or of the single file */
-  static EntryLocator of(Path root, boolean singleFile) {
+  public static EntryLocator of(Path root, boolean singleFile) {
     return singleFile ? new EntryLocator(root.getParent(), root.getFileName().toString()) : new EntryLocator(root, null);
   }
 
   /** The entry's directory, open; the caller closes it. */
-  Dir openParent(Entry entry) throws IOException {
+  public Dir openParent(Entry entry) throws IOException {
     try (Dir root = Dir.open(base, false)) {
       return root.descend(WirePath.parentOf(entry.path()));
     }
   }
 
   /** Opens a regular file by handle: never through a link swapped in since the scan. */
-  OpenFile open(Entry entry) throws IOException {
+  public OpenFile open(Entry entry) throws IOException {
     try (Dir parent = openParent(entry)) {
       return parent.open(name(entry));
     }
   }
 
   /** The entry's name in its directory. */
-  String name(Entry entry) {
+  public String name(Entry entry) {
     return rootName != null ? rootName : WirePath.nameOf(entry.path());
   }
 }
