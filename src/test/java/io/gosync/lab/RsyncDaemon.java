@@ -71,14 +71,19 @@ final class RsyncDaemon implements AutoCloseable {
    * generator) count for the daemon once it has waited for them, so this first waits until they are gone.
    */
   long receiverTicks() throws IOException, InterruptedException {
+    return receiverTicks(process.toHandle());
+  }
+
+  /** The same for any rsync daemon: the lab's, which it starts inside each target with {@link #writeConfig}. */
+  static long receiverTicks(ProcessHandle daemon) throws IOException, InterruptedException {
     long deadline = System.nanoTime() + CHILDREN_GONE_WITHIN.toNanos();
-    while (process.children().findAny().isPresent()) {
+    while (daemon.children().findAny().isPresent()) {
       if (System.nanoTime() > deadline) {
         throw new IOException("the rsync daemon's connection processes did not end within " + CHILDREN_GONE_WITHIN.toSeconds() + " s");
       }
       Thread.sleep(20);
     }
-    return ProcFigures.waitedChildrenTicks(process.pid());
+    return ProcFigures.waitedChildrenTicks(daemon.pid());
   }
 
   /**

@@ -24,9 +24,9 @@ import java.util.stream.Stream;
 final class Scenarios {
 
   static final String SRC = "/data/src";
-  private static final String GOSYNC_DST = "/data/gosync";
+  static final String GOSYNC_DST = "/data/gosync";
   /** rsync's module is each target's /data; the copy goes to /data/rsync. */
-  private static final String RSYNC_DST = "/data/rsync";
+  static final String RSYNC_DST = "/data/rsync";
   private static final Duration WITHIN = Duration.ofMinutes(30);
   private static final double GIB = 1 << 30;
 
@@ -54,6 +54,8 @@ final class Scenarios {
 
   private final Lab lab;
   private final int runs;
+  /** The rsync daemon of host i at i - 1, once started. */
+  private final List<Process> rsyncDaemons = new ArrayList<>();
 
   Scenarios(Lab lab, int runs) {
     this.lab = lab;
@@ -65,8 +67,8 @@ final class Scenarios {
     for (int host = 1; host < lab.hosts(); host++) {
       Path config = RsyncDaemon.writeConfig(lab.work().resolve("rsyncd-" + lab.name(host) + ".conf"),
           lab.work().resolve("rsyncd-" + lab.name(host) + ".pid"), lab.path(host, Lab.DATA));
-      lab.spawn(host, lab.work().resolve("rsyncd-" + lab.name(host) + ".log"),
-          List.of("rsync", "--daemon", "--no-detach", "--address=" + lab.address(host), "--config=" + config));
+      rsyncDaemons.add(lab.spawn(host, lab.work().resolve("rsyncd-" + lab.name(host) + ".log"),
+          List.of("rsync", "--daemon", "--no-detach", "--address=" + lab.address(host), "--config=" + config)));
     }
     Thread.sleep(500); // rsync binds at once; a missing rsync shows in the first push
   }
@@ -337,7 +339,7 @@ final class Scenarios {
     return peaks;
   }
 
-  private long targetTicks(int n) throws IOException {
+  long targetTicks(int n) throws IOException {
     long ticks = 0;
     for (int host = 1; host <= n; host++) {
       ticks += lab.cpuTicks(host);
@@ -345,7 +347,19 @@ final class Scenarios {
     return ticks;
   }
 
-  private double gosync(int n, int fanout) throws IOException, InterruptedException {
+  /**
+   * CPU ticks of the receiving side of rsync on targets 1..n so far: each rsync daemon's connection processes
+   * (receiver and generator), once they have ended ({@link RsyncDaemon#receiverTicks(ProcessHandle)}).
+   */
+  long rsyncReceiverTicks(int n) throws IOException, InterruptedException {
+    long ticks = 0;
+    for (int host = 1; host <= n; host++) {
+      ticks += RsyncDaemon.receiverTicks(rsyncDaemons.get(host - 1).toHandle());
+    }
+    return ticks;
+  }
+
+  double gosync(int n, int fanout) throws IOException, InterruptedException {
     return sync(n, fanout).took().toMillis() / 1000.0;
   }
 
@@ -359,7 +373,7 @@ final class Scenarios {
   }
 
   /** rsync pushed from the source to all n targets at once, as "rsync in a loop" run in parallel. */
-  private double rsync(int n, List<String> options) throws IOException, InterruptedException {
+  double rsync(int n, List<String> options) throws IOException, InterruptedException {
     long started = System.nanoTime();
     List<Process> pushes = new ArrayList<>();
     for (int host = 1; host <= n; host++) {
@@ -389,21 +403,24 @@ final class Scenarios {
     return String.join(",", names);
   }
 
-  private void wipe(int n, String dst) throws IOException {
+  void wipe(int n, String dst) throws IOException {
     for (int host = 1; host <= n; host++) {
-      Path dir = lab.path(host, dst);
-      if (Files.exists(dir)) {
-        try (Stream<Path> paths = Files.walk(dir)) {
-          for (Path path : (Iterable<Path>) paths.sorted(Comparator.reverseOrder())::iterator) {
-            Files.delete(path);
-          }
+      removeTree(lab.path(host, dst));
+    }
+  }
+
+  static void removeTree(Path dir) throws IOException {
+    if (Files.exists(dir)) {
+      try (Stream<Path> paths = Files.walk(dir)) {
+        for (Path path : (Iterable<Path>) paths.sorted(Comparator.reverseOrder())::iterator) {
+          Files.delete(path);
         }
       }
     }
   }
 
   /** A benchmark of a wrong copy is worthless: every target must equal the source. */
-  private void verify(int n, String dst) throws IOException {
+  void verify(int n, String dst) throws IOException {
     TreeSnapshot source = TreeSnapshot.of(lab.path(0, SRC));
     for (int host = 1; host <= n; host++) {
       List<String> differences = source.differences(TreeSnapshot.of(lab.path(host, dst)));
