@@ -133,13 +133,13 @@ public final class Benchmark implements Callable<Integer> {
   }
 
   private void measureLab(Results results) throws IOException, InterruptedException {
-    DataSet data = new DataSet(bigMib << 20, smallFiles, smallKib.get(0) << 10, smallKib.get(1) << 10, symlinks, emptyDirs, seed);
+    DataSet data = dataSet();
     int hosts = 1 + Stream.of(targets, durableTargets, List.of(resyncTargets)).flatMap(List::stream)
         .mapToInt(Integer::intValue).max().orElseThrow();
     try (Lab lab = Lab.create(hosts, rateMbit)) {
       System.out.printf("lab: %d hosts at %d Mbit/s; writing the data set%n", hosts, rateMbit);
       data.write(lab.path(0, Scenarios.SRC));
-      lab.startDaemons(notDurable ? Map.of("GOSYNC_DURABLE", "false") : Map.of());
+      lab.startDaemons(daemonEnvironment());
       Scenarios scenarios = new Scenarios(lab, runs);
       scenarios.startRsyncDaemons();
       results.lab(lab, DataSet.fileBytes(lab.path(0, Scenarios.SRC)), data, !notDurable);
@@ -165,12 +165,12 @@ public final class Benchmark implements Callable<Integer> {
    * third target's link at a quarter of the rate (the others' ratio: at most 1.25).
    */
   private void measureRelink(Results results) throws IOException, InterruptedException {
-    DataSet data = new DataSet(bigMib << 20, smallFiles, smallKib.get(0) << 10, smallKib.get(1) << 10, symlinks, emptyDirs, seed);
-    int n = targets.stream().mapToInt(Integer::intValue).max().orElseThrow();
+    DataSet data = dataSet();
+    int n = maxTargets();
     try (Lab lab = Lab.create(n + 1, rateMbit)) {
       System.out.printf("relink: %d hosts at %d Mbit/s; writing the data set%n", n + 1, rateMbit);
       data.write(lab.path(0, Scenarios.SRC));
-      lab.startDaemons(notDurable ? Map.of("GOSYNC_DURABLE", "false") : Map.of());
+      lab.startDaemons(daemonEnvironment());
       Scenarios scenarios = new Scenarios(lab, runs);
       results.lab(lab, DataSet.fileBytes(lab.path(0, Scenarios.SRC)), data, !notDurable);
       scenarios.warmUp(n, warmups);
@@ -247,6 +247,20 @@ public final class Benchmark implements Callable<Integer> {
     return samples;
   }
 
+  /** The data set of --big-mib, --small-files, --small-kib, --symlinks, --empty-dirs and --seed. */
+  private DataSet dataSet() {
+    return new DataSet(bigMib << 20, smallFiles, smallKib.get(0) << 10, smallKib.get(1) << 10, symlinks, emptyDirs, seed);
+  }
+
+  /** What the lab's daemons start with: landing not made durable under --not-durable. */
+  private Map<String, String> daemonEnvironment() {
+    return notDurable ? Map.of("GOSYNC_DURABLE", "false") : Map.of();
+  }
+
+  private int maxTargets() {
+    return targets.stream().mapToInt(Integer::intValue).max().orElse(0);
+  }
+
   private static boolean onPath(String program) {
     return Arrays.stream(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
         .anyMatch(dir -> Files.isExecutable(Path.of(dir, program)));
@@ -279,7 +293,7 @@ public final class Benchmark implements Callable<Integer> {
     if (parts.contains(Part.TREE) && !Files.isDirectory(tree)) {
       problems.add("--tree: " + tree + " is not a directory");
     }
-    if (parts.contains(Part.RELINK) && targets.stream().mapToInt(Integer::intValue).max().orElse(0) < 5) {
+    if (parts.contains(Part.RELINK) && maxTargets() < 5) {
       problems.add("--scenarios relink: the largest of --targets must be at least 5 (h3 and h4 are relays with one below)");
     }
     if (parts.stream().anyMatch(part -> part != Part.LAB) && !Files.isRegularFile(Lab.JAR)) {
