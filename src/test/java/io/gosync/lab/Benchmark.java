@@ -14,6 +14,7 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -26,8 +27,10 @@ import java.util.stream.Stream;
  * N targets with gosync (fan-out 1, 2 and N) and with rsync pushed to all N in parallel, then
  * re-syncs with nothing changed and after a small change, and compares each time with the wire
  * limit of one copy; last, what durable landing costs: cold syncs with it on and off, and rsync
- * with and without --fsync. On loopback (issue 11) it times a big file, a real tree and many small
- * files against rsync in the same run ({@link Loopback}). Prints tables; writes CSV, Markdown and a PNG chart.
+ * with and without --fsync. On a lab of its own (issue 13) it times re-syncs after changes to large
+ * files, gosync beside rsync with the bytes the source's link carried ({@link DeltaScenarios}). On
+ * loopback (issue 11) it times a big file, a real tree and many small files against rsync in the
+ * same run ({@link Loopback}). Prints tables; writes CSV, Markdown and a PNG chart.
  */
 @Command(name = "benchmark", mixinStandardHelpOptions = true,
     description = "Measure gosync against rsync: on a lab of network namespaces (needs root, iproute2, rsync) against the "
@@ -38,8 +41,10 @@ public final class Benchmark implements Callable<Integer> {
   private static final double MIB = 1 << 20;
   private static final Path LOOPBACK_BASE = Path.of("target", "loopback").toAbsolutePath();
 
-  /** What a run measures: the lab, or one of the loopback scenarios. */
-  enum Part { LAB, RELINK, LOOPBACK, TREE, MANY }
+  /** What a run measures: the lab, a lab of its own, or one of the loopback scenarios. */
+  enum Part { LAB, RELINK, DELTA, LOOPBACK, TREE, MANY }
+
+  private static final Set<Part> ON_A_LAB = EnumSet.of(Part.LAB, Part.RELINK, Part.DELTA);
 
   @Spec
   CommandSpec spec;
@@ -85,7 +90,9 @@ public final class Benchmark implements Callable<Integer> {
 
   @Option(names = "--scenarios", split = ",", defaultValue = "lab", paramLabel = "S,S",
       description = "what to measure: lab (the lab of network namespaces), relink (on the lab: the largest --targets "
-          + "chain cold, and again with its third relay, then its third and fourth, killed at 40 %); on loopback: loopback (a big file, chain to 2 "
+          + "chain cold, and again with its third relay, then its third and fourth, killed at 40 %), delta (on a lab: re-syncs "
+          + "after 1 % + 1 MiB to each --targets N >= 4, 1 MiB overwritten in the middle of --delta-gib-mib and 1 KiB "
+          + "inserted near the start of --big-mib, each to 4 targets); on loopback: loopback (a big file, chain to 2 "
           + "targets, durable off and on), tree (a copy of --tree to 2 targets), many (--many-files small files to 1 target) "
           + "(default: ${DEFAULT-VALUE})")
   Set<Part> parts;
@@ -93,6 +100,10 @@ public final class Benchmark implements Callable<Integer> {
   @Option(names = "--not-durable", description = "the lab's daemons land without fsync (GOSYNC_DURABLE=false), as issue 11 "
       + "asks at 1 Gbit/s where the lab's hosts share one disk; the durability comparison sets its own")
   boolean notDurable;
+
+  @Option(names = "--delta-gib-mib", defaultValue = "1024", paramLabel = "MIB",
+      description = "the delta scenarios' file that 1 MiB of is overwritten in its middle, MiB (default: ${DEFAULT-VALUE})")
+  long deltaGibMib;
 
   @Option(names = "--loopback-mib", defaultValue = "1024", paramLabel = "MIB", description = "the loopback's big file, MiB (default: ${DEFAULT-VALUE})")
   long loopbackMib;
@@ -123,7 +134,10 @@ public final class Benchmark implements Callable<Integer> {
     if (parts.contains(Part.RELINK)) {
       measureRelink(results);
     }
-    if (parts.stream().anyMatch(part -> part != Part.LAB && part != Part.RELINK)) {
+    if (parts.contains(Part.DELTA)) {
+      measureDelta(results);
+    }
+    if (!ON_A_LAB.containsAll(parts)) {
       measureLoopback(results);
     }
     results.print(System.out);
@@ -201,6 +215,22 @@ public final class Benchmark implements Callable<Integer> {
           + " after %.2f s, %.2f × the no-fault chain (goal: at most 1.25 ×); the task, %s included, took %.2f s.",
           lab.name(slow), lab.rateMbit() / 4, n - 1, straggling.others().median(),
           straggling.others().median() / noFault.median(), lab.name(slow), straggling.task().median()));
+    }
+  }
+
+  /** Issue 13 on a lab of its own, of 1 + max(--targets) hosts: the changes of {@link DeltaScenarios}, in turn. */
+  private void measureDelta(Results results) throws IOException, InterruptedException {
+    try (Lab lab = Lab.create(maxTargets() + 1, rateMbit)) {
+      System.out.printf("delta: %d hosts at %d Mbit/s%n", lab.hosts(), rateMbit);
+      lab.startDaemons(daemonEnvironment());
+      Scenarios scenarios = new Scenarios(lab, runs);
+      scenarios.startRsyncDaemons();
+      DeltaScenarios delta = new DeltaScenarios(lab, scenarios, runs, warmups);
+      results.delta(lab, dataSet(), !notDurable, warmups);
+      List<Integer> counts = targets.stream().filter(n -> n >= DeltaScenarios.TARGETS).distinct().toList();
+      delta.smallFilesAndAppend(dataSet(), counts).forEach(results::add);
+      results.add(delta.overwriteMiddle(new DataSet(deltaGibMib << 20, 0, 0, 0, 0, 0, seed)));
+      results.add(delta.insertNearStart(new DataSet(bigMib << 20, 0, 0, 0, 0, 0, seed)));
     }
   }
 
@@ -285,7 +315,7 @@ public final class Benchmark implements Callable<Integer> {
       problems.add("--small-kib: MIN-MAX with MIN <= MAX");
     }
     if (parts.isEmpty()) {
-      problems.add("--scenarios: name at least one of lab, relink, loopback, tree, many");
+      problems.add("--scenarios: name at least one of lab, relink, delta, loopback, tree, many");
     }
     if (loopbackMib < 1 || manyFiles < 1) {
       problems.add("--loopback-mib and --many-files must be >= 1");
@@ -295,6 +325,10 @@ public final class Benchmark implements Callable<Integer> {
     }
     if (parts.contains(Part.RELINK) && maxTargets() < 5) {
       problems.add("--scenarios relink: the largest of --targets must be at least 5 (h3 and h4 are relays with one below)");
+    }
+    if (parts.contains(Part.DELTA) && (maxTargets() < DeltaScenarios.TARGETS || deltaGibMib < 2 || bigMib < 1)) {
+      problems.add("--scenarios delta: the largest of --targets must be at least " + DeltaScenarios.TARGETS
+          + ", --delta-gib-mib at least 2 (a middle block) and --big-mib at least 1");
     }
     if (parts.stream().anyMatch(part -> part != Part.LAB) && !Files.isRegularFile(Lab.JAR)) {
       problems.add("the loopback runs the daemons from " + Lab.JAR + ": build it first (mvn -DskipTests package)");

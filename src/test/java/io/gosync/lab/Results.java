@@ -40,10 +40,21 @@ final class Results {
   private final List<LoopbackSample> loopback = new ArrayList<>();
   private final List<String> notes = new ArrayList<>();
   private List<Long> peakRssMiB = List.of();
+  /** The delta scenarios' part, or null when they did not run. */
+  private DeltaTable delta;
 
   /** The lab the samples of {@link #add(Scenarios.Sample)} come from, its data set's bytes, and whether landing was durable. */
   void lab(Lab lab, long bytes, DataSet data, boolean durable) {
     this.lab = new LabRun(lab, bytes, data, durable);
+  }
+
+  /** The lab {@link #add(DeltaScenarios.SideBySide)}'s figures come from, the tree of its re-sync, and how it ran. */
+  void delta(Lab lab, DataSet tree, boolean durable, int warmups) {
+    this.delta = new DeltaTable(lab, tree, durable, warmups);
+  }
+
+  void add(DeltaScenarios.SideBySide measured) {
+    delta.add(measured);
   }
 
   void add(LoopbackSample sample) {
@@ -109,36 +120,39 @@ final class Results {
   }
 
   /**
-   * One line per sample, the lab's first. The columns after target_cpu_s_per_gib_landed are the loopback's
-   * (and the source's read MiB, which the lab's restart row has too); a column a row has no figure for is empty.
+   * One line per sample, the lab's first, the delta's last. The columns after target_cpu_s_per_gib_landed are the
+   * loopback's (and the source's read MiB, which the lab's restart row has too), the delta's from changed_mib (and
+   * vs_rsync to goal, on its gosync rows); a column a row has no figure for is empty.
    */
   private String csv() {
     StringBuilder csv = new StringBuilder("scenario,tool,targets,median_s,wire_limit_ratio,runs_s,source_cpu_s_per_gib_sent,"
         + "target_cpu_s_per_gib_landed,source_read_mib,files,mib,mb_per_s,files_per_s,relay_cpu_s_per_gib,leaf_cpu_s_per_gib,"
-        + "vs_rsync,vs_rsync_is,goal\n");
+        + "vs_rsync,vs_rsync_is,goal,changed_mib,source_link_mib,source_link_mib_runs,source_cpu_s,target_cpu_s\n");
     for (Scenarios.Sample sample : samples) {
-      csv.append(String.format(Locale.ROOT, "%s,%s,%d,%.3f,%.3f,%s,%s,%s,%s,,,,,,,,,%n", quoted(sample.scenario()), quoted(sample.tool()),
+      csv.append(String.format(Locale.ROOT, "%s,%s,%d,%.3f,%.3f,%s,%s,%s,%s,,,,,,,,,,,,,,%n", quoted(sample.scenario()), quoted(sample.tool()),
           sample.targets(), sample.median(), sample.median() / wireLimitSeconds(), runs(sample.seconds()),
           optional(sample.cpuPerGiB(), "%.2f"), optional(sample.targetCpuPerGiB(), "%.2f"), optional(sample.readMiB(), "%.1f")));
     }
     for (LoopbackSample sample : loopback) {
       LoopbackSample.Versus versus = sample.versus();
-      csv.append(String.format(Locale.ROOT, "%s,%s,%d,%.3f,,%s,%s,,%s,%d,%.1f,%.1f,%.0f,%s,%s,%s,%s,%s%n", quoted(sample.scenario()),
+      csv.append(String.format(Locale.ROOT, "%s,%s,%d,%.3f,,%s,%s,,%s,%d,%.1f,%.1f,%.0f,%s,%s,%s,%s,%s,,,,,%n", quoted(sample.scenario()),
           quoted(sample.tool()), sample.copies(), sample.median(), runs(sample.seconds()), optional(sample.cpu().source(), "%.2f"),
           optional(sample.readMiB(), "%.1f"), sample.files(), sample.bytes() / 1048576.0, sample.megabytesPerSecond(),
           sample.filesPerSecond(), optional(sample.cpu().relay(), "%.2f"), optional(sample.cpu().leaf(), "%.2f"),
           versus == null ? "" : String.format(Locale.ROOT, "%.3f", versus.value()), versus == null ? "" : quoted(versus.meaning()),
           versus == null ? "" : quoted(versus.goal())));
     }
+    csv.append(delta == null ? "" : delta.csv());
     return csv.toString();
   }
 
   /** A text field in double quotes (RFC 4180): scenario names hold commas ("cold, durable"). */
-  private static String quoted(String text) {
+  static String quoted(String text) {
     return '"' + text.replace("\"", "\"\"") + '"';
   }
 
-  private static String runs(List<Double> seconds) {
+  /** Each run's figure (seconds, say), separated by spaces, as one CSV field. */
+  static String runs(List<Double> seconds) {
     return String.join(" ", seconds.stream().map(s -> String.format(Locale.ROOT, "%.3f", s)).toList());
   }
 
@@ -146,6 +160,9 @@ final class Results {
     StringBuilder md = new StringBuilder();
     if (lab != null) {
       md.append(labTable());
+    }
+    if (delta != null) {
+      md.append(md.length() == 0 ? "" : "\n").append(delta.markdown());
     }
     if (!loopback.isEmpty()) {
       md.append(md.length() == 0 ? "" : "\n").append(loopbackTable());
