@@ -90,8 +90,8 @@ public final class Benchmark implements Callable<Integer> {
 
   @Option(names = "--scenarios", split = ",", defaultValue = "lab", paramLabel = "S,S",
       description = "what to measure: lab (the lab of network namespaces), relink (on the lab: the largest --targets "
-          + "chain cold, and again with its third relay, then its third and fourth, killed at 40 %), delta (on a lab: re-syncs "
-          + "after 1 % + 1 MiB to each --targets N >= 4, 1 MiB overwritten in the middle of --delta-gib-mib and 1 KiB "
+          + "chain cold, and again with its third relay, then its third and fourth, killed at 40 %%), delta (on a lab: re-syncs "
+          + "after 1 %% + 1 MiB to each --targets N >= 4, 1 MiB overwritten in the middle of --delta-gib-mib and 1 KiB "
           + "inserted near the start of --big-mib, each to 4 targets); on loopback: loopback (a big file, chain to 2 "
           + "targets, durable off and on), tree (a copy of --tree to 2 targets), many (--many-files small files to 1 target) "
           + "(default: ${DEFAULT-VALUE})")
@@ -102,7 +102,7 @@ public final class Benchmark implements Callable<Integer> {
   boolean notDurable;
 
   @Option(names = "--delta-gib-mib", defaultValue = "1024", paramLabel = "MIB",
-      description = "the delta scenarios' file that 1 MiB of is overwritten in its middle, MiB (default: ${DEFAULT-VALUE})")
+      description = "size of the file whose middle 1 MiB the delta scenarios overwrite, MiB (default: ${DEFAULT-VALUE})")
   long deltaGibMib;
 
   @Option(names = "--loopback-mib", defaultValue = "1024", paramLabel = "MIB", description = "the loopback's big file, MiB (default: ${DEFAULT-VALUE})")
