@@ -36,6 +36,7 @@ public final class Constants {
   public static final String SCAN_FINISH = "local.scan.finish";
   public static final String SCAN_BLOCKS = "local.scan.blocks";
   public static final String SCAN_BASES = "local.scan.bases";
+  public static final String SCAN_LEARN = "local.scan.learn";
   public static final String RELAY_EXPECT = "local.relay.expect";
   public static final String RELAY_FORGET = "local.relay.forget";
   public static final String RELAY_SEND = "local.relay.send";

@@ -3,11 +3,11 @@ package io.gosync.relay;
 import io.gosync.fs.Dir;
 import io.gosync.fs.OpenFile;
 import io.gosync.fs.Stat;
-import io.gosync.protocol.BlockList;
 import io.gosync.scan.Basis;
 import io.gosync.scan.Entry;
 import io.gosync.scan.EntryLocator;
 import io.gosync.scan.FileFacts;
+import io.gosync.scan.ScanMessages.LearnedBlocks;
 import io.gosync.scan.TempNames;
 
 import java.io.IOException;
@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.util.HexFormat;
+import java.util.function.Consumer;
 
 /**
  * Blocking steps that make a received file appear atomically: a temporary file beside the final
@@ -48,18 +49,21 @@ final class Landing {
     }
   }
 
-  /** A delta's blocks pass in reads of up to this much: 1 MiB blocks, one read each. */
-  private static final int REBUILD_BUFFER = 1 << 20;
-
   private final EntryLocator locator;
   private final String taskId;
   private final TempNames temps;
   private final boolean durable;
   private final boolean verifySha256;
+  private final Consumer<LearnedBlocks> learned;
 
-  /** @param dst the real destination path; for a single-file task, the file itself */
-  Landing(Path dst, boolean singleFile, String taskId, TempNames temps, boolean durable, boolean verifySha256) {
+  /**
+   * @param dst the real destination path; for a single-file task, the file itself
+   * @param learned hears of the block list of each file built from its old version, for the scanner's block cache
+   */
+  Landing(Path dst, boolean singleFile, String taskId, TempNames temps, boolean durable, boolean verifySha256,
+      Consumer<LearnedBlocks> learned) {
     this.locator = EntryLocator.of(dst, singleFile);
+    this.learned = learned;
     this.taskId = taskId;
     this.temps = temps;
     this.durable = durable;
@@ -146,69 +150,17 @@ final class Landing {
   }
 
   /**
-   * Completes a delta's temporary file, whose missing blocks came in the stream, with the other blocks from the old
-   * version under the final name, and verifies the whole file's SHA-256 in the same pass.
+   * Completes a delta's temporary file from the old version under the final name; see {@link Rebuild}.
    *
-   * @return why the file may not land from this old version, or null when it may: the old version's stat is not
-   * the one its blocks were compared at (before the copy or after it), or the file built is not the manifest's
+   * @return why the file may not land from this old version, or null when it may
    */
   String rebuild(Temporary temp, Entry entry, Basis basis) throws IOException {
-    MessageDigest digest = FileFacts.sha256();
-    ByteBuffer buffer = ByteBuffer.allocate(Math.min(basis.wanted().blockSize(), REBUILD_BUFFER));
-    OpenFile opened;
-    try {
-      opened = temp.parent().open(locator.name(entry));
-    } catch (IOException e) {
-      return "its old version cannot be opened now (" + e.getMessage() + ")";
-    }
-    try (OpenFile old = opened) {
-      if (!old.stat().equals(basis.old())) {
-        return "its old version changed since its blocks were compared";
-      }
-      try (FileChannel from = FileChannel.open(old.path(), StandardOpenOption.READ);
-           FileChannel to = FileChannel.open(temp.file().path(), StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-        BlockList wanted = basis.wanted();
-        for (int i = 0; i < wanted.count(); i++) {
-          int source = basis.source(i);
-          if (source >= 0) {
-            pass(from, wanted.offset(source), to, wanted.offset(i), wanted.length(i), digest, buffer);
-          } else {
-            pass(to, wanted.offset(i), null, 0, wanted.length(i), digest, buffer);
-          }
-        }
-      }
-      if (!old.stat().equals(basis.old())) {
-        return "its old version changed while its blocks were copied";
-      }
-    }
-    return HexFormat.of().formatHex(digest.digest()).equals(entry.hash()) ? null
-        : "built from its old version, it is not the manifest's file";
+    return Rebuild.from(temp, locator.name(entry), entry, basis);
   }
 
-  /**
-   * Hashes {@code length} bytes of {@code from} at {@code at}, and copies them to {@code to} at {@code toAt} unless
-   * it is null; fewer if {@code from} ends before.
-   */
-  private static void pass(FileChannel from, long at, FileChannel to, long toAt, long length, MessageDigest digest,
-      ByteBuffer buffer) throws IOException {
-    for (long done = 0; done < length; ) {
-      buffer.clear().limit((int) Math.min(buffer.capacity(), length - done));
-      int read = from.read(buffer, at + done);
-      if (read < 0) {
-        return; // the old version was cut meanwhile: its stat, or the hash, says so
-      }
-      digest.update(buffer.flip());
-      if (to != null) {
-        writeFully(to, buffer.rewind(), toAt + done);
-      }
-      done += read;
-    }
-  }
-
-  private static void writeFully(FileChannel channel, ByteBuffer bytes, long at) throws IOException {
-    for (long offset = at; bytes.hasRemaining(); ) {
-      offset += channel.write(bytes, offset);
-    }
+  /** A delta's file landed as {@code stat}: its block list is the one it was built to, told for its next delta. */
+  void rebuilt(Stat stat, Entry entry, Basis basis) {
+    learned.accept(new LearnedBlocks(stat, entry.hash(), basis.wanted()));
   }
 
   /** What is checked of a file's bytes as they come. */
@@ -236,19 +188,26 @@ final class Landing {
     commit(temp, entry);
   }
 
-  /** Gives a written and checked temporary file its metadata and renames it into place; removes it on any failure. */
-  void commit(Temporary temp, Entry entry) throws IOException {
+  /**
+   * Gives a written and checked temporary file its metadata and renames it into place; removes it on any failure.
+   *
+   * @return the landed file's stat
+   */
+  Stat commit(Temporary temp, Entry entry) throws IOException {
+    Stat landed;
     try {
       FileFacts.applyMetadata(temp.file(), null, entry);
       if (durable) {
         temp.file().sync();
       }
       temp.parent().rename(temp.name(), temp.parent(), locator.name(entry));
+      landed = temp.file().stat();
     } catch (IOException | RuntimeException e) {
       temp.discard();
       throw e;
     }
     temp.close();
+    return landed;
   }
 
   private static String display(Entry entry) {

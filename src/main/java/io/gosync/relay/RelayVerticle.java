@@ -169,7 +169,7 @@ public final class RelayVerticle extends VerticleBase {
   private Receiving land(StreamHeader header, ReceivePlan plan) {
     String taskId = plan.taskId();
     Landing landing = new Landing(plan.dst(), plan.manifest().singleFile(), taskId, temps, config.durable(),
-        config.verifySha256());
+        config.verifySha256(), learned -> bus.send(nodeAddress(config.name(), Constants.SCAN_LEARN), learned));
     LandingSink sink = new LandingSink(vertx, plan, landing, metrics);
     Receiving stream = new Receiving(plan, sink, header.parent());
     receiving.put(taskId, stream);

@@ -1,5 +1,6 @@
 package io.gosync.relay;
 
+import io.gosync.fs.Stat;
 import io.gosync.scan.Basis;
 import io.gosync.scan.Entry;
 import io.vertx.core.Future;
@@ -60,7 +61,10 @@ final class WorkerLanding {
         written.temp().discard();
         return unbuilt;
       }
-      landing.commit(written.temp(), file);
+      Stat landed = landing.commit(written.temp(), file);
+      if (basis != null) {
+        landing.rebuilt(landed, file, basis);
+      }
       return null;
     }, false));
   }

@@ -23,7 +23,7 @@ import java.util.concurrent.atomic.LongAdder;
  * only if the file's times had settled when the read began and its stat did not change during the read. Bounded
  * by bytes, not entries (a list takes 32 bytes to 128 KiB), the least recently used going first. The map is
  * touched under this object's lock, never while a file is read. It outlives the daemon in a file
- * ({@link BlockCacheFile}). Not wired into the scanner yet.
+ * ({@link BlockCacheFile}).
  */
 final class BlockCache {
 
@@ -119,14 +119,15 @@ final class BlockCache {
   }
 
   /**
-   * What this cache knows of the file {@code stat} describes, as a {@link HashCache} entry, or null: for the
-   * scanner to give {@link HashCache#learn} the whole-file hash of a large file read once for both. It may: an
-   * entry here was taken under HashCache's own rule.
+   * Takes the hash and list of a file this node built from its old version and verified whole (issue 13), as
+   * {@code stat} shows it landed. Not under the settled rule, as this cache's reads are: its times are of now, and a
+   * change in the same clock tick that this entry misses could only give a delta that fails its SHA-256 and is
+   * fetched again whole, never a wrong file. Nothing here ever feeds the hash cache, whose answers are trusted.
    */
-  HashCache.Remembered forHashCache(Stat stat) {
-    Known entry = lookup(new FileId(stat.device(), stat.inode()), stat);
-    return entry == null ? null : new HashCache.Remembered(stat.device(), stat.inode(), entry.size(), entry.mtime(),
-        entry.ctime(), entry.hashed().hash());
+  void learn(Stat stat, Hashed hashed) {
+    if (stat.size() == hashed.blocks().fileSize() && stat.size() > SMALL_FILE) {
+      remember(new FileId(stat.device(), stat.inode()), new Known(stat.size(), stat.mtime(), stat.ctime(), hashed));
+    }
   }
 
   private synchronized Known lookup(FileId id, Stat stat) {

@@ -123,17 +123,6 @@ final class HashCache {
     changed = true;
   }
 
-  /**
-   * Takes a hash read elsewhere under this cache's rule (settled times, a stat unchanged by the read) for the
-   * attributes it stands for: {@link BlockCache#forHashCache} gives one for a large file read once for both its
-   * hash and its blocks. Unlike {@link #restore}, what it takes is saved with the next changes. Not called yet
-   * (issue 13 wires it).
-   */
-  void learn(Remembered entry) {
-    remember(new FileId(entry.device(), entry.inode()),
-        new Known(entry.size(), entry.mtime(), entry.ctime(), entry.hash()));
-  }
-
   /** Whether a file time lies at least {@link #SETTLE_SECONDS} before {@code began} (any 64-bit time, no overflow). */
   static boolean settled(Timestamp time, Instant began) {
     long bySeconds = began.getEpochSecond() - SETTLE_SECONDS;

@@ -1,5 +1,6 @@
 package io.gosync.scan;
 
+import io.gosync.fs.Stat;
 import io.gosync.protocol.BlockList;
 import io.gosync.protocol.NeedList;
 
@@ -53,6 +54,13 @@ public final class ScanMessages {
 
   /** On a target: how each offered file is built from its old version under {@code dst}; answered with {@link Bases}. */
   public record BasesRequest(Path dst, Manifest manifest, Map<Integer, BlockList> offered) {
+  }
+
+  /**
+   * On a target, from its relay: a file built from its old version landed as {@code stat}, with this hash and
+   * block list, which the block cache takes for its next delta (see {@code BlockCache#learn}).
+   */
+  public record LearnedBlocks(Stat stat, String hash, BlockList blocks) {
   }
 
   /** By manifest index, the offered files that are built from their old version; the others are sent whole. */

@@ -5,6 +5,7 @@ import io.gosync.protocol.BlockOffer;
 import io.gosync.scan.ScanMessages.Bases;
 import io.gosync.scan.ScanMessages.BasesRequest;
 import io.gosync.scan.ScanMessages.BlocksRequest;
+import io.gosync.scan.ScanMessages.LearnedBlocks;
 import io.gosync.scan.ScanMessages.FinishRequest;
 import io.gosync.scan.ScanMessages.PrepareRequest;
 import io.gosync.scan.ScanMessages.SourceRequest;
@@ -27,6 +28,7 @@ import java.util.concurrent.ForkJoinWorkerThread;
 import static io.gosync.protocol.Constants.SCAN_BASES;
 import static io.gosync.protocol.Constants.SCAN_BLOCKS;
 import static io.gosync.protocol.Constants.SCAN_FINISH;
+import static io.gosync.protocol.Constants.SCAN_LEARN;
 import static io.gosync.protocol.Constants.SCAN_PREPARE;
 import static io.gosync.protocol.Constants.SCAN_SOURCE;
 import static io.gosync.protocol.Constants.nodeAddress;
@@ -85,7 +87,8 @@ public final class ScannerVerticle extends VerticleBase {
         bus.<PrepareRequest>localConsumer(nodeAddress(config.name(), SCAN_PREPARE), this::onPrepare).completion(),
         bus.<FinishRequest>localConsumer(nodeAddress(config.name(), SCAN_FINISH), this::onFinish).completion(),
         bus.<BlocksRequest>localConsumer(nodeAddress(config.name(), SCAN_BLOCKS), this::onBlocks).completion(),
-        bus.<BasesRequest>localConsumer(nodeAddress(config.name(), SCAN_BASES), this::onBases).completion());
+        bus.<BasesRequest>localConsumer(nodeAddress(config.name(), SCAN_BASES), this::onBases).completion(),
+        bus.<LearnedBlocks>localConsumer(nodeAddress(config.name(), SCAN_LEARN), this::onLearned).completion());
   }
 
   /**
@@ -174,6 +177,12 @@ public final class ScannerVerticle extends VerticleBase {
   private void onBases(Message<BasesRequest> message) {
     BasesRequest request = message.body();
     answer(message, () -> new Bases(blockReads.bases(request.dst(), request.manifest(), request.offered())));
+    saveBlocks();
+  }
+
+  private void onLearned(Message<LearnedBlocks> message) {
+    LearnedBlocks learned = message.body();
+    blockCache.learn(learned.stat(), new BlockHashes.Hashed(learned.hash(), learned.blocks()));
     saveBlocks();
   }
 

@@ -90,7 +90,7 @@ class LandingSinkTest {
     Promise<StreamTally.Summary> landed = Promise.promise();
     vertx.runOnContext(v -> {
       LandingSink sink = new LandingSink(vertx, new ReceivePlan("t1", "src", dst, manifest, NeedList.of(need), Bases.NONE, List.of("src")),
-          new Landing(dst, false, "t1", TEMPS, true, false), RelayMetrics.NONE);
+          new Landing(dst, false, "t1", TEMPS, true, false, learned -> { }), RelayMetrics.NONE);
       for (int at = 0; at < body.length(); at += piece) {
         sink.write(body.slice(at, Math.min(body.length(), at + piece)));
       }
@@ -409,7 +409,7 @@ class LandingSinkTest {
     Promise<StreamTally.Summary> landed = Promise.promise();
     vertx.runOnContext(v -> {
       LandingSink sink = new LandingSink(vertx, new ReceivePlan("t1", "src", dst, manifest, NeedList.of(need), bases, List.of("src")),
-          new Landing(dst, false, "t1", TEMPS, true, verifySha256), metrics);
+          new Landing(dst, false, "t1", TEMPS, true, verifySha256, learned -> { }), metrics);
       for (int at = 0; at < body.length(); at += piece) {
         sink.write(body.slice(at, Math.min(body.length(), at + piece)));
       }
