@@ -40,12 +40,12 @@ final class Report {
     }
   }
 
-  /** Under a target's line, the files it built from old versions it held, and what of theirs was not sent. */
+  /** Under a target's line, the files it built from old versions it held: what of theirs came, and what was kept. */
   private static void printRebuilt(JsonObject target, PrintStream out) {
     long files = target.getLong("rebuiltFiles", 0L);
     if (files > 0) {
-      out.printf("  rebuilt: %d %s from %s old version, %s kept (not sent)%n", files, files == 1 ? "file" : "files",
-          files == 1 ? "its" : "their", bytes(target.getLong("keptBytes", 0L)));
+      out.printf("  rebuilt: %d %s from %s old version: %s came, %s kept%n", files, files == 1 ? "file" : "files",
+          files == 1 ? "its" : "their", bytes(target.getLong("deltaBytes", 0L)), bytes(target.getLong("keptBytes", 0L)));
     }
   }
 

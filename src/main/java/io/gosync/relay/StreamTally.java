@@ -74,7 +74,7 @@ final class StreamTally {
   void committed(Entry file, Basis basis, String unbuilt) {
     if (unbuilt == null) {
       landed(file);
-      rebuilt = basis == null ? rebuilt : rebuilt.and(basis.keptBytes());
+      rebuilt = basis == null ? rebuilt : rebuilt.and(file.size() - basis.keptBytes(), basis.keptBytes());
     } else {
       refetch = refetch.and(file.path() + ": " + unbuilt);
     }

@@ -56,11 +56,12 @@ class ReportTest {
   @Test
   void aTargetThatRebuiltFilesSaysHowManyAndWhatTheyKept() {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    Report.print(task("done", true, line("web2", "ok").put("rebuiltFiles", 2).put("keptBytes", 3L << 20),
+    Report.print(task("done", true, line("web2", "ok").put("rebuiltFiles", 2).put("deltaBytes", 1L << 20)
+        .put("keptBytes", 3L << 20),
         line("web3", "ok")), new PrintStream(bytes, true, StandardCharsets.UTF_8));
     String out = bytes.toString(StandardCharsets.UTF_8);
 
-    assertTrue(out.contains("\n  rebuilt: 2 files from their old version, 3.0 MiB kept (not sent)\nweb3 "), out);
+    assertTrue(out.contains("\n  rebuilt: 2 files from their old version: 1.0 MiB came, 3.0 MiB kept\nweb3 "), out);
     assertEquals(1, out.split("rebuilt:", -1).length - 1, out);
   }
 }

@@ -85,6 +85,7 @@ class DeltaSyncTest {
     for (String target : CHAIN) {
       assertEquals(1, result(task, target).getLong("rebuiltFiles"), target);
       assertEquals(8L * MIB, result(task, target).getLong("keptBytes"), target);
+      assertEquals(MIB + 1000, result(task, target).getLong("deltaBytes"), target);
     }
   }
 

@@ -40,15 +40,15 @@ class TargetReportTest {
   /** Issue 13: a result says what the target built from old versions, and a bad count is named. */
   @Test
   void aRebuiltResultCarriesItsFilesAndKeptBytes() {
-    TargetReport.Result rebuilt = new TargetReport.Result("web2", TargetStatus.OK, 3, 4096, new Rebuilt(1, 1 << 20),
+    TargetReport.Result rebuilt = new TargetReport.Result("web2", TargetStatus.OK, 3, 4096, new Rebuilt(1, 4096, 1 << 20),
         1, "web1", Skipped.NONE, null);
     assertEquals("{\"status\":\"ok\",\"files\":3,\"bytes\":4096,\"fixedDirectories\":1,\"via\":\"web1\","
-        + "\"rebuiltFiles\":1,\"keptBytes\":1048576,\"skipped\":0,\"message\":null,\"type\":\"result\","
+        + "\"rebuiltFiles\":1,\"deltaBytes\":4096,\"keptBytes\":1048576,\"skipped\":0,\"message\":null,\"type\":\"result\","
         + "\"target\":\"web2\"}", rebuilt.toJson().encode());
     assertEquals(rebuilt, TargetReport.fromJson(rebuilt.toJson()));
     IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
         () -> TargetReport.fromJson(rebuilt.toJson().put("rebuiltFiles", 0)));
-    assertEquals("rebuiltFiles: 0 files cannot keep 1048576 bytes", refused.getMessage());
+    assertEquals("rebuiltFiles: 0 files cannot have come as 4096 bytes and kept 1048576", refused.getMessage());
     assertThrows(IllegalArgumentException.class, () -> TargetReport.fromJson(rebuilt.toJson().put("keptBytes", -1)));
   }
 
