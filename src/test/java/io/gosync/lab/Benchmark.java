@@ -225,7 +225,8 @@ public final class Benchmark implements Callable<Integer> {
       lab.startDaemons(daemonEnvironment());
       Scenarios scenarios = new Scenarios(lab, runs);
       scenarios.startRsyncDaemons();
-      DeltaScenarios delta = new DeltaScenarios(lab, scenarios, runs, warmups);
+      // Every target's copy lands on this machine's one disk: durable landing is set beside rsync --fsync (LAB-NOTES).
+      DeltaScenarios delta = new DeltaScenarios(lab, scenarios, runs, warmups, notDurable ? List.of() : List.of("--fsync"));
       results.delta(lab, dataSet(), !notDurable, warmups);
       List<Integer> counts = targets.stream().filter(n -> n >= DeltaScenarios.TARGETS).distinct().toList();
       delta.smallFilesAndAppend(dataSet(), counts).forEach(results::add);

@@ -77,14 +77,17 @@ final class DeltaScenarios {
   private final Scenarios scenarios;
   private final int runs;
   private final int warmups;
+  /** rsync's options beside -a --delete: --fsync beside durable landing, since every copy shares the one disk. */
+  private final List<String> rsyncOptions;
   /** Counts every change made, so that no two rounds write the same bytes, whatever case or N they belong to. */
   private int round;
 
-  DeltaScenarios(Lab lab, Scenarios scenarios, int runs, int warmups) {
+  DeltaScenarios(Lab lab, Scenarios scenarios, int runs, int warmups, List<String> rsyncOptions) {
     this.lab = lab;
     this.scenarios = scenarios;
     this.runs = runs;
     this.warmups = warmups;
+    this.rsyncOptions = List.copyOf(rsyncOptions);
   }
 
   /** The README's re-sync case (1 % of the small files rewritten, 1 MiB appended to the big file) to each N. */
@@ -147,7 +150,7 @@ final class DeltaScenarios {
       gosyncRuns.add(gosync(n));
       rsyncRuns.add(rsync(n));
     }
-    return report(new SideBySide(change, n, changed, new Sample("gosync n=1", gosyncRuns), new Sample("rsync", rsyncRuns)));
+    return report(new SideBySide(change, n, changed, new Sample("gosync n=1", gosyncRuns), new Sample(("rsync " + String.join(" ", rsyncOptions)).strip(), rsyncRuns)));
   }
 
   /** gosync's chain to targets 1..n; the source's side is its daemon (the CLI only asks it), the targets' theirs. */
@@ -172,7 +175,7 @@ final class DeltaScenarios {
     long sent = lab.sentBytes(0);
     long receivers = scenarios.rsyncReceiverTicks(n);
     long senders = ProcFigures.waitedChildrenTicks(self);
-    double seconds = scenarios.rsync(n, List.of());
+    double seconds = scenarios.rsync(n, rsyncOptions);
     long senderTicks = ProcFigures.waitedChildrenTicks(self) - senders;
     RunFigures figures = new RunFigures(seconds, lab.sentBytes(0) - sent, senderTicks,
         scenarios.rsyncReceiverTicks(n) - receivers);

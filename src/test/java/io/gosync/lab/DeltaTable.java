@@ -32,13 +32,14 @@ final class DeltaTable {
   String markdown() {
     StringBuilder md = new StringBuilder(String.format(Locale.ROOT, "%s, %s. Delta (issue 13): %d hosts (network namespaces) "
             + "at %d Mbit/s, TLS on, landing %s. Each run changes a source whose targets are in sync, then gosync (fan-out 1) "
-            + "and rsync -a --delete (pushed to all N at once) sync it, each copy verified whole; median of %d runs after %d "
+            + "and rsync -a --delete%s (pushed to all N at once) sync it, each copy verified whole; median of %d runs after %d "
             + "untimed round(s) of the change. The re-sync's tree: one %d MiB file, %d small files of %d–%d KiB, %d symlinks, %d empty "
             + "directories. Changed: the bytes the change modified or added. Link: MiB the source host sent on its link "
             + "during the sync (data, TLS, headers, control). CPU: seconds per run of the source's side (gosync's daemon; "
             + "rsync's clients) and of the N targets' together (gosync's daemons; rsync's receivers and generators). "
             + "Goal: %s.%n%n",
         LocalDate.now(), Machine.describe(), lab.hosts(), lab.rateMbit(), durable ? "durable" : "not durable (--not-durable)",
+        durable ? " --fsync (every copy is on this machine's one disk)" : "",
         rows.stream().mapToInt(measured -> measured.gosync().runs().size()).max().orElse(0), warmups,
         tree.bigBytes() >> 20, tree.smallFiles(), tree.minSmall() >> 10, tree.maxSmall() >> 10, tree.symlinks(),
         tree.emptyDirs(), DeltaScenarios.GOAL));
