@@ -17,14 +17,13 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Layer one on a target: compares the source's manifest with the destination by metadata
- * (size and mtime, hashing only when they disagree on time alone), makes directories and
- * symlinks, deletes extras when asked, fixes metadata of files whose content already matches,
- * and returns the need-list: the manifest indices of files that must be sent. One pass per
- * directory, on the threads of a {@link TreeWalk}: list it, delete what the source lacks, then
- * each of its entries in manifest order. Every change goes through directory handles opened step
- * by step from the destination (see {@link Dir}): a directory swapped for a link while this runs
- * can make an entry fail, never reach outside.
+ * Layer one on a target: compares the source's manifest with the destination by metadata (size and mtime, hashing
+ * only when they disagree on time alone, and not a large file that may be a delta's basis), makes directories and
+ * symlinks, deletes extras when asked, fixes metadata of files whose content already matches, and returns the
+ * need-list: the manifest indices of files that must be sent. One pass per directory, on the threads of a
+ * {@link TreeWalk}: list it, delete what the source lacks, then each of its entries in manifest order. Every change
+ * goes through directory handles opened step by step from the destination (see {@link Dir}): a directory swapped for
+ * a link while this runs can make an entry fail, never reach outside.
  */
 final class TargetPreparer implements TreeWalk.Step<Integer> {
 
@@ -219,7 +218,9 @@ final class TargetPreparer implements TreeWalk.Step<Integer> {
   private boolean prepareFile(int index, Entry entry, Dir parent, String name, Stat stat) throws IOException {
     if (stat != null && stat.isFile()) {
       boolean sameTime = stat.mtime().equals(entry.mtime());
-      boolean sameContent = stat.size() == entry.size()
+      // Not hashed here (issue 13): its blocks are compared next, from the block cache (a 1 GiB file took two reads).
+      boolean toCompare = overwrite && !sameTime && Basis.mayServe(stat.size(), entry.size());
+      boolean sameContent = stat.size() == entry.size() && !toCompare
           && (sameTime || cache.hash(parent, name, stat).equals(entry.hash()));
       if (sameContent) {
         // The stat by name already shows whether anything is to fix: opening each unchanged file to look

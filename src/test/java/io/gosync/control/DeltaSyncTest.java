@@ -16,6 +16,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -105,6 +106,30 @@ class DeltaSyncTest {
     System.arraycopy(random(6, MIB), 0, second, 6 * MIB + MIB / 2, MIB); // across blocks 6 and 7
 
     assertSent(resync("/data/delta/middle", first, second), 3L * MIB);
+  }
+
+  /**
+   * A large file of the same size with another mtime is not hashed in the prepare: its blocks are compared, all
+   * match, and it is rebuilt from itself with the new mtime, no byte of it sent.
+   */
+  @Test
+  void aLargeFileWithOnlyANewMtimeSendsNoByte() throws IOException {
+    byte[] same = random(12, 5 * MIB + 3);
+    String path = "/data/delta/touched";
+    Path src = cluster.path("node0", path);
+    file(src, "big.bin", same);
+    assertOk(sync(path, CHAIN));
+    Files.setLastModifiedTime(src.resolve("big.bin"), FileTime.fromMillis(1_500_000_000_000L));
+
+    JsonObject task = sync(path, CHAIN);
+
+    assertOk(task);
+    assertSent(task, 0);
+    for (String target : CHAIN) {
+      assertEquals(FileTime.fromMillis(1_500_000_000_000L),
+          Files.getLastModifiedTime(cluster.path(target, path).resolve("big.bin")));
+      assertSameTree(src, cluster.path(target, path));
+    }
   }
 
   /** Fixed blocks do not survive an insertion: every block after it moved, so the file goes whole (honest fallback). */
