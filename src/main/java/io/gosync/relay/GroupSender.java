@@ -84,8 +84,8 @@ final class GroupSender {
         .compose(v -> entry.size() <= Frames.SMALL_FILE ? sendWhole(index, entry) : sendLarge(index, entry));
     step.onSuccess(whole -> {
       if (whole) {
-        long streamed = delta(index, entry) != null ? delta(index, entry).bytes()
-            : entry.size() - request.partials().held(index);
+        DeltaBlocks delta = delta(index, entry);
+        long streamed = delta != null ? delta.bytes() : entry.size() - request.partials().held(index);
         files++;
         bytes += streamed;
         metrics.sent(streamed);
