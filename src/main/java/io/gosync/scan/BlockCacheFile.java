@@ -3,8 +3,6 @@ package io.gosync.scan;
 import io.gosync.protocol.BlockList;
 import io.gosync.fs.Timestamp;
 import io.gosync.scan.BlockCache.Remembered;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.io.DataInputStream;
 import java.io.EOFException;
@@ -24,8 +22,6 @@ import java.util.List;
  */
 final class BlockCacheFile {
 
-  private static final Logger LOG = LoggerFactory.getLogger(BlockCacheFile.class);
-
   /** "GSBC". */
   private static final int MAGIC = 0x47534243;
   private static final int FORMAT = 1;
@@ -33,8 +29,6 @@ final class BlockCacheFile {
   private static final int MIN_RECORD_BYTES = 8 + 8 + 12 + 12 + 32 + BlockList.HEADER_BYTES;
 
   private final StateFile file;
-  /** Why the last save failed, so that a state directory that stays unwritable is logged once. */
-  private String lastFailure;
 
   /** The file of node {@code node} in {@code stateDir}: one per node, so that nodes may share a directory. */
   BlockCacheFile(Path stateDir, String node) {
@@ -45,48 +39,14 @@ final class BlockCacheFile {
     return file.path();
   }
 
-  /**
-   * Fills the cache from the file, if there is a good one: a bad or unreadable file costs one log line and
-   * reading large files again, never a failed start. @return the entries restored
-   */
+  /** Fills the cache from the file, if there is a good one (see {@link StateFile#restore}). @return the entries restored */
   int restoreInto(BlockCache cache) {
-    try {
-      List<Remembered> saved = load(cache.capacityBytes());
-      if (saved == null) {
-        LOG.info("block cache: no {} yet, starting with an empty cache", file.path());
-        return 0;
-      }
-      cache.restore(saved);
-      LOG.info("block cache: {} entries from {}", saved.size(), file.path());
-      return saved.size();
-    } catch (IOException | RuntimeException e) {
-      LOG.warn("block cache file {} ignored, starting with an empty cache: {}", file.path(), StateFile.why(e));
-      return 0;
-    }
+    return file.restore(() -> load(cache.capacityBytes()), cache::restore, "large files are read again");
   }
 
-  /**
-   * Saves the cache if it changed since it was last saved or restored. A failure is logged (once while it
-   * stays the same) and costs only reading large files again after a restart. @return whether the file now
-   * holds the cache
-   */
+  /** Saves the cache if it changed since it was last saved or restored (see {@link StateFile#saveChanges}). */
   boolean saveChanges(BlockCache cache) {
-    List<Remembered> changes = cache.changes();
-    if (changes == null) {
-      return true;
-    }
-    try {
-      save(changes);
-      lastFailure = null;
-      return true;
-    } catch (IOException | RuntimeException e) {
-      if (!StateFile.why(e).equals(lastFailure)) {
-        LOG.warn("block cache not saved to {} (it stays in memory; after a restart large files are read again): {}",
-            file.path(), StateFile.why(e));
-      }
-      lastFailure = StateFile.why(e);
-      return false;
-    }
+    return file.saveChanges(cache.changes(), this::save, "large files are read again");
   }
 
   /**

@@ -2,8 +2,6 @@ package io.gosync.scan;
 
 import io.gosync.fs.Timestamp;
 import io.gosync.scan.HashCache.Remembered;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.io.DataInputStream;
 import java.io.EOFException;
@@ -23,8 +21,6 @@ import java.util.List;
  */
 final class HashCacheFile {
 
-  private static final Logger LOG = LoggerFactory.getLogger(HashCacheFile.class);
-
   /** "GSHC". */
   private static final int MAGIC = 0x47534843;
   private static final int FORMAT = 1;
@@ -32,8 +28,6 @@ final class HashCacheFile {
   private static final int RECORD_BYTES = 8 + 8 + 8 + 12 + 12 + 32;
 
   private final StateFile file;
-  /** Why the last save failed, so that a state directory that stays unwritable is logged once. */
-  private String lastFailure;
 
   /** The file of node {@code node} in {@code stateDir}: one per node, so that nodes may share a directory. */
   HashCacheFile(Path stateDir, String node) {
@@ -44,47 +38,14 @@ final class HashCacheFile {
     return file.path();
   }
 
-  /**
-   * Fills the cache from the file, if there is a good one: a bad or unreadable file costs one log line and
-   * re-hashing, never a failed start. @return the entries restored
-   */
+  /** Fills the cache from the file, if there is a good one (see {@link StateFile#restore}). @return the entries restored */
   int restoreInto(HashCache cache) {
-    try {
-      List<Remembered> saved = load(cache.capacity());
-      if (saved == null) {
-        LOG.info("hash cache: no {} yet, starting with an empty cache", file.path());
-        return 0;
-      }
-      cache.restore(saved);
-      LOG.info("hash cache: {} entries from {}", saved.size(), file.path());
-      return saved.size();
-    } catch (IOException | RuntimeException e) {
-      LOG.warn("hash cache file {} ignored, starting with an empty cache: {}", file.path(), StateFile.why(e));
-      return 0;
-    }
+    return file.restore(() -> load(cache.capacity()), cache::restore, "files are hashed again");
   }
 
-  /**
-   * Saves the cache if it changed since it was last saved or restored. A failure is logged (once while it
-   * stays the same) and costs only re-hashing after a restart. @return whether the file now holds the cache
-   */
+  /** Saves the cache if it changed since it was last saved or restored (see {@link StateFile#saveChanges}). */
   boolean saveChanges(HashCache cache) {
-    List<Remembered> changes = cache.changes();
-    if (changes == null) {
-      return true;
-    }
-    try {
-      save(changes);
-      lastFailure = null;
-      return true;
-    } catch (IOException | RuntimeException e) {
-      if (!StateFile.why(e).equals(lastFailure)) {
-        LOG.warn("hash cache not saved to {} (it stays in memory; after a restart files are hashed again): {}",
-            file.path(), StateFile.why(e));
-      }
-      lastFailure = StateFile.why(e);
-      return false;
-    }
+    return file.saveChanges(cache.changes(), this::save, "files are hashed again");
   }
 
   /**

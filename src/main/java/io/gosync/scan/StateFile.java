@@ -1,6 +1,8 @@
 package io.gosync.scan;
 
 import io.gosync.fs.Timestamp;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -17,7 +19,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.zip.CRC32C;
 import java.util.zip.CheckedOutputStream;
 
@@ -35,6 +39,18 @@ final class StateFile {
     void write(DataOutputStream out) throws IOException;
   }
 
+  /** Reads a cache's saved entries, least recently used first; null when there is no file yet. */
+  interface Loader<T> {
+    List<T> load() throws IOException;
+  }
+
+  /** Writes a cache's entries, least recently used first. */
+  interface Saver<T> {
+    void save(List<T> entries) throws IOException;
+  }
+
+  private static final Logger LOG = LoggerFactory.getLogger(StateFile.class);
+
   private final Path stateDir;
   private final Path file;
   private final Path temp;
@@ -43,6 +59,8 @@ final class StateFile {
   /** What the magic number says it is, for the reason a foreign file is refused: "hash cache". */
   private final String kind;
   private final String node;
+  /** Why the last save failed, so that a state directory that stays unwritable is logged once. */
+  private String lastFailure;
 
   /** The file {@code name} in {@code stateDir}, of {@code node}, which writes {@code kind}s in {@code format}. */
   StateFile(Path stateDir, String name, int magic, int format, String kind, String node) {
@@ -57,6 +75,51 @@ final class StateFile {
 
   Path path() {
     return file;
+  }
+
+  /**
+   * Hands what {@code load} reads to {@code restore}, if there is a good file: a bad or unreadable one costs one log
+   * line and, after the restart, {@code loss} ("files are hashed again"), never a failed start.
+   *
+   * @return the entries restored
+   */
+  <T> int restore(Loader<T> load, Consumer<List<T>> restore, String loss) {
+    try {
+      List<T> saved = load.load();
+      if (saved == null) {
+        LOG.info("{}: no {} yet, starting with an empty cache", kind, file);
+        return 0;
+      }
+      restore.accept(saved);
+      LOG.info("{}: {} entries from {}", kind, saved.size(), file);
+      return saved.size();
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("{} file {} ignored, starting with an empty cache ({}): {}", kind, file, loss, why(e));
+      return 0;
+    }
+  }
+
+  /**
+   * Saves {@code changes} with {@code save}, unless they are null (nothing changed since the last save or restore).
+   * A failure is logged, once while it stays the same, and costs {@code loss} after a restart.
+   *
+   * @return whether the file now holds the cache
+   */
+  <T> boolean saveChanges(List<T> changes, Saver<T> save, String loss) {
+    if (changes == null) {
+      return true;
+    }
+    try {
+      save.save(changes);
+      lastFailure = null;
+      return true;
+    } catch (IOException | RuntimeException e) {
+      if (!why(e).equals(lastFailure)) {
+        LOG.warn("{} not saved to {} (it stays in memory; after a restart {}): {}", kind, file, loss, why(e));
+      }
+      lastFailure = why(e);
+      return false;
+    }
   }
 
   /**

@@ -1,8 +1,5 @@
 package io.gosync.scan;
 
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import io.gosync.fs.Dir;
 import io.gosync.scan.BlockHashes.Hashed;
 import org.junit.jupiter.api.AfterEach;
@@ -12,7 +9,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -56,7 +52,7 @@ class BlockCacheFileTest {
   Path base;
   private Path tree;
   private Path state;
-  private final ListAppender<ILoggingEvent> log = new ListAppender<>();
+  private final StateFileLog log = new StateFileLog();
 
   @BeforeEach
   void filesAndLog() throws IOException {
@@ -68,13 +64,12 @@ class BlockCacheFileTest {
       random.nextBytes(bytes);
       Files.write(tree.resolve("f" + i), bytes);
     }
-    log.start();
-    logger().addAppender(log);
+    log.attach();
   }
 
   @AfterEach
   void detachLog() {
-    logger().detachAppender(log);
+    log.detach();
   }
 
   @Test
@@ -155,8 +150,8 @@ class BlockCacheFileTest {
     assertEquals(0, new BlockCacheFile(state, "node0").restoreInto(after));
 
     assertEquals(0, after.size());
-    assertEquals(1, warnings().size(), warnings()::toString);
-    assertTrue(warnings().get(0).contains("ignored, starting with an empty cache"), warnings()::toString);
+    assertEquals(1, log.warnings().size(), log.warnings()::toString);
+    assertTrue(log.warnings().get(0).contains("ignored, starting with an empty cache"), log.warnings()::toString);
     LongAdder bytes = new LongAdder();
     readAll(after, bytes);
     assertEquals(TREE_BYTES, bytes.sum());
@@ -176,7 +171,7 @@ class BlockCacheFileTest {
       Files.write(path, bad);
 
       assertEquals(0, new BlockCacheFile(state, "node0").restoreInto(new BlockCache(1 << 20, LATER)));
-      assertTrue(warnings().get(i).endsWith("its checksum does not match its contents"), warnings()::toString);
+      assertTrue(log.warnings().get(i).endsWith("its checksum does not match its contents"), log.warnings()::toString);
     }
   }
 
@@ -190,7 +185,7 @@ class BlockCacheFileTest {
 
       assertEquals(0, new BlockCacheFile(state, "node0").restoreInto(new BlockCache(1 << 20, LATER)));
     }
-    assertEquals(7, warnings().size(), warnings()::toString);
+    assertEquals(7, log.warnings().size(), log.warnings()::toString);
   }
 
   /**
@@ -224,8 +219,8 @@ class BlockCacheFileTest {
 
     assertEquals(0, new BlockCacheFile(state, "node0").restoreInto(new BlockCache(1 << 20, LATER)));
 
-    assertEquals(1, warnings().size(), warnings()::toString);
-    assertTrue(warnings().get(0).endsWith(named), warnings()::toString);
+    assertEquals(1, log.warnings().size(), log.warnings()::toString);
+    assertTrue(log.warnings().get(0).endsWith(named), log.warnings()::toString);
   }
 
   @Test
@@ -238,7 +233,7 @@ class BlockCacheFileTest {
 
     assertEquals(0, new BlockCacheFile(state, "node0").restoreInto(new BlockCache(1 << 20, LATER)));
 
-    assertTrue(warnings().get(0).endsWith("its format is 2, this gosync reads 1"), warnings()::toString);
+    assertTrue(log.warnings().get(0).endsWith("its format is 2, this gosync reads 1"), log.warnings()::toString);
   }
 
   @Test
@@ -252,7 +247,7 @@ class BlockCacheFileTest {
 
     assertEquals(0, new BlockCacheFile(state, "node0").restoreInto(new BlockCache(1 << 20, LATER)));
 
-    assertTrue(warnings().get(0).endsWith("it is not a gosync block cache"), warnings()::toString);
+    assertTrue(log.warnings().get(0).endsWith("it is not a gosync block cache"), log.warnings()::toString);
   }
 
   @Test
@@ -264,7 +259,7 @@ class BlockCacheFileTest {
 
     assertEquals(0, new BlockCacheFile(state, "node0").restoreInto(new BlockCache(1 << 20, LATER)));
 
-    assertTrue(warnings().get(0).contains("node1's, not node0's"), warnings()::toString);
+    assertTrue(log.warnings().get(0).contains("node1's, not node0's"), log.warnings()::toString);
   }
 
   @Test
@@ -279,8 +274,8 @@ class BlockCacheFileTest {
     bytesRead(cache, "f5");
     assertFalse(file.saveChanges(cache));
 
-    assertEquals(1, warnings().size(), warnings()::toString);
-    assertTrue(warnings().get(0).contains("not saved to " + blocked.resolve("block-cache-node0")), warnings()::toString);
+    assertEquals(1, log.warnings().size(), log.warnings()::toString);
+    assertTrue(log.warnings().get(0).contains("not saved to " + blocked.resolve("block-cache-node0")), log.warnings()::toString);
     LongAdder bytes = new LongAdder();
     readAll(cache, bytes);
     assertEquals(0, bytes.sum());
@@ -289,7 +284,7 @@ class BlockCacheFileTest {
   @Test
   void noFileYetIsAnEmptyCacheWithoutAWarning() {
     assertEquals(0, new BlockCacheFile(state, "node0").restoreInto(new BlockCache(1 << 20, LATER)));
-    assertEquals(List.of(), warnings());
+    assertEquals(List.of(), log.warnings());
   }
 
   /** Reads the tree into a cache and saves it as node0's. */
@@ -345,14 +340,5 @@ class BlockCacheFileTest {
       cache.hashed(handle, name, handle.stat(name), read);
     }
     return read.sum();
-  }
-
-  private List<String> warnings() {
-    return log.list.stream().filter(event -> event.getLevel().toString().equals("WARN"))
-        .map(ILoggingEvent::getFormattedMessage).toList();
-  }
-
-  private static Logger logger() {
-    return (Logger) LoggerFactory.getLogger(BlockCacheFile.class);
   }
 }

@@ -1,8 +1,5 @@
 package io.gosync.scan;
 
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import io.gosync.fs.Dir;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -10,7 +7,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -37,7 +33,7 @@ class HashCacheFileTest {
   Path base;
   private Path tree;
   private Path state;
-  private final ListAppender<ILoggingEvent> log = new ListAppender<>();
+  private final StateFileLog log = new StateFileLog();
 
   @BeforeEach
   void filesAndLog() throws IOException {
@@ -46,13 +42,12 @@ class HashCacheFileTest {
     for (int i = 0; i < 5; i++) {
       Files.writeString(tree.resolve("f" + i), "file number " + i);
     }
-    log.start();
-    logger().addAppender(log);
+    log.attach();
   }
 
   @AfterEach
   void detachLog() {
-    logger().detachAppender(log);
+    log.detach();
   }
 
   @Test
@@ -113,8 +108,8 @@ class HashCacheFileTest {
     assertEquals(0, new HashCacheFile(state, "node0").restoreInto(after));
 
     assertEquals(0, after.size());
-    assertEquals(1, warnings().size(), warnings()::toString);
-    assertTrue(warnings().get(0).contains("ignored, starting with an empty cache"), warnings()::toString);
+    assertEquals(1, log.warnings().size(), log.warnings()::toString);
+    assertTrue(log.warnings().get(0).contains("ignored, starting with an empty cache"), log.warnings()::toString);
     assertEquals(5 * 13, hashAll(after));
   }
 
@@ -139,8 +134,8 @@ class HashCacheFileTest {
 
     assertEquals(0, new HashCacheFile(state, "node0").restoreInto(new HashCache(100, LATER)));
 
-    assertEquals(1, warnings().size(), warnings()::toString);
-    assertTrue(warnings().get(0).endsWith("its checksum does not match its contents"), warnings()::toString);
+    assertEquals(1, log.warnings().size(), log.warnings()::toString);
+    assertTrue(log.warnings().get(0).endsWith("its checksum does not match its contents"), log.warnings()::toString);
   }
 
   @Test
@@ -152,7 +147,7 @@ class HashCacheFileTest {
 
     assertEquals(0, new HashCacheFile(state, "node0").restoreInto(new HashCache(100, LATER)));
 
-    assertTrue(warnings().get(0).contains("node1's, not node0's"), warnings()::toString);
+    assertTrue(log.warnings().get(0).contains("node1's, not node0's"), log.warnings()::toString);
   }
 
   @Test
@@ -167,15 +162,15 @@ class HashCacheFileTest {
     hashAll(cache);
     assertFalse(file.saveChanges(cache));
 
-    assertEquals(1, warnings().size(), warnings()::toString);
-    assertTrue(warnings().get(0).contains("not saved to " + blocked.resolve("hash-cache-node0")), warnings()::toString);
+    assertEquals(1, log.warnings().size(), log.warnings()::toString);
+    assertTrue(log.warnings().get(0).contains("not saved to " + blocked.resolve("hash-cache-node0")), log.warnings()::toString);
     assertEquals(0, hashAll(cache));
   }
 
   @Test
   void noFileYetIsAnEmptyCacheWithoutAWarning() {
     assertEquals(0, new HashCacheFile(state, "node0").restoreInto(new HashCache(100, LATER)));
-    assertEquals(List.of(), warnings());
+    assertEquals(List.of(), log.warnings());
   }
 
   private static void damage(Path file, String how) throws IOException {
@@ -212,14 +207,5 @@ class HashCacheFileTest {
       cache.hash(handle, name, handle.stat(name), read);
     }
     return read.sum();
-  }
-
-  private List<String> warnings() {
-    return log.list.stream().filter(event -> event.getLevel().toString().equals("WARN"))
-        .map(ILoggingEvent::getFormattedMessage).toList();
-  }
-
-  private static Logger logger() {
-    return (Logger) LoggerFactory.getLogger(HashCacheFile.class);
   }
 }
