@@ -1,5 +1,6 @@
 package io.gosync.protocol;
 
+import io.gosync.testkit.Bits;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
@@ -8,7 +9,6 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
 
@@ -24,22 +24,6 @@ class DeltasTest {
 
   private static final int MIB = 1 << 20;
 
-  private static NeedList files(int... indices) {
-    BitSet bits = new BitSet();
-    for (int index : indices) {
-      bits.set(index);
-    }
-    return NeedList.of(bits);
-  }
-
-  private static BitSet blocks(int... numbers) {
-    BitSet bits = new BitSet();
-    for (int number : numbers) {
-      bits.set(number);
-    }
-    return bits;
-  }
-
   /** A list of a file of {@code blocks} MiB whose block hashes are all {@code fill}. */
   private static BlockList list(int blocks, int fill) {
     byte[] hashes = new byte[blocks * BlockList.HASH_BYTES];
@@ -49,11 +33,11 @@ class DeltasTest {
 
   @Test
   void deltasAreReadBackAsWritten() {
-    Deltas deltas = Deltas.of(Map.of(3, blocks(0, 7), 5, blocks()));
+    Deltas deltas = Deltas.of(Map.of(3, Bits.of(0, 7), 5, Bits.of()));
 
     assertEquals("[[3,\"gQ==\"],[5,\"\"]]", deltas.toJson().encode());
-    assertEquals(deltas, Deltas.fromJson(new JsonArray(deltas.toJson().encode()), files(3, 5), index -> 8));
-    assertEquals(blocks(0, 7), deltas.missing(3));
+    assertEquals(deltas, Deltas.fromJson(new JsonArray(deltas.toJson().encode()), Bits.needList(3, 5), index -> 8));
+    assertEquals(Bits.of(0, 7), deltas.missing(3));
     assertEquals(null, deltas.missing(4));
   }
 
@@ -72,7 +56,7 @@ class DeltasTest {
       "[[3,\"AAE=\"]]           | deltas[0]: a block beyond the 8 blocks of the file"})
   void aBadDeltasListIsRefusedAndNamed(String json, String why) {
     IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
-        () -> Deltas.fromJson(new JsonArray(json), files(3, 5), index -> 8));
+        () -> Deltas.fromJson(new JsonArray(json), Bits.needList(3, 5), index -> 8));
     assertEquals(why, refused.getMessage());
   }
 
@@ -82,8 +66,8 @@ class DeltasTest {
 
     JsonObject json = new JsonObject(offer.toJson().encode());
 
-    assertEquals(List.of(2, 9), List.copyOf(BlockOffer.fromJson(json, files(2, 9)).lists().keySet()));
-    assertEquals(offer, BlockOffer.fromJson(json, files(2, 9)));
+    assertEquals(List.of(2, 9), List.copyOf(BlockOffer.fromJson(json, Bits.needList(2, 9)).lists().keySet()));
+    assertEquals(offer, BlockOffer.fromJson(json, Bits.needList(2, 9)));
   }
 
   @Test
@@ -102,13 +86,13 @@ class DeltasTest {
       tooMany.add(new JsonArray().add(i).add(largest));
     }
     IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> BlockOffer.fromJson(
-        new JsonObject().put("taskId", "t1").put("files", tooMany), files(0, 1, 2, 3, 4, 5, 6, 7, 8)));
+        new JsonObject().put("taskId", "t1").put("files", tooMany), Bits.needList(0, 1, 2, 3, 4, 5, 6, 7, 8)));
     assertEquals("files: more than " + BlockOffer.MAX_LIST_BYTES + " bytes of block lists", refused.getMessage());
   }
 
   private static void assertOfferRefused(JsonArray files, String why) {
     IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
-        () -> BlockOffer.fromJson(new JsonObject().put("taskId", "t1").put("files", files), files(2, 9)));
+        () -> BlockOffer.fromJson(new JsonObject().put("taskId", "t1").put("files", files), Bits.needList(2, 9)));
     assertEquals(why, refused.getMessage());
   }
 }

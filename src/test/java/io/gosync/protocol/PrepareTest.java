@@ -1,5 +1,6 @@
 package io.gosync.protocol;
 
+import io.gosync.testkit.Bits;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
@@ -91,7 +92,7 @@ class PrepareTest {
     BitSet need = new BitSet();
     need.set(2);
     need.set(7);
-    return new PrepareReply(NeedList.of(need), Partials.of(Map.of(7, 4096L)), bases(2), 2, 300, 4, 1, 0, 2, List.of("a.txt", "d/b.txt"), "10.0.0.2", 7000);
+    return new PrepareReply(NeedList.of(need), Partials.of(Map.of(7, 4096L)), Bits.needList(2), 2, 300, 4, 1, 0, 2, List.of("a.txt", "d/b.txt"), "10.0.0.2", 7000);
   }
 
   @Test
@@ -127,21 +128,13 @@ class PrepareTest {
   /** Issue 13: a base is a needed file, and not one resumed from a partial (which is no old version). */
   @Test
   void aBaseThatIsNotNeededOrIsAPartialIsRefusedAndNamed() {
-    JsonObject notNeeded = reply().toJson().put("bases", bases(3).toBase64());
+    JsonObject notNeeded = reply().toJson().put("bases", Bits.needList(3).toBase64());
     assertEquals("bases: file 3 is not needed", assertThrows(IllegalArgumentException.class,
         () -> PrepareReply.fromJson(notNeeded, 10)).getMessage());
-    JsonObject partial = reply().toJson().put("bases", bases(7).toBase64());
+    JsonObject partial = reply().toJson().put("bases", Bits.needList(7).toBase64());
     assertEquals("bases: file 7 is a partial", assertThrows(IllegalArgumentException.class,
         () -> PrepareReply.fromJson(partial, 10)).getMessage());
     assertReplyRefused(reply().toJson().put("bases", "not base64!"), "need-list");
-  }
-
-  private static NeedList bases(int... indices) {
-    BitSet bits = new BitSet();
-    for (int index : indices) {
-      bits.set(index);
-    }
-    return NeedList.of(bits);
   }
 
   @Test

@@ -3,10 +3,10 @@ package io.gosync.scan;
 import io.gosync.fs.Stat;
 import io.gosync.fs.Timestamp;
 import io.gosync.protocol.BlockList;
+import io.gosync.testkit.Bits;
 import org.junit.jupiter.api.Test;
 
 import java.nio.ByteBuffer;
-import java.util.BitSet;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -30,14 +30,6 @@ class BasisTest {
     return BlockList.of(size, hashes.array());
   }
 
-  private static BitSet bits(int... numbers) {
-    BitSet set = new BitSet();
-    for (int number : numbers) {
-      set.set(number);
-    }
-    return set;
-  }
-
   @Test
   void blocksInTheirPlaceOrMovedAreCopiedAndOthersAreMissing() {
     BlockList old = list(6L * MIB, 0, 1, 2, 3, 4, 5);
@@ -45,7 +37,7 @@ class BasisTest {
 
     Basis basis = Basis.compare(OLD, old, wanted);
 
-    assertEquals(bits(1), basis.missing());
+    assertEquals(Bits.of(1), basis.missing());
     assertEquals(5, basis.source(3), "block 3 is old block 5, moved");
     assertEquals(5, basis.source(5));
     assertEquals(5L * MIB, basis.keptBytes());
@@ -56,17 +48,17 @@ class BasisTest {
   @Test
   void aShortLastBlockIsMissingUnlessItIsTheOldOnesOfTheSameLength() {
     Basis cut = Basis.compare(OLD, list(4L * MIB), list(3L * MIB + 10));
-    assertEquals(bits(3), cut.missing());
+    assertEquals(Bits.of(3), cut.missing());
     assertEquals(3L * MIB, cut.keptBytes());
 
     Basis same = Basis.compare(OLD, list(3L * MIB + 10), list(3L * MIB + 10));
-    assertEquals(bits(), same.missing());
+    assertEquals(Bits.of(), same.missing());
   }
 
   @Test
   void anOldVersionThatHoldsLessThanHalfIsNoBasis() {
     assertNull(Basis.compare(OLD, list(4L * MIB, 0, 1, 2, 3), list(4L * MIB, 0, 7, 8, 9)));
-    assertEquals(bits(2, 3), Basis.compare(OLD, list(4L * MIB, 0, 1, 2, 3), list(4L * MIB, 0, 1, 8, 9)).missing());
+    assertEquals(Bits.of(2, 3), Basis.compare(OLD, list(4L * MIB, 0, 1, 2, 3), list(4L * MIB, 0, 1, 8, 9)).missing());
   }
 
   @Test

@@ -1,5 +1,6 @@
 package io.gosync.relay.wire;
 
+import io.gosync.testkit.Bits;
 import io.vertx.core.buffer.Buffer;
 import org.junit.jupiter.api.Test;
 
@@ -14,22 +15,14 @@ class DeltaBlocksTest {
 
   private static final int MIB = 1 << 20;
 
-  private static BitSet bits(int... numbers) {
-    BitSet set = new BitSet();
-    for (int number : numbers) {
-      set.set(number);
-    }
-    return set;
-  }
-
   @Test
   void consecutiveBlocksMakeOneSpanAndAShortLastBlockCountsItsBytes() {
-    DeltaBlocks delta = DeltaBlocks.of(6L * MIB + 100, bits(1, 2, 4, 6));
+    DeltaBlocks delta = DeltaBlocks.of(6L * MIB + 100, Bits.of(1, 2, 4, 6));
 
     assertEquals(List.of(new DeltaBlocks.Span(MIB, 0, 2L * MIB), new DeltaBlocks.Span(4L * MIB, 2L * MIB, MIB),
         new DeltaBlocks.Span(6L * MIB, 3L * MIB, 100)), delta.spans());
     assertEquals(3L * MIB + 100, delta.bytes());
-    assertEquals(bits(1, 2, 4, 6), delta.asBitSet());
+    assertEquals(Bits.of(1, 2, 4, 6), delta.asBitSet());
     assertEquals(delta, DeltaBlocks.decode(6L * MIB + 100, delta.encode().slice(4, delta.encode().length())));
   }
 
@@ -45,10 +38,10 @@ class DeltaBlocksTest {
   @Test
   void aDeltaThatIsNotOfSomeBlocksOfALargeFileIsRefused() {
     assertEquals("delta blocks: a file of 1048576 bytes is sent whole",
-        assertThrows(IllegalArgumentException.class, () -> DeltaBlocks.of(MIB, bits(0))).getMessage());
+        assertThrows(IllegalArgumentException.class, () -> DeltaBlocks.of(MIB, Bits.of(0))).getMessage());
     assertEquals("delta blocks: 3 blocks of a file of 3",
-        assertThrows(IllegalArgumentException.class, () -> DeltaBlocks.of(3L * MIB, bits(0, 1, 2))).getMessage());
+        assertThrows(IllegalArgumentException.class, () -> DeltaBlocks.of(3L * MIB, Bits.of(0, 1, 2))).getMessage());
     assertEquals("delta blocks: block 3 out of order or beyond the file's 3",
-        assertThrows(IllegalArgumentException.class, () -> DeltaBlocks.of(3L * MIB, bits(3))).getMessage());
+        assertThrows(IllegalArgumentException.class, () -> DeltaBlocks.of(3L * MIB, Bits.of(3))).getMessage());
   }
 }
