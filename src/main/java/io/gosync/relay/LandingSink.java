@@ -20,8 +20,8 @@ import org.slf4j.LoggerFactory;
  * The local branch of a relay node's tee: lands each file of the stream atomically, as the {@link FrameParser} reports
  * it. Small files are gathered in memory and landed in one blocking step each, several at a time; large ones, and the
  * blocks of a delta, stream through a {@link LandingFile}. It never fails a write: when the local disk fails it records
- * why, removes its temporary files (but keeps what came of a large file, for a later task to resume) and ignores the
- * rest of the stream, so the children keep receiving. A file the source skips is not landed: its temporary file, if
+ * why, removes its temporary files (a stream that stops keeps what came of a large file, for a later task) and ignores
+ * the rest of the stream, so the children keep receiving. A file the source skips is not landed: its temporary file, if
  * any, is removed and the stream goes on; the summary names it.
  */
 final class LandingSink extends QuietSink implements FrameEvents {
@@ -49,7 +49,7 @@ final class LandingSink extends QuietSink implements FrameEvents {
   private Promise<Boolean> parsed;
 
   LandingSink(Vertx vertx, ReceivePlan plan, Landing landing, RelayMetrics metrics) {
-    this.steps = new LandingSteps(vertx.getOrCreateContext(), this::fail);
+    this.steps = new LandingSteps(vertx.getOrCreateContext(), this::failHere);
     this.plan = plan;
     this.landing = new WorkerLanding(vertx, landing);
     this.tally = new StreamTally(plan, metrics);
@@ -72,11 +72,6 @@ final class LandingSink extends QuietSink implements FrameEvents {
 
   private boolean isOver() {
     return failure != null || finished || tally.hasEnded();
-  }
-
-  /** Stops landing (the task was aborted); the stream is ignored from here on. */
-  void abort(String reason) {
-    fail(reason);
   }
 
   @Override
@@ -152,19 +147,19 @@ final class LandingSink extends QuietSink implements FrameEvents {
 
   @Override
   public void sourceAborts(String reason) {
-    fail(reason.isEmpty() ? "the source aborted the stream" : "the source aborted the stream: " + reason);
+    abort(reason.isEmpty() ? "the source aborted the stream" : "the source aborted the stream: " + reason);
   }
 
   @Override
   public void badStream(String reason) {
-    fail("bad stream: " + reason);
+    abort("bad stream: " + reason);
   }
 
   /** The file's bytes have nowhere to go until its temporary file exists: parsing waits. */
   private void openLarge(LandingFile.Placement placement) {
     parser.pause();
     Entry file = entry;
-    large = landing.open(file, placement, err -> fail("cannot write " + Names.display(file.path()) + ": "
+    large = landing.open(file, placement, err -> failHere("cannot write " + Names.display(file.path()) + ": "
         + err.getMessage()), v -> maybeDrain());
     steps.later(large.opened(), open -> resume(), "cannot create a temporary file for " + Names.display(file.path()));
   }
@@ -218,7 +213,7 @@ final class LandingSink extends QuietSink implements FrameEvents {
   private void finish() {
     VertxException trouble = tally.trouble();
     if (trouble != null) {
-      fail(trouble);
+      fail(trouble, true);
       return;
     }
     finished = true;
@@ -251,18 +246,24 @@ final class LandingSink extends QuietSink implements FrameEvents {
     }
   }
 
-  private void fail(String reason) {
-    fail(new VertxException(reason, true));
+  /** Stops landing (the task was aborted, or the stream or this node failed); the stream is ignored from here on. */
+  void abort(String reason) {
+    fail(new VertxException(reason, true), true);
   }
 
-  private void fail(VertxException cause) {
+  /** This node's disk failed (a write, a landing): what came of a large file goes, since a full disk would stay full. */
+  private void failHere(String reason) {
+    fail(new VertxException(reason, true), false);
+  }
+
+  private void fail(VertxException cause, boolean keepLarge) {
     if (failure != null || finished) {
       return;
     }
     failure = cause.getMessage();
     parser.stop();
     answerParsed();
-    Future<Void> kept = large == null ? Future.succeededFuture() : large.keep();
+    Future<Void> kept = large == null ? Future.succeededFuture() : keepLarge ? large.keep() : large.discard();
     large = null;
     whole = null;
     kept.eventually(steps::settled).onComplete(done -> result.tryFail(cause));
@@ -273,7 +274,7 @@ final class LandingSink extends QuietSink implements FrameEvents {
     if (!finished && failure == null) {
       LOG.debug("task {}: the stream ended early: {}, last {}", plan.taskId(), tally.progress(),
           entry == null ? null : Names.display(entry.path()));
-      fail(new StreamCutOff("the stream from the parent ended before its end frame"));
+      fail(new StreamCutOff("the stream from the parent ended before its end frame"), true);
     }
   }
 
